@@ -1,0 +1,40 @@
+"""The one exception root of the project.
+
+Library code raises these; only the CLI turns them into messages and exit codes.
+Messages say what was expected, what was found and where (``FILE:LINE``).
+"""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Root of every error the project raises on purpose."""
+
+    def __init__(self, message: str, *, doc: str | None = None, line: int | None = None) -> None:
+        self.doc = doc
+        self.line = line
+        where = ""
+        if doc:
+            where = f"{doc}:{line}: " if line else f"{doc}: "
+        super().__init__(where + message)
+        self.message = message
+
+
+class InputError(KGError):
+    """A source document cannot be read or understood (empty, binary, garbled)."""
+
+
+class TableError(KGError):
+    """A table block cannot be parsed into a grid."""
+
+
+class ConfigError(KGError):
+    """Project data (ontology, shapes, queries, patterns) is missing or malformed."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is unknown, malformed, or refused."""
+
+
+class UsageError(KGError):
+    """The command line was used wrongly (maps to exit status 2)."""

@@ -1,0 +1,235 @@
+"""The one currency between extraction and the graph: frozen dataclasses.
+
+Input: nothing (definitions only). Output: the types every stage exchanges.
+No rdflib or spaCy object ever sits in one of these; values are plain Python
+(``Decimal`` for numbers, ``date`` for dates) so extraction stays pure and
+picklable for process pools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Contract entity types (queries/entities.rq returns these names) plus Segment,
+# the reporting segment a table row can be about ("Silver operations").
+ENTITY_TYPES = (
+    "Company",
+    "MiningUnit",
+    "Mine",
+    "OreBody",
+    "Property",
+    "Project",
+    "Facility",
+    "Person",
+    "Organization",
+    "Place",
+    "Commodity",
+    "Segment",
+)
+
+RELATION_PREDICATES = (
+    "holdsPosition",
+    "locatedIn",
+    "ownershipInterest",
+    "operatedBy",
+    "subsidiaryOf",
+    "partOf",
+    "jointVenturePartner",
+    "sold",
+    "soldTo",
+    "acquired",
+    "producedAt",
+    "distanceFrom",
+)
+
+CATEGORIES = ("proven-probable", "mineralized-material", "other-resources")
+
+
+# ---------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the header of a release says about itself."""
+
+    title: str = ""
+    release_date: date | None = None
+    period_end: date | None = None  # "For the Period Ended ..." when printed
+    company: str = ""
+    ticker: str = ""
+    exhibit: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file as text lines, with its original line numbers kept.
+
+    ``lines[i]`` is analysis line ``i + 1``; ``source_lines[i]`` is the 1-based
+    line of the source file it came from (identity for plain text, a mapping for
+    HTML). ``furniture`` holds analysis line numbers of page furniture (footers,
+    ``[LOGO]``, SGML markers) that analysis must skip; their text stays in
+    ``lines`` so numbering never shifts.
+    """
+
+    name: str  # the file's name, e.g. 000_ab7ab8a88c10b9e9.txt (the contract's `doc`)
+    id: str  # stable slug used in IRIs
+    path: str
+    sha256: str
+    format: str  # "text" or "html"
+    encoding: str
+    lines: tuple[str, ...]
+    source_lines: tuple[int, ...]
+    furniture: frozenset[int] = frozenset()
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+
+    def source_line(self, n: int) -> int:
+        """Map analysis line ``n`` (1-based) to the source file's line."""
+        return self.source_lines[n - 1]
+
+    def text(self, n: int) -> str:
+        """Analysis line ``n`` (1-based), empty when it is page furniture."""
+        return "" if n in self.furniture else self.lines[n - 1]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A layout block: a heading, a prose paragraph or a table, with its line span."""
+
+    kind: str  # "heading" | "prose" | "table" | "boilerplate"
+    first_line: int  # analysis line numbers, inclusive
+    last_line: int
+    lines: tuple[str, ...]
+    section: str = ""  # the capitalised section heading it sits under, if any
+
+
+# ---------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of one fact: document, source-file line, extractor, table."""
+
+    doc: str  # file name
+    line: int  # 1-based line of the source file
+    extractor: str  # "table" | "prose" | "header"
+    table: str = ""  # table id within the document (t01, t02, ...) for table facts
+
+
+@dataclass(frozen=True)
+class Period:
+    """A duration [start, end] or, with no start, an instant at ``end``."""
+
+    end: date
+    start: date | None = None
+
+    @property
+    def is_instant(self) -> bool:
+        return self.start is None
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity as named in one place, before resolution."""
+
+    label: str
+    type: str  # one of ENTITY_TYPES
+
+
+@dataclass(frozen=True)
+class Footnote:
+    marker: str  # "1", "a", "*"
+    text: str
+    line: int  # source line where the footnote text starts
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One printed number: subject, metric, period, value in base units, provenance.
+
+    ``decimals`` is the printed precision expressed in base units, as in XBRL:
+    ``70,272`` in thousands of dollars has decimals -3, ``0.17`` has 2, prose
+    "2.9 million" has -5. The printed value stands for ``value ± 0.5·10^-decimals``.
+    """
+
+    subject: EntityRef
+    metric: str  # skos:notation of the metric (contract codes, or a minted one)
+    period: Period
+    value: Decimal
+    unit: str  # unit code from metrics.csv (USD, OZ, TON, USD-PER-OZ, ...)
+    decimals: int
+    source: Source
+    printed: str = ""  # the token as printed, e.g. "(3.70)"
+    label: str = ""  # the row label as printed (wrapped lines joined)
+    category: str = ""  # reserve/resource category or ""
+    column: str = ""  # the column header as printed, joined
+    footnotes: tuple[Footnote, ...] = ()
+    estimate: bool = False  # guidance / forecast, not a result
+    basis: str = ""  # price basis ("London Fix", "Handy & Harman") or calculation basis
+    share: Decimal | None = None  # the ownership share the row reflects (0.2973), when stated
+    mapped: bool = True  # False when the metric was minted from an unknown row label
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named in a document at a line."""
+
+    doc: str
+    line: int
+    entity: EntityRef
+    text: str  # the surface form as written
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A stated relation between two entities (or an entity and a value)."""
+
+    subject: EntityRef
+    predicate: str  # one of RELATION_PREDICATES
+    object: EntityRef | None
+    source: Source
+    value: str = ""  # organisation for holdsPosition, percent, price, distance
+    value_decimals: int | None = None
+    date: date | None = None
+    text: str = ""  # the sentence (or clause) it was read from
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """A parsed table's identity and shape, for provenance and reports."""
+
+    id: str
+    kind: str  # highlights, operations, balance-sheet, cash-flows, production, reconciliation, reserves, ...
+    caption: str
+    first_line: int  # source lines
+    last_line: int
+    scale: str = ""  # the caption's scale line as printed
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a person should know about a document: skipped table, unmapped label, ..."""
+
+    doc: str
+    line: int
+    message: str
+    severity: str = "warning"  # "error" | "warning" | "info"
+
+    def __str__(self) -> str:
+        return f"{self.doc}:{self.line}: {self.severity}: {self.message}" if self.line else f"{self.doc}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """Everything extracted from one document: the unit of work of a build."""
+
+    doc: str
+    doc_id: str
+    meta: DocumentMeta
+    sha256: str = ""
+    observations: tuple[Observation, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    tables: tuple[TableInfo, ...] = ()
+    problems: tuple[Problem, ...] = ()

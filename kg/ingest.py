@@ -1,0 +1,238 @@
+"""Ingest: bytes of a press release → a :class:`kg.facts.Document`.
+
+Handles what real EDGAR filings contain: UTF-8 or cp1252 text, CRLF/CR line
+ends, tabs, form feeds, SGML wrappers (``<DOCUMENT>``, ``<TEXT>``, ``<PAGE>``),
+HTML exhibits (text, ``<pre>`` blocks and ``<table>`` markup rendered as
+fixed-width rows), repeated page footers and ``[LOGO]`` furniture. Furniture is
+marked, never deleted, so every later stage keeps the source's line numbers.
+
+Lines are counted the way editors and ``grep -n`` count them: ``\\n``, ``\\r\\n``
+and ``\\r`` end a line; a form feed does not (it is blanked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from dateutil import parser as dateparser
+
+from kg.errors import InputError
+from kg.facts import Document, DocumentMeta
+from kg.htmltext import html_to_lines
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".htm", ".html")
+
+_SGML_LINE = re.compile(
+    r"^\s*</?(DOCUMENT|TYPE|SEQUENCE|FILENAME|DESCRIPTION|TEXT|PAGE|SEC-DOCUMENT|SEC-HEADER|PRE|HTML|BODY)\b[^>]*>.*$",
+    re.I,
+)
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,3}\s*-|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?|\d{1,3})\s*$", re.I)
+_LOGO = re.compile(r"^\s*\[(?:LOGO|GRAPHIC|PHOTO|PICTURE)[^\]]*\]\s*$", re.I)
+# Cues that make a repeated line page furniture rather than a repeated caption.
+_FOOTER_CUE = re.compile(
+    r"\b(?:contact|fax|phone|tel\.?|suite|www\.|e-?mail)\b|\d{3}[-/.]\d{3}[-.]\d{4}|\b\d{5}(?:-\d{4})?\b",
+    re.I,
+)
+_CONTACT_BLOCK = re.compile(r"^\s*(?:CONTACT\b|Contact:|Contact\s+[A-Z][a-z]+\s+[A-Z])")
+
+_MONTH_DATE = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+)
+_DATELINE = re.compile(r"--\s*(?:\(?BUSINESS WIRE\)?|\(?PR ?NEWSWIRE\)?)?\s*--\s*(" + _MONTH_DATE + r")", re.I)
+_FOR_RELEASE = re.compile(r"For\s+(?:Immediate\s+)?Release:?\s*(" + _MONTH_DATE + r")", re.I)
+_PERIOD_ENDED = re.compile(r"For\s+the\s+(?:Period|Quarter|Year)\s+Ended:?\s*(" + _MONTH_DATE + r")", re.I)
+_ANY_DATE = re.compile(_MONTH_DATE, re.I)
+_COMPANY_TICKER = re.compile(
+    r"([A-Z][A-Za-z&.,' -]{2,60}?(?:Company|Corporation|Corp\.?|Inc\.?|Limited|Ltd\.?|plc|N\.V\.))\s*"
+    r"\(\s*(?:(?:NYSE|NASDAQ|AMEX|TSX|NYSE\s*Amex)\s*:\s*([A-Z.]{1,6})|([A-Z.]{1,6})\s*:\s*(?:NYSE|NASDAQ|AMEX|TSX))\s*\)",
+)
+_EXHIBIT = re.compile(r"^\s*(?:EX-|Exhibit\s+)(\d+(?:\.\d+)?)", re.I)
+
+
+def slug(text: str) -> str:
+    """A stable, IRI-safe id for a file stem."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "doc"
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes → (text, encoding). UTF-8 (with or without BOM) first, then cp1252."""
+    if not data.strip():
+        raise InputError("empty file: expected a press release in text or HTML", doc=name)
+    sample = data[:65536]
+    if b"\x00" in sample:
+        offset = sample.index(b"\x00")
+        raise InputError(f"binary content (NUL byte at offset {offset}); expected a text or HTML press release", doc=name)
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if controls > max(8, len(sample) // 100):
+        raise InputError(f"binary content ({controls} control bytes in the first {len(sample)}); expected text", doc=name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; map them through latin-1 rather than fail.
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on \\r\\n, \\r or \\n only (not on form feeds), tabs expanded, form feeds blanked."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.replace("\f", "").replace("\v", "").expandtabs(8).rstrip() for line in lines]
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:4096].lower()
+    return "<html" in head or "<body" in head or ("<table" in text.lower() and "<tr" in text.lower())
+
+
+def find_furniture(lines: list[str]) -> frozenset[int]:
+    """1-based numbers of lines that are page furniture: SGML markers, logos, page
+    numbers, contact blocks and footers repeated on every page."""
+    found: set[int] = set()
+    normal = [" ".join(line.split()).lower() for line in lines]
+    counts = Counter(n for n in normal if n)
+    for i, line in enumerate(lines, start=1):
+        if _SGML_LINE.match(line) or _LOGO.match(line):
+            found.add(i)
+        elif _PAGE_NUMBER.match(line) and _blank_around(lines, i):
+            found.add(i)
+    # Repeated footers: a line seen on three or more pages carrying a contact cue,
+    # and the repeated lines right next to it (address, "o FAX ...").
+    footer = {i for i, n in enumerate(normal, start=1) if n and counts[n] >= 3 and _FOOTER_CUE.search(n)}
+    grown = set(footer)
+    for i in footer:
+        for step in (-1, 1):
+            j = i + step
+            while 1 <= j <= len(lines) and normal[j - 1] and counts[normal[j - 1]] >= 3 and j not in grown:
+                grown.add(j)
+                j += step
+    found |= grown
+    # A closing contact block: "CONTACT: ..." and its indented continuation lines.
+    for i, line in enumerate(lines, start=1):
+        if i in found or not _CONTACT_BLOCK.match(line):
+            continue
+        j = i
+        while j <= len(lines) and lines[j - 1].strip() and j - i < 6:
+            found.add(j)
+            j += 1
+    return frozenset(found)
+
+
+def _blank_around(lines: list[str], i: int) -> bool:
+    before = lines[i - 2].strip() if i >= 2 else ""
+    after = lines[i].strip() if i < len(lines) else ""
+    return not before and not after
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return dateparser.parse(text.replace("Sept.", "Sep."), fuzzy=False).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
+    """Title, release date, period, company and ticker from the head of a release."""
+    body = [(i, line) for i, line in enumerate(lines, start=1) if i not in furniture]
+    head = "\n".join(line for _, line in body[:80])
+    joined_head = " ".join(head.split())
+
+    exhibit = ""
+    title_lines: list[str] = []
+    for _, line in body[:40]:
+        m = _EXHIBIT.match(line)
+        if m and not exhibit and not title_lines:
+            exhibit = m.group(1)
+            continue
+        if not line.strip():
+            if title_lines:
+                break
+            continue
+        if _FOR_RELEASE.search(line) or _PERIOD_ENDED.search(line) or _DATELINE.search(line):
+            break
+        title_lines.append(line.strip())
+    title = " ".join(" ".join(title_lines).split())
+
+    release = None
+    for pattern in (_DATELINE, _FOR_RELEASE):
+        m = pattern.search(joined_head)
+        if m:
+            release = _parse_date(m.group(1))
+            break
+    period_end = None
+    m = _PERIOD_ENDED.search(joined_head)
+    if m:
+        period_end = _parse_date(m.group(1))
+    company = ticker = ""
+    m = _COMPANY_TICKER.search(joined_head)
+    if m:
+        company = " ".join(m.group(1).split())
+        company = re.sub(r"^.*--\s*", "", company)
+        ticker = m.group(2) or m.group(3) or ""
+    return DocumentMeta(
+        title=title, release_date=release, period_end=period_end, company=company, ticker=ticker, exhibit=exhibit
+    )
+
+
+def read_document(path: str | Path, *, name: str | None = None) -> Document:
+    """Read one file into a Document. Raises InputError naming the file on bad input."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", doc=name) from exc
+    return parse_document(data, name=name, path=str(path))
+
+
+def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
+    """Bytes → Document (pure; no file system access)."""
+    text, encoding = decode(data, name)
+    source_count = len(split_lines(text))
+    if looks_like_html(text):
+        pairs = html_to_lines(text)
+        lines = [line.expandtabs(8).rstrip() for line, _ in pairs]
+        source_lines = [min(max(n, 1), max(source_count, 1)) for _, n in pairs]
+        fmt = "html"
+    else:
+        lines = split_lines(text)
+        source_lines = list(range(1, len(lines) + 1))
+        fmt = "text"
+    if not any(line.strip() for line in lines):
+        raise InputError("no text found: expected a press release in text or HTML", doc=name)
+    furniture = find_furniture(lines)
+    meta = read_meta(lines, furniture)
+    return Document(
+        name=name,
+        id=slug(Path(name).stem),
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        encoding=encoding,
+        lines=tuple(lines),
+        source_lines=tuple(source_lines),
+        furniture=furniture,
+        meta=meta,
+    )
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files to build from the given files and folders, sorted by name for determinism."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found.extend(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        elif p.exists():
+            found.append(p)
+        else:
+            raise InputError("no such file or folder", doc=str(p))
+    return sorted(set(found), key=lambda f: (f.name, str(f)))
