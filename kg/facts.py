@@ -233,3 +233,35 @@ class DocumentFacts:
     relations: tuple[Relation, ...] = ()
     tables: tuple[TableInfo, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+
+# ---------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class ResolvedEntity:
+    """One real thing across all documents: a stable key, its canonical label and aliases."""
+
+    key: str  # stable slug, e.g. "miningunit/lucky-friday-unit"; the graph mints the IRI from it
+    label: str
+    type: str  # one of ENTITY_TYPES, or "Position" for a post's title
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolution: every EntityRef seen, mapped to a ResolvedEntity key."""
+
+    entities: tuple[ResolvedEntity, ...]
+    index: dict[EntityRef, str]  # EntityRef → ResolvedEntity.key
+
+    def lookup(self, ref: EntityRef) -> ResolvedEntity:
+        key = self.index[ref]
+        return self._by_key()[key]
+
+    def _by_key(self) -> dict[str, ResolvedEntity]:
+        cached = self.__dict__.get("_cache")
+        if cached is None:
+            cached = {e.key: e for e in self.entities}
+            object.__setattr__(self, "_cache", cached)
+        return cached
