@@ -1,0 +1,363 @@
+"""Layout: a :class:`kg.facts.Document` → its blocks (headings, prose, tables, boilerplate).
+
+Input: a Document (analysis lines, furniture marked). Output: a tuple of
+:class:`kg.facts.Block`, in document order, each with its analysis-line span,
+its lines as printed and the capitalised section heading it sits under.
+
+Fixed-width releases have no markup, so blocks are found from the shape of
+lines: a *table line* has cells separated by runs of two or more spaces with a
+number among them, or is a rule (``-----``/``=====``), or is a column header
+(dates, "Quarter Ended"); prose is wrapped text with single spaces. A table is
+a run of table lines with the short label lines between them (wrapped row
+labels, section rows such as ``LUCKY FRIDAY UNIT``), extended upwards over its
+caption ("HECLA MINING COMPANY", the statement name, the scale line). Page
+furniture is transparent, so a footer that cuts a table in half does not split
+it. Boilerplate (forward-looking statements, cautionary note, "news releases can
+be accessed", contact lines) is its own kind so the NLP stage can skip it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.facts import Block, Document
+
+log = logging.getLogger(__name__)
+
+BLANK, RULE, NUMROW, HEADER, TEXT = "blank", "rule", "numrow", "header", "text"
+
+_GAP = re.compile(r"\s{2,}")
+_RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
+# A cell that is a number as tables print it: "$ 1,234", "(3.70)", "$(0.66)", "12.5%",
+# "- -", "--", "-", optionally followed or preceded by a footnote marker "(1)".
+_NUM_CELL = re.compile(
+    r"^(?:\(\d\)\s*)?(?:\$\s*)?(?:\(\s*\$?\s*[\d,]*\.?\d+\s*\)|-?\$?\s*[\d,]*\.?\d+%?|-\s?-|-)(?:\s*\(\d\))?$"
+)
+_NUM_TOKEN = re.compile(r"^\$?\(?\$?[\d,]*\.?\d+\)?%?$|^--$|^-$")
+_MARKER = re.compile(r"^\(\d\)$")
+_GAP_BEFORE_NUMBER = re.compile(r"\S\s{2,}[$(]*\s*[\d.]|\S\s{2,}-")
+_UNIT_CAPTION = re.compile(r"\((?:[a-z/%$.]{1,8})\)", re.I)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_HEADER_WORD = re.compile(
+    r"\b(?:" + _MONTH + r"\s+\d{1,2}|(?:19|20)\d\d|Quarter|Months|Year|Ended|Twelve|Six|Nine|Three)\b", re.I
+)
+_YEARS_ONLY = re.compile(r"^(?:(?:19|20)\d\d\s*)+$")
+_FOOTNOTE_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\*+|\d\))\s*[A-Za-z]")
+_URL = re.compile(r"https?://|www\.", re.I)
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking\s+statements|cautionary\s+note|news\s+releases?\s+can\s+be\s+accessed|"
+    r"private\s+securities\s+litigation\s+reform|safe\s+harbor|^\s*contact\b|^\s*for\s+further\s+information",
+    re.I,
+)
+_CAPS_LETTERS = re.compile(r"[A-Za-z]")
+_BODY_NUMBER = re.compile(r"\$\s?\d|\d,\d{3}")
+_AMOUNT = re.compile(r"\$\s?\d|\bmillion\b|\bbillion\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Line:
+    n: int
+    text: str
+    kind: str
+    indent: int
+
+
+def classify(text: str) -> str:
+    """The shape of one line: blank, rule, numrow (cells with a number), header or text."""
+    stripped = text.strip()
+    if not stripped:
+        return BLANK
+    if _RULE.match(stripped):
+        return RULE
+    if _YEARS_ONLY.match(stripped):
+        return HEADER
+    cells = [c for c in _GAP.split(stripped) if c]
+    numbers = _trailing_numbers(stripped)
+    if numbers >= 2 or (numbers == 1 and _GAP_BEFORE_NUMBER.search(stripped)):
+        return NUMROW
+    if _YEARS_ONLY.match(stripped) or (
+        _HEADER_WORD.search(stripped)
+        and (len(cells) >= 2 or _indent(text) >= 20)
+        and not stripped.endswith(".")
+    ):
+        return HEADER
+    if (len(cells) >= 3 and all(len(c) <= 20 for c in cells[1:])) or len(
+        _UNIT_CAPTION.findall(stripped)
+    ) >= 3:
+        # column captions such as "Gold    Silver  Lead Zinc" or "(ounces)  (tons)"
+        return HEADER
+    return TEXT
+
+
+def _trailing_numbers(stripped: str) -> int:
+    """How many number cells end the line ("$ 1,234", "(3.70)", "- -", "(1)" markers skipped)."""
+    tokens = stripped.split()
+    count = 0
+    i = len(tokens) - 1
+    while i >= 0:
+        tok = tokens[i]
+        if tok == "$" or _MARKER.match(tok):
+            i -= 1
+            continue
+        if tok == "-" and i > 0 and tokens[i - 1] == "-":
+            count += 1
+            i -= 2
+            continue
+        if _NUM_TOKEN.match(tok):
+            count += 1
+            i -= 1
+            continue
+        break
+    return count
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _is_caps(text: str) -> bool:
+    letters = _CAPS_LETTERS.findall(text)
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _label_like(line: _Line) -> bool:
+    """A text line that can sit inside a table: a wrapped row label or a section row."""
+    s = line.text.strip()
+    if _FOOTNOTE_START.match(s) and not s.startswith("(Reflects"):
+        return False
+    if _URL.search(s) or _BOILERPLATE.search(s):
+        return False
+    return len(s) <= 60 and line.indent <= 8
+
+
+def _caption_like(line: _Line) -> bool:
+    """A line of a table's caption: centred title, statement name, scale or date line.
+
+    The last line of a paragraph above a table ends a sentence (".", ":") or mentions an
+    amount ("$6.7 million"); captions do neither, which is what stops the walk upwards."""
+    s = line.text.strip()
+    if line.kind not in (TEXT, HEADER):
+        return False
+    if _URL.search(s) or _BOILERPLATE.search(s) or _FOOTNOTE_START.match(s):
+        return False
+    if len(s) > 75 or s.endswith((".", ":", ";")) or _AMOUNT.search(s):
+        return False
+    if line.indent >= 6:
+        return True
+    if s.startswith("(") or (_is_caps(s) and len(s) <= 60):
+        return True
+    return False
+
+
+def segment(doc: Document) -> tuple[Block, ...]:
+    """Split ``doc`` into heading, prose, table and boilerplate blocks (analysis lines)."""
+    lines = [
+        _Line(n, doc.text(n), classify(doc.text(n)), _indent(doc.text(n)))
+        for n in range(1, len(doc.lines) + 1)
+    ]
+    furniture = doc.furniture
+    kinds = _mark_tables(lines, furniture)
+    return _assemble(doc, lines, kinds)
+
+
+def _next_content(lines: Sequence[_Line], i: int, furniture: frozenset[int]) -> tuple[int, int]:
+    """Index of the next non-blank, non-furniture line at or after ``i`` and the blanks skipped
+    (blanks adjacent to furniture do not count: a page break is not a gap in the table)."""
+    blanks = 0
+    saw_furniture = False
+    while i < len(lines):
+        ln = lines[i]
+        if ln.n in furniture:
+            saw_furniture = True
+        elif ln.kind != BLANK:
+            return i, (0 if saw_furniture else blanks)
+        else:
+            blanks += 1
+        i += 1
+    return i, blanks
+
+
+def _mark_tables(lines: Sequence[_Line], furniture: frozenset[int]) -> list[int]:
+    """Per line: the 1-based id of the table block it belongs to, 0 when it is not in a table."""
+    marks = [0] * len(lines)
+    anchors = {RULE, NUMROW, HEADER}
+    table_id = 0
+    i = 0
+    while i < len(lines):
+        if lines[i].kind not in anchors or lines[i].n in furniture:
+            i += 1
+            continue
+        start = i
+        end = _table_end(lines, i, furniture)
+        # Tables hold at least one row of numbers; a lone rule or header is not a table.
+        if any(lines[x].kind == NUMROW for x in range(start, end + 1)):
+            table_id += 1
+            start = _extend_caption(lines, start, furniture, marks)
+            for x in range(start, end + 1):
+                marks[x] = table_id
+        i = end + 1
+    _mark_titled_blocks(lines, furniture, marks, table_id)
+    return marks
+
+
+def _table_end(lines: Sequence[_Line], i: int, furniture: frozenset[int]) -> int:
+    """Last line of the table whose first table line is ``i``."""
+    anchors = {RULE, NUMROW, HEADER}
+    end = i
+    j = i + 1
+    while j < len(lines):
+        k, blanks = _next_content(lines, j, furniture)
+        if k >= len(lines) or blanks > 2:
+            break
+        ln = lines[k]
+        if ln.kind in anchors:
+            end = k
+            j = k + 1
+            continue
+        # A run of label lines is kept only when a table line follows it closely; a
+        # centred capitalised line after a gap is the next table's caption.
+        run_end = k
+        ok = False
+        m = k
+        while m < len(lines) and m - k < 6:
+            k2, b2 = _next_content(lines, m, furniture)
+            if k2 >= len(lines) or b2 > 2:
+                break
+            ln2 = lines[k2]
+            if ln2.kind in anchors:
+                ok = True
+                break
+            if not _label_like(ln2):
+                break
+            run_end = k2
+            m = k2 + 1
+        if not ok:
+            break
+        end = run_end
+        j = run_end + 1
+    return end
+
+
+def _extend_caption(
+    lines: Sequence[_Line], start: int, furniture: frozenset[int], marks: Sequence[int]
+) -> int:
+    """Move a table's first line up over its caption (and a short label right above it)."""
+    i = start - 1
+    blanks = 0
+    best = start
+    while i >= 0 and not marks[i]:
+        ln = lines[i]
+        if ln.n in furniture:
+            break
+        if ln.kind == BLANK:
+            blanks += 1
+            if blanks > 3:
+                break
+            i -= 1
+            continue
+        adjacent_label = (
+            blanks == 0 and best == i + 1 and _label_like(ln) and not ln.text.rstrip().endswith((".", ":"))
+        )
+        if _caption_like(ln) or adjacent_label:
+            best = i
+            blanks = 0
+            i -= 1
+            continue
+        break
+    return best
+
+
+def _mark_titled_blocks(
+    lines: Sequence[_Line], furniture: frozenset[int], marks: list[int], table_id: int
+) -> None:
+    """Small statements printed as a centred title over a few indented lines with numbers
+    ("HEDGED POSITIONS / As of ... / Sold forward: 48,928 gold ounces @ ...")."""
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if (
+            marks[i]
+            or ln.kind != TEXT
+            or ln.indent < 10
+            or not _is_caps(ln.text)
+            or len(ln.text.strip()) > 50
+        ):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not marks[j] and lines[j].kind in (TEXT, HEADER) and lines[j].indent >= 10:
+            j += 1
+        k, blanks = _next_content(lines, j, furniture)
+        body_end = k - 1
+        m = k
+        while m < len(lines) and not marks[m] and lines[m].kind != BLANK and lines[m].n not in furniture:
+            if lines[m].indent < 4 or len(lines[m].text.strip()) > 75:
+                break
+            body_end = m
+            m += 1
+        body = [lines[x] for x in range(k, body_end + 1)]
+        closed = m >= len(lines) or lines[m].kind == BLANK or lines[m].n in furniture
+        amounts = any(_BODY_NUMBER.search(b.text) for b in body)
+        if blanks <= 2 and body and len(body) <= 6 and closed and amounts:
+            table_id += 1
+            for x in range(i, body_end + 1):
+                marks[x] = table_id
+            i = body_end + 1
+            continue
+        i += 1
+
+
+def _assemble(doc: Document, lines: Sequence[_Line], marks: Sequence[int]) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    section = ""
+    i = 0
+    n_lines = len(lines)
+    while i < n_lines:
+        ln = lines[i]
+        if marks[i]:
+            j = i
+            while j + 1 < n_lines and marks[j + 1] == marks[i]:
+                j += 1
+            blocks.append(_block(doc, "table", i, j, section))
+            i = j + 1
+            continue
+        if ln.kind == BLANK or ln.n in doc.furniture:
+            i += 1
+            continue
+        # A paragraph: consecutive non-blank lines, split where a new indented first line starts.
+        j = i
+        while j + 1 < n_lines:
+            nxt = lines[j + 1]
+            if marks[j + 1] or nxt.kind == BLANK or nxt.n in doc.furniture:
+                break
+            if nxt.indent >= 3 and nxt.indent > lines[j].indent and lines[j].indent < 3:
+                break
+            if _FOOTNOTE_START.match(nxt.text) and nxt.indent <= 2:
+                break
+            j += 1
+        text = " ".join(lines[x].text.strip() for x in range(i, j + 1))
+        if _BOILERPLATE.search(text) or (_URL.search(text) and len(text) < 90 and i == j):
+            kind = "boilerplate"
+        elif i == j and _is_caps(text) and len(text) <= 70 and not text.endswith("."):
+            kind = "heading"
+        else:
+            kind = "prose"
+        if kind == "heading":
+            section = " ".join(text.split())
+        blocks.append(_block(doc, kind, i, j, section))
+        i = j + 1
+    return tuple(blocks)
+
+
+def _block(doc: Document, kind: str, i: int, j: int, section: str) -> Block:
+    first, last = i + 1, j + 1
+    return Block(
+        kind=kind,
+        first_line=first,
+        last_line=last,
+        lines=tuple(doc.text(n) for n in range(first, last + 1)),
+        section=section,
+    )
