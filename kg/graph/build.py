@@ -1,0 +1,233 @@
+"""Facts → rdflib Dataset (see kg/graph/__init__.py for the stage's contract).
+
+Each document's facts go into its own named graph (provenance); resolved
+entities, periods and minted metrics, which belong to no single document, go
+into the shared graph ``kgid:graph/shared``. Values are ``xsd:decimal`` in base
+units; line numbers ``xsd:integer``; dates ``xsd:date``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
+
+from kg.facts import DocumentFacts, EntityRef, Observation, Period, Resolution
+from kg.graph import iris
+from kg.graph.namespace import MKG, PREFIXES
+
+log = logging.getLogger(__name__)
+
+Triple = tuple[URIRef, URIRef, object]
+
+_EXTRACTOR = {"table": MKG.TableExtractor, "prose": MKG.ProseExtractor}
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """A canonical xsd:decimal literal: no exponent, no trailing zeros, '-0' → '0'."""
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _int(n: int) -> Literal:
+    return Literal(str(n), datatype=XSD.integer)
+
+
+def _date(d: object) -> Literal:
+    return Literal(str(d), datatype=XSD.date)
+
+
+def _str(text: str) -> Literal:
+    return Literal(text)
+
+
+def build_dataset(facts: Sequence[DocumentFacts], resolution: Resolution) -> Dataset:
+    """Return the knowledge graph of all documents as a Dataset."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    for prefix, ns in (("qb", QB), ("prov", PROV), ("time", TIME), ("org", ORG), ("skos", SKOS), ("dcterms", DCTERMS)):
+        ds.bind(prefix, ns)
+
+    shared: set[Triple] = set()
+    for e in resolution.entities:
+        node = iris.entity(e.key)
+        shared.add((node, RDF.type, MKG[e.type]))
+        if e.type == "Position":
+            shared.add((node, RDF.type, ORG.Role))
+        shared.add((node, RDFS.label, _str(e.label)))
+        shared.add((node, SKOS.prefLabel, _str(e.label)))
+        for alias in e.aliases:
+            if alias != e.label:
+                shared.add((node, SKOS.altLabel, _str(alias)))
+
+    for doc in sorted(facts, key=lambda f: f.doc):
+        graph_iri = iris.named_graph(doc.doc_id)
+        triples = list(_document_triples(doc, resolution, shared))
+        g = ds.graph(graph_iri)
+        g.addN((s, p, o, g) for s, p, o in triples)
+    sg = ds.graph(iris.SHARED_GRAPH)
+    sg.addN((s, p, o, sg) for s, p, o in shared)
+    return ds
+
+
+def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Triple]) -> Iterable[Triple]:
+    d = iris.document(doc.doc_id)
+    yield d, RDF.type, MKG.Document
+    yield d, MKG.fileName, _str(doc.doc)
+    if doc.meta.title:
+        yield d, DCTERMS.title, _str(doc.meta.title)
+    if doc.meta.release_date:
+        yield d, MKG.releaseDate, _date(doc.meta.release_date)
+    if doc.meta.period_end:
+        yield d, MKG.periodEnded, _date(doc.meta.period_end)
+    if doc.sha256:
+        yield d, MKG.sha256, _str(doc.sha256)
+    if doc.meta.company:
+        ref = EntityRef(doc.meta.company, "Company")
+        if ref in resolution.index:
+            company = iris.entity(resolution.index[ref])
+            yield d, MKG.reportingCompany, company
+            if doc.meta.ticker:
+                shared.add((company, MKG.ticker, _str(doc.meta.ticker)))
+
+    ds_node = iris.dataset(doc.doc_id)
+    yield ds_node, RDF.type, QB.DataSet
+    yield ds_node, PROV.wasDerivedFrom, d
+
+    for t in doc.tables:
+        node = iris.table(doc.doc_id, t.id)
+        yield node, RDF.type, MKG.Table
+        yield node, MKG.tableKind, _str(t.kind)
+        if t.caption:
+            yield node, RDFS.label, _str(t.caption)
+        if t.scale:
+            yield node, MKG.scale, _str(t.scale)
+        yield node, MKG.firstLine, _int(t.first_line)
+        yield node, MKG.lastLine, _int(t.last_line)
+        yield node, PROV.wasDerivedFrom, d
+
+    per_line: dict[int, int] = defaultdict(int)
+    for obs in doc.observations:
+        k = per_line[obs.source.line]
+        per_line[obs.source.line] += 1
+        yield from _observation_triples(doc, obs, iris.observation(doc.doc_id, obs.source.line, k), d, resolution, shared)
+
+    for k, m in enumerate(doc.mentions):
+        node = iris.mention(doc.doc_id, k)
+        yield node, RDF.type, MKG.Mention
+        yield node, MKG.mentionOf, iris.entity(resolution.index[m.entity])
+        yield node, PROV.wasDerivedFrom, d
+        yield node, MKG.sourceLine, _int(m.line)
+        yield node, MKG.surfaceText, _str(m.text)
+
+    for r in doc.relations:
+        s = iris.entity(resolution.index[r.subject])
+        o = iris.entity(resolution.index[r.object]) if r.object is not None else None
+        p = iris.relation(r.predicate)
+        node = iris.statement(doc.doc_id, s, r.predicate, o, r.value, r.source.line)
+        yield node, RDF.type, MKG.RelationStatement
+        yield node, RDF.subject, s
+        yield node, RDF.predicate, p
+        if o is not None:
+            yield node, RDF.object, o
+            yield s, p, o
+        if r.value:
+            yield node, MKG.value, _str(r.value)
+        if r.value_decimals is not None:
+            yield node, MKG.valueDecimals, _int(r.value_decimals)
+        if r.date:
+            yield node, MKG.date, _date(r.date)
+        if r.text:
+            yield node, MKG.surfaceText, _str(r.text)
+        yield node, MKG.sourceLine, _int(r.source.line)
+        yield node, PROV.wasDerivedFrom, d
+        yield node, MKG.extractedBy, _EXTRACTOR.get(r.source.extractor, MKG.ProseExtractor)
+        if r.predicate == "holdsPosition" and o is not None:
+            m = iris.membership(doc.doc_id, s, o, r.value, r.source.line)
+            yield m, RDF.type, ORG.Membership
+            yield m, ORG.member, s
+            yield m, ORG.role, o
+            if r.value:
+                org_ref = EntityRef(r.value, "Company")
+                if org_ref not in resolution.index:
+                    org_ref = EntityRef(r.value, "Organization")
+                if org_ref in resolution.index:
+                    yield m, ORG.organization, iris.entity(resolution.index[org_ref])
+            if r.date:
+                yield m, MKG.date, _date(r.date)
+            yield m, PROV.wasDerivedFrom, d
+
+
+def _period_triples(p: Period, shared: set[Triple]) -> URIRef:
+    node = iris.period(p)
+    if (node, RDF.type, MKG.Period) in shared:
+        return node
+    shared.add((node, RDF.type, MKG.Period))
+    end = iris.instant(p.end.isoformat())
+    shared.add((end, RDF.type, TIME.Instant))
+    shared.add((end, TIME.inXSDDate, _date(p.end)))
+    shared.add((node, MKG.endDate, _date(p.end)))
+    if p.start is None:
+        return node
+    start = iris.instant(p.start.isoformat())
+    shared.add((node, RDF.type, TIME.ProperInterval))
+    shared.add((start, RDF.type, TIME.Instant))
+    shared.add((start, TIME.inXSDDate, _date(p.start)))
+    shared.add((node, TIME.hasBeginning, start))
+    shared.add((node, TIME.hasEnd, end))
+    shared.add((node, MKG.startDate, _date(p.start)))
+    return node
+
+
+def _observation_triples(
+    doc: DocumentFacts, obs: Observation, node: URIRef, d: URIRef, resolution: Resolution, shared: set[Triple]
+) -> Iterable[Triple]:
+    yield node, RDF.type, MKG.Observation
+    yield node, QB.dataSet, iris.dataset(doc.doc_id)
+    yield node, MKG.subject, iris.entity(resolution.index[obs.subject])
+    metric = iris.metric(obs.metric)
+    yield node, MKG.metric, metric
+    if not obs.mapped:
+        shared.add((metric, RDF.type, MKG.UnmappedMetric))
+        shared.add((metric, SKOS.notation, _str(obs.metric)))
+        shared.add((metric, SKOS.prefLabel, _str(obs.label or obs.metric)))
+        shared.add((metric, MKG.unit, iris.unit(obs.unit)))
+    yield node, MKG.period, _period_triples(obs.period, shared)
+    if obs.category:
+        yield node, MKG.category, iris.category(obs.category)
+    yield node, MKG.value, decimal_literal(obs.value)
+    yield node, MKG.unit, iris.unit(obs.unit)
+    yield node, MKG.decimals, _int(obs.decimals)
+    if obs.printed:
+        yield node, MKG.printedValue, _str(obs.printed)
+    if obs.label:
+        yield node, MKG.rowLabel, _str(obs.label)
+    if obs.column:
+        yield node, MKG.columnLabel, _str(obs.column)
+    if obs.estimate:
+        yield node, MKG.isEstimate, Literal(True)
+    if obs.basis:
+        yield node, MKG.priceBasis, _str(obs.basis)
+    if obs.share is not None:
+        yield node, MKG.reflectsShare, decimal_literal(obs.share)
+    yield node, MKG.sourceLine, _int(obs.source.line)
+    yield node, PROV.wasDerivedFrom, d
+    yield node, MKG.extractedBy, _EXTRACTOR.get(obs.source.extractor, MKG.TableExtractor)
+    if obs.source.table:
+        yield node, MKG.table, iris.table(doc.doc_id, obs.source.table)
+    for fn in obs.footnotes:
+        f = iris.footnote(doc.doc_id, fn.line, fn.marker)
+        yield node, MKG.footnote, f
+        yield f, RDF.type, MKG.Footnote
+        yield f, MKG.marker, _str(fn.marker)
+        yield f, RDFS.comment, _str(fn.text)
+        yield f, MKG.sourceLine, _int(fn.line)
