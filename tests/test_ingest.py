@@ -1,0 +1,124 @@
+"""Ingest: decoding, line numbering, furniture, metadata, HTML rendering and bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.errors import InputError
+from kg.ingest import decode, discover, find_furniture, parse_document, read_document, split_lines
+
+DATA = Path(__file__).resolve().parent / "data" / "ingest"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def test_corpus_metadata() -> None:
+    doc = read_document(CORPUS / "000_ab7ab8a88c10b9e9.txt")
+    assert doc.meta.release_date == date(2007, 2, 21)
+    assert doc.meta.company == "Hecla Mining Company"
+    assert doc.meta.ticker == "HL"
+    assert doc.meta.title.startswith("Hecla Reports Highest Earnings")
+    assert len(doc.lines) == 1101 and doc.source_line(540) == 540
+
+
+def test_period_and_for_release_headers() -> None:
+    doc = read_document(CORPUS / "003_f30b3e34200e5f68.txt")
+    assert doc.meta.release_date == date(2003, 5, 1)
+    assert doc.meta.period_end == date(2003, 3, 31)
+
+
+def test_repeated_page_footer_is_furniture_and_keeps_numbering() -> None:
+    doc = read_document(CORPUS / "003_f30b3e34200e5f68.txt")
+    footer = [n for n, line in enumerate(doc.lines, 1) if line.strip().startswith("Contact Vicki")]
+    assert len(footer) >= 10
+    for n in footer:
+        assert n in doc.furniture and n + 1 in doc.furniture and n + 2 in doc.furniture
+        assert doc.text(n) == "" and doc.lines[n - 1]  # blanked for analysis, kept in the document
+    assert 4 in doc.furniture  # [LOGO]
+    # captions repeat too, but are not furniture
+    captions = [n for n, line in enumerate(doc.lines, 1) if line.strip() == "HECLA MINING COMPANY"]
+    assert captions and not set(captions) & doc.furniture
+
+
+def test_crlf_and_cp1252() -> None:
+    doc = read_document(DATA / "cp1252.txt")
+    assert doc.encoding == "cp1252"
+    assert "\u201crecord\u201d" in "\n".join(doc.lines)
+    assert doc.meta.company == "Acme Gold Corporation" and doc.meta.ticker == "AGC"
+    assert doc.meta.release_date == date(2005, 3, 3)
+    assert all("\r" not in line for line in doc.lines)
+
+
+def test_sgml_wrapper_lines_are_furniture() -> None:
+    text = b"<DOCUMENT>\n<TYPE>EX-99\n<TEXT>\n<PAGE>\nExhibit 99\n\nSome prose here.\n</TEXT>\n</DOCUMENT>\n"
+    doc = parse_document(text, name="wrapped.txt")
+    assert {1, 2, 3, 4, 8, 9} <= doc.furniture
+    assert 5 not in doc.furniture
+
+
+def test_html_exhibit_rows_keep_source_lines() -> None:
+    doc = read_document(DATA / "exhibit.htm")
+    assert doc.format == "html"
+    src = (DATA / "exhibit.htm").read_text().splitlines()
+    rows = {line.split("   ")[0].strip(): (line, doc.source_line(n)) for n, line in enumerate(doc.lines, 1) if line}
+    line, at = rows["Gold - Ounces"]
+    assert "51,438" in line and "41,899" in line and "51,438" in src[at - 1]
+    line, at = rows["Sales"]
+    assert "$ 70,272" in line.replace("$  ", "$ ")
+    line, at = rows["Net loss"]
+    assert "(7,226)" in line and "(1,001)" in line
+    line, at = rows["Silver - Ounces"]
+    assert "1,509,670" in line and "1,509,670" in src[at - 1]
+    assert doc.meta.release_date == date(2005, 3, 3)
+    assert any("CONTACT" in doc.lines[n - 1] for n in doc.furniture)
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [(b"", "empty file"), (b"   \n\n", "empty file"), (b"\x00\x01\x02PK\x03\x04" * 50, "binary content")],
+)
+def test_bad_input_names_the_file(data: bytes, needle: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_document(data, name="bad.txt")
+    assert needle in str(info.value) and str(info.value).startswith("bad.txt")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="missing.txt"):
+        read_document(tmp_path / "missing.txt")
+
+
+def test_discover_sorts_and_filters(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("x")
+    (tmp_path / "a.htm").write_text("x")
+    (tmp_path / "notes.pdf").write_text("x")
+    assert [p.name for p in discover([tmp_path])] == ["a.htm", "b.txt"]
+    with pytest.raises(InputError):
+        discover([tmp_path / "nope"])
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=30), max_size=20), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_split_lines_counts_like_an_editor(lines: list[str], ending: str) -> None:
+    text = ending.join(lines) + (ending if lines else "")
+    got = split_lines(text)
+    assert len(got) == len(lines)
+    assert got == [line.expandtabs(8).rstrip() for line in lines]
+
+
+def test_decode_prefers_utf8() -> None:
+    assert decode("caf\u00e9".encode(), "x.txt") == ("caf\u00e9", "utf-8")
+    assert decode("caf\u00e9".encode("cp1252"), "x.txt") == ("caf\u00e9", "cp1252")
+
+
+def test_contact_block_ends_at_blank_line() -> None:
+    lines = ["Some text", "", "CONTACT: Acme Gold", "   Jane Doe, 208-555-0100", "", "More text"]
+    assert find_furniture(lines) == frozenset({3, 4})
+
+
+def test_single_phone_number_in_prose_is_not_furniture() -> None:
+    lines = ["Call the company at 208-555-0100 for details.", "", "Other prose."]
+    assert find_furniture(lines) == frozenset()
