@@ -1,0 +1,58 @@
+"""The command line: exit codes and messages of the contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+
+
+def test_every_command_has_help() -> None:
+    for cmd in ("build", "validate", "query", "export", "serve"):
+        result = runner.invoke(app, [cmd, "--help"])
+        assert result.exit_code == 0, cmd
+        assert "Usage" in result.output
+
+
+def test_build_missing_path_is_bad_usage(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "nope" in result.output
+
+
+def test_unknown_option_is_bad_usage() -> None:
+    assert runner.invoke(app, ["build", "--frobnicate"]).exit_code == 2
+
+
+def test_query_observations_csv(corpus_out: Path) -> None:
+    result = runner.invoke(app, ["query", "observations", "--data", str(corpus_out), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) > 1000
+    row = next(r for r in rows if r["doc"] == "000_ab7ab8a88c10b9e9.txt" and r["metric"] == "sales" and r["value"] == "217417000")
+    assert row["unit"] == "USD" and row["period_end"] == "2006-12-31" and row["period_start"] == "2006-01-01"
+    assert not any(v.startswith("<") or "^^" in v for r in rows for v in r.values() if v)
+
+
+def test_query_unknown_name_lists_the_known_ones(corpus_out: Path) -> None:
+    result = runner.invoke(app, ["query", "no-such-query", "--data", str(corpus_out)])
+    assert result.exit_code == 2
+    assert "observations" in result.output
+
+
+def test_validate_exit_code_matches_report(corpus_out: Path) -> None:
+    result = runner.invoke(app, ["validate", str(corpus_out)])
+    assert result.exit_code in (0, 1)
+    text = (corpus_out / "validation.txt").read_text(encoding="utf-8")
+    assert ("Violation" in text) == (result.exit_code == 1) or result.exit_code == 0
+
+
+def test_export_needs_format_and_target(corpus_out: Path) -> None:
+    result = runner.invoke(app, ["export", str(corpus_out)])
+    assert result.exit_code == 2
