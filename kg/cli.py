@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -51,12 +51,12 @@ def main(
 @app.command()
 def build(
     paths: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(help="Press releases (.txt, .htm, .html) or folders of them. Default: the bundled sample corpus."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")] = Path("out"),
     workers: Annotated[
-        Optional[int], typer.Option(help="Processes for per-document extraction on large corpora.")
+        int | None, typer.Option(help="Processes for per-document extraction on large corpora.")
     ] = None,
 ) -> None:
     """Build the knowledge graph of PATHS into --out.
@@ -65,7 +65,8 @@ def build(
     validation.ttl, graph.html, report.html and the query store. Exit 0 when every
     document built, 3 when some failed, 2 on bad usage.
     """
-    from kg.pipeline import build as run_build, summary_lines
+    from kg.pipeline import build as run_build
+    from kg.pipeline import summary_lines
     from kg.resources import sample_corpus
 
     if not paths:
@@ -118,7 +119,7 @@ def validate(
     raise typer.Exit(0 if result.conforms else 1)
 
 
-class QueryFormat(str, Enum):
+class QueryFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -144,12 +145,12 @@ def query(
 @app.command()
 def export(
     data: Annotated[Path, typer.Argument(help="A folder written by `kg build`.")],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="ttl, jsonld, nq, trig, csv, graphml or gexf.")] = None,
-    to: Annotated[Optional[Path], typer.Option("--to", help="File to write.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="ttl, jsonld, nq, trig, csv, graphml or gexf.")] = None,
+    to: Annotated[Path | None, typer.Option("--to", help="File to write.")] = None,
     to_endpoint: Annotated[
-        Optional[str], typer.Option("--to-endpoint", help="Push to a SPARQL 1.1 Graph Store endpoint URL instead.")
+        str | None, typer.Option("--to-endpoint", help="Push to a SPARQL 1.1 Graph Store endpoint URL instead.")
     ] = None,
-    graph: Annotated[Optional[str], typer.Option("--graph", help="Target graph IRI for --to-endpoint.")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Target graph IRI for --to-endpoint.")] = None,
 ) -> None:
     """Re-serialise the built graph to a file, or push it to a triple store."""
     from kg import export as exporter

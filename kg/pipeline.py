@@ -189,7 +189,8 @@ def build(
 
 def write_outputs(dataset, facts: list[DocumentFacts], report: BuildReport, tmp: Path, tick: Progress) -> None:
     """Every consumer of the graph, in order; each reads what the one before wrote."""
-    from kg import export, report as report_page, store, validate, viz
+    from kg import export, store, validate, viz
+    from kg import report as report_page
 
     t = time.perf_counter()
     export.write_graph_files(dataset, tmp)
