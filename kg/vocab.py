@@ -1,0 +1,203 @@
+"""Vocabulary loader: ontology/metrics.ttl, units.ttl and table-terms.ttl → plain Python.
+
+Input: the Turtle files of the ontology folder. Output: frozen dataclasses
+(:class:`Metric`, :class:`TableKind`, :class:`Term`) that the extraction stages
+read, cached per process. rdflib is used only here, to read the files; nothing
+RDF leaves this module, so the table parser stays pure.
+
+Row labels are matched in a normalised form (:func:`norm`): lower case, ``&`` as
+"and", ``%`` as "percent", footnote markers dropped, punctuation as spaces.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.errors import ConfigError
+from kg.resources import ontology_file
+
+log = logging.getLogger(__name__)
+
+_MARKERS = re.compile(r"\(\s*\d{1,2}\s*\)|\*+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def norm(text: str) -> str:
+    """Normalised form of a label for matching ("Treatment & freight costs (2)" → "treatment and freight costs")."""
+    text = _MARKERS.sub(" ", text.lower()).replace("&", " and ").replace("%", " percent ")
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric concept: its code, unit, period kind and how to recognise its rows."""
+
+    code: str
+    label: str
+    unit: str
+    period_kind: str  # "duration" | "instant"
+    alt_labels: frozenset[str]  # normalised
+    cues: tuple[tuple[str, ...], ...] = ()  # all groups must match; a group is alternatives
+    excludes: tuple[str, ...] = ()
+    tables: frozenset[str] = frozenset()  # kinds of table the labels apply in; empty = all
+    families: frozenset[str] = frozenset()  # normalised family-row labels for segment rows
+
+
+@dataclass(frozen=True)
+class TableKind:
+    code: str
+    rank: int
+    cues: tuple[str, ...]  # normalised caption cues
+
+
+@dataclass(frozen=True)
+class Term:
+    """A labelled term (segment, category, price basis) and its normalised variants."""
+
+    code: str  # notation, or the local name of the IRI when there is none
+    label: str
+    variants: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    metrics: tuple[Metric, ...]
+    units: frozenset[str]
+    table_kinds: tuple[TableKind, ...]
+    segments: tuple[Term, ...]
+    company_terms: frozenset[str]
+    categories: tuple[Term, ...]
+    price_bases: tuple[Term, ...]
+
+    def metric(self, code: str) -> Metric | None:
+        return self._by_code().get(code)
+
+    def _by_code(self) -> dict[str, Metric]:
+        return _index(self)
+
+    def by_label(self, label: str) -> tuple[Metric, ...]:
+        """Metrics one of whose labels equals ``label`` once normalised."""
+        return _label_index(self).get(norm(label), ())
+
+
+@cache
+def _index(v: Vocabulary) -> dict[str, Metric]:
+    return {m.code: m for m in v.metrics}
+
+
+@cache
+def _label_index(v: Vocabulary) -> dict[str, tuple[Metric, ...]]:
+    out: dict[str, list[Metric]] = {}
+    for m in v.metrics:
+        for label in sorted(m.alt_labels | {norm(m.label)}):
+            out.setdefault(label, []).append(m)
+    return {k: tuple(ms) for k, ms in out.items()}
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load (once per process) the metric, unit and table-term vocabularies."""
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    graphs = {}
+    for name in ("metrics.ttl", "units.ttl", "table-terms.ttl"):
+        path = ontology_file(name)
+        try:
+            graphs[name] = Graph().parse(path, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds; report the file
+            raise ConfigError(f"cannot read vocabulary {path.name}: {exc}") from exc
+    # The project's namespaces come from the files' own prefixes, never typed here.
+    g = graphs["metrics.ttl"]
+    mkg = Namespace(dict(g.namespaces())["mkg"])
+    tt = Namespace(dict(graphs["table-terms.ttl"].namespaces())["tt"])
+
+    def text(graph: Graph, s: URIRef, p: URIRef) -> str:
+        value = graph.value(s, p)
+        return "" if value is None else str(value)
+
+    metrics = []
+    for s in sorted(set(g.subjects(SKOS.inScheme, None))):
+        code = text(g, s, SKOS.notation)
+        if not code:
+            continue
+        unit_iri = g.value(s, mkg.unit)
+        unit_code = str(unit_iri).rsplit("/", 1)[-1] if unit_iri is not None else ""
+        metrics.append(
+            Metric(
+                code=code,
+                label=text(g, s, SKOS.prefLabel),
+                unit=unit_code,
+                period_kind=text(g, s, mkg.periodKind) or "duration",
+                alt_labels=frozenset(norm(str(o)) for o in g.objects(s, SKOS.altLabel)),
+                cues=tuple(
+                    tuple(a.strip().lower() for a in str(o).split("|"))
+                    for o in sorted(g.objects(s, mkg.contextCue))
+                ),
+                excludes=tuple(
+                    a.strip().lower() for o in g.objects(s, mkg.contextExclude) for a in str(o).split("|")
+                ),
+                tables=frozenset(str(o) for o in g.objects(s, mkg.appliesInTable)),
+                families=frozenset(norm(str(o)) for o in g.objects(s, mkg.segmentFamily)),
+            )
+        )
+    if not metrics:
+        raise ConfigError(
+            "ontology/metrics.ttl defines no metrics (expected skos:Concept with skos:notation)"
+        )
+
+    ug = graphs["units.ttl"]
+    units = frozenset(str(o) for s in ug.subjects(SKOS.inScheme, None) for o in ug.objects(s, SKOS.notation))
+
+    tg = graphs["table-terms.ttl"]
+    kinds = []
+    for s in tg.subjects(RDF.type, tt.TableKind):
+        kinds.append(
+            TableKind(
+                code=text(tg, s, SKOS.notation),
+                rank=int(text(tg, s, tt.rank) or 99),
+                cues=tuple(sorted(norm(str(o)) for o in tg.objects(s, tt.captionCue))),
+            )
+        )
+    kinds.sort(key=lambda k: (k.rank, k.code))
+
+    def terms(cls: URIRef) -> tuple[Term, ...]:
+        out = []
+        for s in sorted(tg.subjects(RDF.type, cls)):
+            label = text(tg, s, SKOS.prefLabel) or text(tg, s, RDFS.label)
+            variants = frozenset(norm(str(o)) for o in tg.objects(s, SKOS.altLabel)) | {norm(label)}
+            out.append(Term(code=str(s).rsplit("#", 1)[-1], label=label, variants=variants))
+        return tuple(out)
+
+    categories = []
+    for s in sorted(set(tg.subjects(SKOS.altLabel, None))):
+        if not str(s).startswith(str(mkg)):
+            continue
+        notation = text(tg, s, SKOS.notation)
+        code = notation or _category_code(str(s).rsplit("#", 1)[-1])
+        variants = frozenset(norm(str(o)) for o in tg.objects(s, SKOS.altLabel))
+        categories.append(Term(code=code, label=code, variants=variants))
+
+    company = frozenset(v for t in terms(tt.CompanyTerm) for v in t.variants)
+    return Vocabulary(
+        metrics=tuple(metrics),
+        units=units,
+        table_kinds=tuple(kinds),
+        segments=terms(tt.SegmentTerm),
+        company_terms=company,
+        categories=tuple(categories),
+        price_bases=terms(tt.PriceBasis),
+    )
+
+
+def _category_code(local: str) -> str:
+    """mkg:ProvenProbable → "proven-probable" (the notation mining.ttl gives the category)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", local).lower()
+
+
+def metrics() -> tuple[Metric, ...]:
+    """All metric concepts of ontology/metrics.ttl."""
+    return vocabulary().metrics
