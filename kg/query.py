@@ -1,0 +1,440 @@
+"""Query: a named query (queries/NAME.rq) or a .rq file → rows from the Oxigraph store.
+
+Input: a query name or path, a `kg build` output folder and optional variable
+bindings. Output: a ``QueryResult`` (columns and rows of pyoxigraph terms, a
+boolean for ASK, triples for CONSTRUCT/DESCRIBE) and its text renderings:
+
+- ``table``: plain aligned text, one line per row;
+- ``csv``: RFC 4180 with a header row; plain values (IRIs without angle
+  brackets, literals without datatype or language tag);
+- ``tsv``: SPARQL 1.1 TSV results (terms in N-Triples syntax);
+- ``json``: SPARQL 1.1 Query Results JSON (``head.vars`` and
+  ``results.bindings``; ``boolean`` for ASK); graph results as a list of
+  ``{"subject", "predicate", "object"}`` objects with plain values;
+- ``xml``: SPARQL Query Results XML.
+
+Queries run with the union of all named graphs as the default graph, so they
+need no GRAPH clauses. Values go in through ``bindings`` (substituted as
+pre-bound variables by Oxigraph), never by formatting query text. Queries that
+would reach the network (SERVICE) or change data (updates) are refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.resources import data_dir
+
+log = logging.getLogger(__name__)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class QueryRefused(QueryError):
+    """A query the project will not run: an update, or one that would reach the network."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # "update" | "service"
+
+
+# ---------------------------------------------------------------- named queries
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One .rq file with its ``#+`` header."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    returns: tuple[str, ...]
+    header: dict[str, str] = field(default_factory=dict)
+
+
+_HEADER = re.compile(r"^#\+\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+def parse_header(text: str) -> dict[str, str]:
+    """The ``#+ key: value`` lines at the top of a query file."""
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _HEADER.match(line)
+        if not m:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            continue
+        header[m.group(1).lower()] = m.group(2)
+    return header
+
+
+def load_query_file(path: Path) -> NamedQuery:
+    """Read a .rq file and its header (summary and returns may be empty for ad-hoc files)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read query file: {exc.strerror}", doc=str(path)) from exc
+    header = parse_header(text)
+    returns = tuple(c.strip() for c in header.get("returns", "").split(",") if c.strip())
+    return NamedQuery(path.stem, path, text, header.get("summary", ""), returns, header)
+
+
+def queries_dir() -> Path:
+    return data_dir("queries")
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every named query in queries/, sorted by name."""
+    return [load_query_file(p) for p in sorted(queries_dir().glob("*.rq"))]
+
+
+def find_query(name_or_file: str) -> NamedQuery:
+    """A named query (file stem in queries/) or a path to a .rq file."""
+    candidate = Path(name_or_file)
+    if name_or_file.endswith(".rq") or candidate.suffix == ".rq" or "/" in name_or_file:
+        if not candidate.is_file():
+            raise QueryError(f"query file not found: {name_or_file}")
+        return load_query_file(candidate)
+    path = queries_dir() / f"{name_or_file}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name_or_file) or not path.is_file():
+        names = ", ".join(q.path.stem for q in sorted(queries_dir().glob("*.rq")))
+        raise QueryError(f"unknown query {name_or_file!r}; expected a .rq file or one of: {names}")
+    return load_query_file(path)
+
+
+# ---------------------------------------------------------------- safety checks
+
+_UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"})
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_KEYWORD = re.compile(r"(?<![?$:\w.\-@])([A-Za-z][A-Za-z0-9_]*)(?![:\w\-])")
+
+
+def _code_only(text: str) -> str:
+    """``text`` with comments, string literals and IRIs blanked, so keywords can be found safely."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            out.append(" ")
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                if text[j] == "\\":
+                    j += 1
+                elif len(quote) == 1 and text[j] == "\n":
+                    break
+                j += 1
+            i = j + len(quote)
+            out.append(' "" ')
+        elif c == "<":
+            m = _IRIREF.match(text, i)
+            if m:
+                i = m.end()
+                out.append(" <> ")
+            else:
+                out.append(c)
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def check_query(text: str) -> None:
+    """Raise QueryRefused for an update or a SERVICE call; malformed text is left to the parser."""
+    keywords = [m.group(1).upper() for m in _KEYWORD.finditer(_code_only(text))]
+    first = next((k for k in keywords if k not in ("PREFIX", "BASE")), "")
+    if first in _UPDATE_KEYWORDS:
+        raise QueryRefused(f"updates are refused ({first}): this store is read-only", reason="update")
+    if "SERVICE" in keywords:
+        raise QueryRefused("SERVICE is refused: queries never reach other endpoints", reason="service")
+
+
+# ---------------------------------------------------------------- running
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    name: str
+    kind: str  # "select" | "ask" | "graph"
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def plain_rows(self) -> list[list[str]]:
+        """Rows as plain strings ('' for unbound)."""
+        if self.kind == "graph":
+            return [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in self.triples]
+        if self.kind == "ask":
+            return [["true" if self.boolean else "false"]]
+        return [[plain(v) for v in row] for row in self.rows]
+
+    def header(self) -> list[str]:
+        if self.kind == "graph":
+            return ["subject", "predicate", "object"]
+        if self.kind == "ask":
+            return ["boolean"]
+        return list(self.columns)
+
+    def records(self) -> list[dict[str, str]]:
+        """Rows as dicts of plain strings, unbound values left out."""
+        cols = self.header()
+        out = []
+        for row in self.plain_rows():
+            out.append({c: v for c, v in zip(cols, row, strict=True) if v != ""})
+        return out
+
+
+def to_term(value: object) -> Term:
+    """A Python value (str, int, Decimal, float, bool, date, rdflib or pyoxigraph term) as a pyoxigraph term."""
+    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return value
+    module = type(value).__module__
+    if module.startswith("rdflib"):
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(value, URIRef):
+            return ox.NamedNode(str(value))
+        if isinstance(value, BNode):
+            return ox.BlankNode(str(value))
+        if isinstance(value, Literal):
+            if value.language:
+                return ox.Literal(str(value), language=value.language)
+            if value.datatype is not None:
+                return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+            return ox.Literal(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, Decimal):
+        return ox.Literal(format(value, "f"), datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    if isinstance(value, datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
+    if isinstance(value, date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise QueryError(f"cannot bind a value of type {type(value).__name__}: {value!r}")
+
+
+def execute(
+    store: ox.Store,
+    text: str,
+    *,
+    name: str = "query",
+    bindings: dict[str, object] | None = None,
+    max_rows: int | None = None,
+    on_row: Callable[[int], None] | None = None,
+) -> QueryResult:
+    """Run SPARQL ``text`` on ``store`` (union default graph) and materialise the result.
+
+    ``max_rows`` bounds SELECT rows and CONSTRUCT triples: one more raises
+    QueryError (a result cap, not truncation). ``on_row`` is called every 1,000
+    rows (a hook for deadlines).
+    """
+    check_query(text)
+    subs = {ox.Variable(k.lstrip("?$")): to_term(v) for k, v in (bindings or {}).items()}
+    try:
+        answer = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed query {name}: {exc}") from exc
+    except OSError as exc:
+        raise QueryError(f"query {name} failed: {exc}") from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(name, "ask", boolean=bool(answer))
+    limit = max_rows if max_rows is not None else -1
+    try:
+        if isinstance(answer, ox.QuerySolutions):
+            columns = [v.value for v in answer.variables]
+            rows: list[tuple[Term | None, ...]] = []
+            for k, sol in enumerate(answer):
+                if k == limit:
+                    raise QueryError(f"query {name} returns more than {max_rows} rows; add a LIMIT")
+                rows.append(tuple(sol[i] for i in range(len(columns))))
+                if on_row and k % 1000 == 999:
+                    on_row(k + 1)
+            return QueryResult(name, "select", columns=columns, rows=rows)
+        triples: list[ox.Triple] = []
+        for k, t in enumerate(answer):
+            if k == limit:
+                raise QueryError(f"query {name} returns more than {max_rows} triples; add a LIMIT")
+            triples.append(t)
+            if on_row and k % 1000 == 999:
+                on_row(k + 1)
+        return QueryResult(name, "graph", triples=triples)
+    except OSError as exc:
+        raise QueryError(f"query {name} failed: {exc}") from exc
+
+
+def run_query(name_or_file: str, data_dir: Path, bindings: dict | None = None) -> QueryResult:
+    """Run a named query (file stem in queries/) or a .rq file against a `kg build` output folder."""
+    from kg.store import open_store
+
+    q = find_query(name_or_file)
+    store = open_store(Path(data_dir))
+    return execute(store, q.text, name=q.name, bindings=bindings)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def plain(term: Term | None) -> str:
+    """A term as a plain value: the IRI, the literal's lexical form, ``_:id`` for a blank node."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _csv(result: QueryResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(result.header())
+    w.writerows(result.plain_rows())
+    return buf.getvalue()
+
+
+def _tsv_term(term: Term | None) -> str:
+    return "" if term is None else str(term)
+
+
+def _tsv(result: QueryResult) -> str:
+    if result.kind == "select":
+        lines = ["\t".join("?" + c for c in result.columns)]
+        lines += ["\t".join(_tsv_term(v) for v in row) for row in result.rows]
+    elif result.kind == "ask":
+        lines = ["?boolean", "true" if result.boolean else "false"]
+    else:
+        lines = ["?subject\t?predicate\t?object"]
+        lines += [f"{t.subject}\t{t.predicate}\t{t.object}" for t in result.triples]
+    return "\n".join(lines) + "\n"
+
+
+def json_term(term: Term) -> dict[str, str]:
+    """A term as a SPARQL 1.1 JSON results binding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def _json(result: QueryResult) -> str:
+    if result.kind == "ask":
+        doc: object = {"head": {}, "boolean": bool(result.boolean)}
+    elif result.kind == "graph":
+        doc = result.records()
+    else:
+        bindings = []
+        for row in result.rows:
+            bindings.append({c: json_term(v) for c, v in zip(result.columns, row, strict=True) if v is not None})
+        doc = {"head": {"vars": result.columns}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{xml_escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{xml_escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        attr = ""
+        if term.language:
+            attr = f' xml:lang="{xml_escape(term.language)}"'
+        elif term.datatype.value != XSD + "string":
+            attr = f' datatype="{xml_escape(term.datatype.value)}"'
+        return f"<literal{attr}>{xml_escape(term.value)}</literal>"
+    return f"<literal>{xml_escape(str(term))}</literal>"
+
+
+def _xml(result: QueryResult) -> str:
+    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+    if result.kind == "ask":
+        parts.append("</head>\n<boolean>" + ("true" if result.boolean else "false") + "</boolean>\n</sparql>\n")
+        return "".join(parts)
+    cols = result.header()
+    parts += [f'<variable name="{xml_escape(c)}"/>' for c in cols]
+    parts.append("</head>\n<results>")
+    rows: Iterable[Sequence[Term | None]]
+    if result.kind == "graph":
+        rows = [(t.subject, t.predicate, t.object) for t in result.triples]
+    else:
+        rows = result.rows
+    for row in rows:
+        parts.append("<result>")
+        for c, v in zip(cols, row, strict=True):
+            if v is not None:
+                parts.append(f'<binding name="{xml_escape(c)}">{_xml_term(v)}</binding>')
+        parts.append("</result>")
+    parts.append("</results>\n</sparql>\n")
+    return "\n".join(parts)
+
+
+def _table(result: QueryResult) -> str:
+    header = result.header()
+    rows = result.plain_rows()
+    widths = [len(h) for h in header]
+    for row in rows:
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], len(v))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+FORMATTERS: dict[str, Callable[[QueryResult], str]] = {
+    "table": _table,
+    "csv": _csv,
+    "tsv": _tsv,
+    "json": _json,
+    "xml": _xml,
+}
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """Render ``result`` as one of FORMATTERS (table, csv, tsv, json, xml)."""
+    try:
+        formatter = FORMATTERS[fmt]
+    except KeyError:
+        raise QueryError(f"unknown result format {fmt!r}; expected one of {', '.join(FORMATTERS)}") from None
+    return formatter(result)
