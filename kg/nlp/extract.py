@@ -1,0 +1,397 @@
+"""Narrative stage: documents and their layout blocks → mentions, relations, prose figures.
+
+Input: ``(Document, blocks)`` pairs (blocks from :func:`kg.layout.segment`).
+Output: one :class:`kg.facts.DocumentFacts` per document, holding the entity
+mentions, the relations read from prose and the figures stated in prose.
+
+Only prose blocks go through the statistical model (one ``nlp.pipe`` over all
+documents); headings and boilerplate (forward-looking statements, cautionary
+note, contact lines) go through the rule-based part only, for mentions, and are
+never mined for facts. Tables are left to the tables stage, except that a
+footnote under a table ties the ore bodies it names to the row it annotates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.facts import (
+    Block,
+    Document,
+    DocumentFacts,
+    EntityRef,
+    Mention,
+    Observation,
+    Problem,
+    Relation,
+    Source,
+)
+from kg.nlp.figures import FigureContext, find_figures
+from kg.nlp.gazetteer import Gazetteer, load_gazetteer
+from kg.nlp.model import SITE_TYPES, Ent, Sentence
+from kg.nlp.relations import Context, Found, find_relations
+
+log = logging.getLogger(__name__)
+
+CONTRACT_TYPES = (
+    "Company", "MiningUnit", "Mine", "OreBody", "Property", "Project", "Facility",
+    "Person", "Organization", "Place", "Commodity",
+)
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking\s+statements|cautionary\s+note|safe\s+harbor|news\s+releases?\s+can\s+be\s+accessed|"
+    r"^\s*contacts?\b|for\s+further\s+information|private\s+securities\s+litigation",
+    re.I,
+)
+_RUN_IN_HEADING = re.compile(r"^\s*([A-Z][A-Za-z'.]*(?:\s+[A-Z][A-Za-z'.]*){0,4})\s+-{1,2}\s+")
+_FOOTNOTE = re.compile(r"^\s*\((\d{1,2})\)\s")
+_BATCH = 64
+
+
+@dataclass
+class _Text:
+    """One block's text joined from its lines, with where each line starts."""
+
+    doc_index: int
+    block: Block
+    text: str
+    line_starts: tuple[int, ...]
+    full: bool  # through the statistical model (prose) or the rules only (headings, boilerplate)
+    ents: list[Ent] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _join(doc: Document, block: Block) -> tuple[str, tuple[int, ...]]:
+    parts, starts, pos = [], [], 0
+    for n in range(block.first_line, block.last_line + 1):
+        line = doc.text(n).strip()
+        starts.append(pos)
+        parts.append(line)
+        pos += len(line) + 1
+    return " ".join(parts), tuple(starts)
+
+
+def _is_boilerplate(block: Block) -> bool:
+    return block.kind == "boilerplate" or bool(_BOILERPLATE.search(" ".join(block.lines[:3])))
+
+
+# ------------------------------------------------------------------ entities from spaCy
+
+
+class _Canon:
+    """Surface entity → (type, canonical label), from the gazetteer, the lexicon and the model."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        self.gaz = gaz
+        lex = gaz.lexicon
+        self.heads: dict[str, str] = lex.get("heads", {})
+        self.head_case: dict[str, str] = lex.get("head_case", {})
+        self.commodities = {c.lower() for c in gaz.commodities}
+        self.modifiers = {m.lower() for m in lex.get("name_modifiers", [])} | self.commodities | {"high-grade"}
+        self.org_heads = set(lex.get("org_heads", []))
+        self.org_not = set(lex.get("org_not_heads", []))
+        self.stat = lex.get("statistical_labels", {})
+        self.not_name = set(lex.get("not_name_words", []))
+
+    def ruler(self, text: str, label: str, ent_id: str) -> tuple[str, str, tuple[str, ...]] | None:
+        entry = self.gaz.by_key().get(ent_id)
+        if entry is not None:
+            words = re.findall(r"[\w-]+", text.lower())
+            return entry.type, entry.label, tuple(w for w in words if w in self.modifiers)
+        return self.generic(text, label)
+
+    def generic(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
+        text = re.sub(r"\s*/\s*", "/", text.strip(" '\"\u2018\u2019\u201c\u201d"))
+        words = text.split()
+        head_words: list[str] = []
+        for head in sorted(self.heads, key=lambda h: -len(h.split())):
+            n = len(head.split())
+            if [w.lower() for w in words[-n:]] == head.split():
+                head_words = [self.head_case.get(head, head)]
+                words = words[:-n]
+                break
+        mods: list[str] = []
+        while words and all(p.lower() in self.modifiers for p in words[-1].split("/")):
+            mods = words[-1].lower().split("/") + mods
+            words = words[:-1]
+        name = " ".join(w.strip("'\"") for w in words)
+        if not name:
+            return None
+        canonical = " ".join([name, *head_words])
+        entry = self.gaz.find(canonical)
+        if entry is not None:
+            return entry.type, entry.label, tuple(mods)
+        return label, canonical, tuple(mods)
+
+    def statistical(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
+        mapped = self.stat.get(label)
+        if mapped is None:
+            return None
+        text = re.sub(r"^(?:the|The)\s+", "", text).strip()
+        text = re.sub(r"'s$", "", text)
+        if not text or "\n" in text or re.search(r"\d", text):
+            return None
+        entry = self.gaz.find(text)
+        if entry is not None:
+            return entry.type, entry.label, ()
+        words = text.split()
+        if any(not (w[:1].isupper() or w in ("of", "and", "de", "del", "la", "&")) for w in words):
+            return None
+        if words[0] in self.not_name or text in self.org_not:
+            return None
+        if mapped == "Person":
+            if len(words) < 2 or len(words) > 5:
+                return None
+        elif mapped == "Organization":
+            if words[-1] not in self.org_heads or len(words) < 2:
+                return None
+        elif mapped == "Place":
+            if len(words) > 4 or text.isupper():
+                return None
+        return mapped, text, ()
+
+
+def _coordinated(text: str, canon: _Canon) -> list[Ent]:
+    """"Canaima Lower and Middle veins", "East, West, SW, NWW, '9A' and 200S orebodies" → one entity each."""
+    lex = canon.gaz.lexicon
+    plural = lex.get("plural_heads", {})
+    split_mods = set(lex.get("split_modifiers", []))
+    name = r"'?[A-Z0-9][\w.'-]*'?(?:\s+[A-Z0-9][\w.'-]*'?){0,3}"
+    heads = "|".join(sorted(map(re.escape, plural), key=len, reverse=True))
+    pat = re.compile(rf"({name}(?:,\s+{name})*,?\s+and\s+{name})\s+({heads})\b")
+    out: list[Ent] = []
+    for m in pat.finditer(text):
+        head = plural[m.group(2)]
+        pieces = [(p.start(), p.group()) for p in re.finditer(rf"{name}", m.group(1))]
+        pieces = [(s, w) for s, w in pieces if w not in ("and",)]
+        if len(pieces) < 2:
+            continue
+        words0 = pieces[0][1].split()
+        if words0[0] in canon.not_name:
+            continue
+        prefix = ""
+        if len(words0) > 1 and all(len(w.split()) == 1 and w.strip("'") in split_mods for _, w in pieces[1:]) and (
+            words0[-1] in split_mods
+        ):
+            prefix = " ".join(words0[:-1]) + " "
+        for i, (start, word) in enumerate(pieces):
+            label_name = word if i == 0 or not prefix else prefix + word
+            resolved = canon.generic(f"{label_name} {head}", canon.heads.get(head, "OreBody"))
+            if resolved is None:
+                continue
+            begin = m.start(1) + start
+            end = m.end() if i == len(pieces) - 1 else begin + len(word)
+            out.append(Ent(begin, end, resolved[0], resolved[1], text[begin:end], resolved[2]))
+    return out
+
+
+def _merge(ents: list[Ent], extra: list[Ent]) -> list[Ent]:
+    if not extra:
+        return ents
+    spans = [(e.start, e.end) for e in extra]
+    kept = [e for e in ents if not any(e.start < b and a < e.end for a, b in spans)]
+    return sorted(kept + extra, key=lambda e: e.start)
+
+
+# ------------------------------------------------------------------ the stage
+
+
+def extract_narrative(
+    docs: Sequence[tuple[Document, Sequence[Block]]], *, blank: bool = False
+) -> list[DocumentFacts]:
+    """Mentions, relations and prose figures for each document (one DocumentFacts per document)."""
+    from kg.nlp.pipeline import RULER, get_pipeline
+
+    nlp, model = get_pipeline(blank)
+    gaz = load_gazetteer()
+    canon = _Canon(gaz)
+    lex = dict(gaz.lexicon)
+    lex["_commodities"] = sorted(canon.commodities)
+
+    texts: list[_Text] = []
+    for i, (doc, blocks) in enumerate(docs):
+        for block in blocks:
+            if block.kind == "table":
+                continue
+            text, starts = _join(doc, block)
+            if not text.strip():
+                continue
+            full = block.kind == "prose" and not _is_boilerplate(block)
+            texts.append(_Text(i, block, text, starts, full))
+
+    full_texts = [t for t in texts if t.full]
+    rule_texts = [t for t in texts if not t.full]
+    _annotate(nlp.pipe((t.text for t in full_texts), batch_size=_BATCH), full_texts, canon)
+    rules_only = [p for p in nlp.pipe_names if p not in ("sentencizer", RULER)]
+    _annotate(nlp.pipe((t.text for t in rule_texts), batch_size=_BATCH, disable=rules_only), rule_texts, canon)
+
+    by_doc: dict[int, list[_Text]] = {}
+    for t in texts:
+        by_doc.setdefault(t.doc_index, []).append(t)
+    out = []
+    for i, (doc, blocks) in enumerate(docs):
+        facts = _document_facts(doc, blocks, by_doc.get(i, []), gaz, lex, model)
+        out.append(facts)
+    return out
+
+
+def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) -> None:
+    for sdoc, target in zip(spacy_docs, targets, strict=True):
+        ents: list[Ent] = []
+        for ent in sdoc.ents:
+            if ent.label_ in CONTRACT_TYPES:
+                resolved = canon.ruler(ent.text, ent.label_, ent.ent_id_)
+            else:
+                resolved = canon.statistical(ent.text, ent.label_)
+            if resolved is not None:
+                ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2]))
+        target.ents = _merge(ents, _coordinated(target.text, canon))
+        target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
+
+
+def _document_facts(
+    doc: Document, blocks: Sequence[Block], texts: list[_Text], gaz: Gazetteer, lex: dict[str, Any], model: str
+) -> DocumentFacts:
+    company_entry = gaz.find(doc.meta.company) if doc.meta.company else None
+    company = EntityRef(company_entry.label, company_entry.type) if company_entry else (
+        EntityRef(doc.meta.company, "Company") if doc.meta.company else None
+    )
+    ranks = {k: i for i, k in enumerate(lex.get("place_levels", []))}
+    place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
+    ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank)
+    fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end or doc.meta.release_date,
+                         lexicon=lex)
+
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    observations: list[Observation] = []
+    problems: list[Problem] = []
+    if model == "blank:en":
+        problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
+
+    people = _people(texts)
+    for t in texts:
+        ents = [_person_alias(e, people) for e in t.ents]
+        ents = [e for e in ents if e is not None]
+        t.ents = ents
+        for e in ents:
+            line = doc.source_line(_line(t, e.start))
+            mentions.append(Mention(doc.name, line, e.ref, e.text))
+        if not t.full:
+            continue
+        topic = _topic(t)
+        for start, end in t.sentences:
+            sent = Sentence(
+                text=t.text[start:end],
+                ents=tuple(
+                    Ent(e.start - start, e.end - start, e.type, e.label, e.text, e.modifiers)
+                    for e in ents if start <= e.start and e.end <= end
+                ),
+                offset=start, topic=topic, section=t.block.section,
+                line_starts=t.line_starts, first_line=t.block.first_line,
+            )
+            for f in find_relations(sent, ctx):
+                relations.append(_relation(doc, sent, f))
+
+            def line_of(pos: int, sent: Sentence = sent) -> int:
+                return doc.source_line(sent.line_of(pos))
+
+            observations.extend(find_figures(sent, fctx, line_of))
+        relations.extend(_footnote_relations(doc, blocks, t, gaz))
+    return DocumentFacts(
+        doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256,
+        observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
+        problems=tuple(problems),
+    )
+
+
+def _line(t: _Text, pos: int) -> int:
+    n = 0
+    for i, start in enumerate(t.line_starts):
+        if start <= pos:
+            n = i
+    return t.block.first_line + n
+
+
+def _relation(doc: Document, sent: Sentence, f: Found) -> Relation:
+    line = doc.source_line(sent.line_of(f.pos))
+    return Relation(
+        subject=f.subject, predicate=f.predicate, object=f.object, source=Source(doc.name, line, "prose"),
+        value=f.value, value_decimals=f.value_decimals, date=f.date, text=re.sub(r"\s+", " ", sent.text).strip(),
+    )
+
+
+def _topic(t: _Text) -> Ent | None:
+    """The site a paragraph's run-in heading names ("LUCKY FRIDAY - The ...")."""
+    m = _RUN_IN_HEADING.match(t.text)
+    if not m:
+        return None
+    for e in t.ents:
+        if e.start >= m.start(1) and e.end <= m.end(1) and e.type in SITE_TYPES:
+            return Ent(0, 0, e.type, e.label, e.text)
+    return None
+
+
+def _people(texts: list[_Text]) -> dict[str, Ent]:
+    """Surname → the full-name person entity of this document ("Baker" → "Phillips S. Baker, Jr.")."""
+    people: dict[str, Ent] = {}
+    for t in texts:
+        for e in t.ents:
+            if e.type == "Person" and len(e.label.split()) > 1:
+                surname = re.sub(r",?\s+(?:Jr|Sr|II|III)\.?$", "", e.label).split()[-1]
+                people.setdefault(surname, e)
+    return people
+
+
+def _person_alias(e: Ent, people: dict[str, Ent]) -> Ent | None:
+    if e.type != "Person":
+        return e
+    if len(e.text.split()) == 1:
+        full = people.get(e.text.strip())
+        return Ent(e.start, e.end, "Person", full.label, e.text) if full else None
+    return e
+
+
+def _footnote_relations(doc: Document, blocks: Sequence[Block], t: _Text, gaz: Gazetteer) -> list[Relation]:
+    """A footnote under a table ("(5) Inferred resources, East, West ... orebodies") names ore bodies
+    of the row it annotates ("Greens Creek (29.73%), USA(5)")."""
+    m = _FOOTNOTE.match(t.text)
+    if not m:
+        return []
+    marker = f"({m.group(1)})"
+    table = None
+    for b in blocks:
+        if b.kind == "table" and b.last_line < t.block.first_line:
+            table = b
+    if table is None:
+        return []
+    row_entity = None
+    for line in table.lines:
+        label = re.split(r"\s{2,}", line.strip())[0]
+        if marker in label:
+            row_entity = _longest_entry(label.replace(marker, ""), gaz)
+            break
+    if row_entity is None:
+        return []
+    out = []
+    for e in t.ents:
+        if e.type == "OreBody":
+            line = doc.source_line(_line(t, e.start))
+            out.append(Relation(e.ref, "partOf", row_entity, Source(doc.name, line, "prose"),
+                                text=re.sub(r"\s+", " ", t.text)))
+    return out
+
+
+def _longest_entry(label: str, gaz: Gazetteer) -> EntityRef | None:
+    best = None
+    for surface, entries in gaz.by_surface().items():
+        entry = entries[0]
+        if entry.type not in ("MiningUnit", "Mine", "Property") or len(surface) < 4:
+            continue
+        if re.search(rf"(?<!\w){re.escape(surface)}(?!\w)", label):
+            if best is None or len(surface) > len(best[0]):
+                best = (surface, entry)
+    return EntityRef(best[1].label, best[1].type) if best else None

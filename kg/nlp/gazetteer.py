@@ -1,0 +1,151 @@
+"""Gazetteer and lexicon: ``ontology/gazetteer.ttl`` + ``ontology/patterns/`` → plain Python lookups.
+
+Input: the ontology folder (Turtle gazetteer of known entities, JSON lexicon of
+trigger words, JSONL EntityRuler patterns). Output: :class:`Gazetteer`, a frozen
+view used by the narrative extractor and by resolution. The Turtle file is read
+with rdflib here because it is data shipped with the project, not the graph
+being built; nothing RDF leaves this module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kg.resources import data_dir
+
+log = logging.getLogger(__name__)
+
+MKG = "https://w3id.org/mining-kg/def#"
+KGID = "https://w3id.org/mining-kg/id/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def slugify(text: str) -> str:
+    """A stable IRI-safe slug: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
+
+
+def make_key(type_: str, label: str) -> str:
+    """The resolution key (and IRI tail) of an entity: ``{type-lowercase}/{slug}``."""
+    return f"{type_.lower()}/{slugify(label)}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One known entity of the gazetteer."""
+
+    key: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    place_kind: str = ""
+    parent: str = ""  # key of the place (or unit) it sits in, when stated
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: one per process, cached lookups
+class Gazetteer:
+    """Known entities by key and by surface form, plus the extractor's lexicon."""
+
+    entries: tuple[Entry, ...]
+    lexicon: dict[str, Any] = field(default_factory=dict)
+    patterns: tuple[dict[str, Any], ...] = ()
+
+    def by_key(self) -> dict[str, Entry]:
+        return _index_keys(self)
+
+    def by_surface(self) -> dict[str, tuple[Entry, ...]]:
+        """Exact surface form (label or alias) → entries; also a case-folded key."""
+        return _index_surface(self)
+
+    def find(self, text: str) -> Entry | None:
+        """The entry a surface form names (exact first, then case-insensitive)."""
+        index = self.by_surface()
+        hits = index.get(text) or index.get(text.casefold())
+        return hits[0] if hits else None
+
+    @property
+    def commodities(self) -> tuple[str, ...]:
+        return tuple(e.label for e in self.entries if e.type == "Commodity")
+
+
+@cache
+def _index_keys(gaz: Gazetteer) -> dict[str, Entry]:
+    return {e.key: e for e in gaz.entries}
+
+
+@cache
+def _index_surface(gaz: Gazetteer) -> dict[str, tuple[Entry, ...]]:
+    index: dict[str, list[Entry]] = {}
+    for entry in gaz.entries:
+        for name in (entry.label, *entry.aliases):
+            for k in (name, name.casefold()):
+                bucket = index.setdefault(k, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _read_turtle(path: Path) -> tuple[Entry, ...]:
+    import rdflib  # local: only the gazetteer file, never the build's graph
+
+    graph = rdflib.Graph()
+    graph.parse(path, format="turtle")
+    pref = rdflib.URIRef(_SKOS + "prefLabel")
+    alt = rdflib.URIRef(_SKOS + "altLabel")
+    kind = rdflib.URIRef(MKG + "placeKind")
+    located = rdflib.URIRef(MKG + "locatedIn")
+    part = rdflib.URIRef(MKG + "partOf")
+    entries = []
+    for subject, cls in graph.subject_objects(rdflib.URIRef(_RDF_TYPE)):
+        iri, type_iri = str(subject), str(cls)
+        if not iri.startswith(KGID) or not type_iri.startswith(MKG):
+            continue
+        label = graph.value(subject, pref)
+        if label is None:
+            log.warning("gazetteer %s: %s has no skos:prefLabel; skipped", path.name, iri)
+            continue
+        parent = graph.value(subject, located) or graph.value(subject, part)
+        entries.append(
+            Entry(
+                key=iri[len(KGID) :],
+                label=str(label),
+                type=type_iri[len(MKG) :],
+                aliases=tuple(sorted(str(a) for a in graph.objects(subject, alt) if str(a) != str(label))),
+                place_kind=str(graph.value(subject, kind) or ""),
+                parent=str(parent)[len(KGID) :] if parent is not None else "",
+            )
+        )
+    return tuple(sorted(entries, key=lambda e: e.key))
+
+
+def _read_patterns(folder: Path) -> tuple[dict[str, Any], ...]:
+    patterns: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.lstrip().startswith("//"):
+                try:
+                    patterns.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path.name}:{n}: not a JSON pattern ({exc.msg})") from exc
+    return tuple(patterns)
+
+
+@cache
+def load_gazetteer(folder: str | None = None) -> Gazetteer:
+    """Read the gazetteer, lexicon and patterns once per process."""
+    root = Path(folder) if folder else data_dir("ontology")
+    entries = _read_turtle(root / "gazetteer.ttl")
+    lexicon = json.loads((root / "patterns" / "lexicon.json").read_text(encoding="utf-8"))
+    patterns = _read_patterns(root / "patterns")
+    log.debug("gazetteer: %d entries, %d patterns", len(entries), len(patterns))
+    return Gazetteer(entries=entries, lexicon=lexicon, patterns=patterns)

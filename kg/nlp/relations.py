@@ -1,0 +1,472 @@
+"""Relation rules: a :class:`kg.nlp.model.Sentence` → stated relations.
+
+Input: one sentence with its typed entities (placeholders ``<i|Type>`` in a
+template string), the document's own company and release date, and the lexicon.
+Output: :class:`Found` tuples (subject, predicate, object, value, date, position).
+The rules are general surface patterns over entity types and trigger words
+("located in", "interest in", "a subsidiary of", "miles north of", ...), never
+tied to a sentence of the corpus. Each predicate has its own function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from dateutil import parser as dateparser
+
+from kg.facts import EntityRef
+from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence, ph
+
+PLACE = ph("Place")
+ORG = ph(*ORG_TYPES)
+SITE = ph(*SITE_TYPES)
+ANY_SITE_OR_ORG = ph(*SITE_TYPES, *ORG_TYPES)
+COMMODITY = ph("Commodity")
+REGION_ADJ = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|northeastern|northwestern|southeastern|southwestern|central)\s+)?"
+NUM_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several)"
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+_DATE = re.compile(rf"\b(?:on|in|as of)\s+({_MONTHS}\s+(?:\d{{1,2}},\s+)?\d{{4}}|{_MONTHS})", re.I)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A relation found in a sentence, before it becomes a :class:`kg.facts.Relation`."""
+
+    subject: EntityRef
+    predicate: str
+    object: EntityRef | None
+    pos: int  # sentence character position the relation is read at (for its line)
+    value: str = ""
+    value_decimals: int | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules know beyond the sentence."""
+
+    company: EntityRef | None  # the releasing company ("Hecla" in "the company")
+    release_date: date | None
+    lexicon: dict[str, Any]
+    place_rank: dict[str, int]  # canonical place label → rank (0 broadest), when known
+
+
+Rule = Callable[[Sentence, Context], Iterator[Found]]
+
+
+def _idx(text: str) -> int:
+    """Entity index of a placeholder (``<3|Mine>``) or of a bare captured index (``3``)."""
+    m = re.match(r"<?(\d+)", text)
+    if not m:
+        raise ValueError(f"not an entity placeholder: {text!r}")
+    return int(m.group(1))
+
+
+def _ent(s: Sentence, m: re.Match[str], group: int | str) -> Ent:
+    return s.ents[_idx(m.group(group))]
+
+
+def _pos(s: Sentence, m: re.Match[str], group: int | str = 0) -> int:
+    return s.position(m.start(group))
+
+
+def _stated_date(text: str, ctx: Context) -> date | None:
+    """A date the sentence states ("On February 20, 2007", "In April 2007"), else None."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    default = datetime(ctx.release_date.year, 1, 1) if ctx.release_date else datetime(2000, 1, 1)
+    try:
+        return dateparser.parse(m.group(1), default=default).date()  # type: ignore[union-attr]
+    except (ValueError, OverflowError):
+        return None
+
+
+def _nearest_before(s: Sentence, tpl_pos: int, types: tuple[str, ...]) -> Ent | None:
+    """The last entity of ``types`` whose placeholder starts before ``tpl_pos``."""
+    best = None
+    for m in re.finditer(ph(*types), s.template()):
+        if m.start() < tpl_pos:
+            best = s.ents[_idx(m.group(1))]
+    return best
+
+
+# ------------------------------------------------------------------ locatedIn
+
+
+def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    # "<site> in northern <place>", "<site> is located on <place>", "<org>, headquartered in <place>"
+    pat = re.compile(
+        rf"({SITE}|{ORG}),?\s+(?:(?:which|that)\s+(?:is|are)\s+|(?:is|are)\s+)?"
+        rf"(?:(?:located|situated|based|headquartered)\s+)?(?:in|on|within)\s+(?:the\s+)?(?:state\s+of\s+)?"
+        rf"(?:{ORG}'s\s+)?{REGION_ADJ}({PLACE}|{ph('Property')})(?!\s*'s)"
+    )
+    for m in pat.finditer(t):
+        subj = s.ents[_idx(m.group(2) or m.group(3))]
+        obj = s.ents[_idx(m.group(5) or m.group(6))]
+        if subj.type in ORG_TYPES and not re.search(r"(?:located|based|headquartered)", m.group(0)):
+            continue  # "Hecla ... in Mexico" says where it works, not where it is
+        if obj.type == "Property" and not re.search(r"located|situated", m.group(0)):
+            continue
+        if subj.label != obj.label:
+            yield Found(subj.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "<org|place> of <place>": "Nordmin Engineering of Thunder Bay", "the Silver Valley of northern Idaho"
+    for m in re.finditer(rf"({ORG}|{PLACE})\s+of\s+{REGION_ADJ}({PLACE})", t):
+        subj = s.ents[_idx(m.group(2) or m.group(3))]
+        obj = s.ents[_idx(m.group(4))]
+        yield Found(subj.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "<place>'s <place>": "North Idaho's Silver Valley"
+    for m in re.finditer(rf"({PLACE})'s\s+({PLACE})", t):
+        yield Found(s.ents[_idx(m.group(4))].ref, "locatedIn", s.ents[_idx(m.group(2))].ref, _pos(s, m))
+    yield from _place_chains(s, ctx)
+
+
+def _place_chains(s: Sentence, ctx: Context) -> Iterator[Found]:
+    """"Vancouver, British Columbia, Canada": each place in the next broader one.
+
+    "near X" inside a chain is a landmark, not a container; a chain that ends a
+    list ("Alaska, Idaho, Nevada and Mexico") is a list, not a nesting.
+    """
+    t = s.template()
+    chain_re = re.compile(rf"{PLACE}(?:,\s+(?:near\s+)?{PLACE})+")
+    for m in chain_re.finditer(t):
+        tail = t[m.end() : m.end() + 12]
+        head = t[max(0, m.start() - 4) : m.start()]
+        if re.match(r",?\s+(?:and|or)\s+<", tail) or re.search(r",\s*$", head):
+            continue
+        items = [(int(x.group(2)), bool(x.group(1))) for x in re.finditer(r"(near\s+)?<(\d+)\|Place>", m.group(0))]
+        for i, (idx, _near) in enumerate(items):
+            inner = s.ents[idx]
+            for jdx, near in items[i + 1 :]:
+                if near:
+                    continue
+                outer = s.ents[jdx]
+                r_in, r_out = ctx.place_rank.get(inner.label), ctx.place_rank.get(outer.label)
+                if r_in is not None and r_out is not None and r_out >= r_in:
+                    break  # same level or narrower: a list, not a nesting
+                yield Found(inner.ref, "locatedIn", outer.ref, s.position(m.start()))
+                break
+
+
+# ------------------------------------------------------------------ ownership, operator, subsidiary, partner
+
+
+def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    verbs = "|".join(ctx.lexicon.get("ownership_verbs", ["holds", "owns"]))
+    subj_re = rf"(?:({ORG})|the\s+company|we)"
+    pat = re.compile(
+        rf"{subj_re}\s+(?:\w+\s+)?(?:{verbs})\s+(?:an?\s+|its\s+)?((?:approximate|approximately|about|a|an)\s+)?"
+        rf"(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:\w+\s+)?(?:interest|stake|share|ownership)\s+in\s+(?:the\s+)?({SITE}|{ORG})",
+        re.I,
+    )
+    for m in pat.finditer(t):
+        subj = s.ents[_idx(m.group(2))] .ref if m.group(2) else ctx.company
+        obj = s.ents[_idx(m.group(7) or m.group(8))]
+        if subj is None:
+            continue
+        decimals = len(m.group(5)) if m.group(5) else 0
+        value = m.group(4)
+        yield Found(subj, "ownershipInterest", obj.ref, _pos(s, m), value=value, value_decimals=decimals)
+    # "<site>, which is (wholly) owned by <org>"
+    for m in re.finditer(rf"({SITE}),?\s+(?:which|that)\s+(?:is|was)\s+(?:\w+\s+)?owned\s+by\s+({ORG})", t):
+        yield Found(_ent(s, m, 4).ref, "ownershipInterest", _ent(s, m, 2).ref, _pos(s, m))
+
+
+def operated_by(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    for m in re.finditer(r"(?:operated|managed|run)\s+by\s+(?:an?\s+(?:\w+\s+)?subsidiary\s+of\s+)?" + f"({ORG})", t):
+        site = _nearest_before(s, m.start(), ("Mine", "MiningUnit", "Property", "Project", "Facility"))
+        if site is not None:
+            yield Found(site.ref, "operatedBy", _ent(s, m, 2).ref, _pos(s, m))
+
+
+def subsidiary_of(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    pat = rf"({ORG}),?\s+(?:is\s+)?an?\s+(?:wholly[- ]owned\s+|indirect\s+|majority[- ]owned\s+)?subsidiary\s+of\s+({ORG})"
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 2).ref, "subsidiaryOf", _ent(s, m, 4).ref, _pos(s, m))
+
+
+def partner(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    pat = (
+        r"(?:in\s+partnership\s+with|joint\s+venture\s+(?:partner\s+)?with|"
+        r"(?:its|their|our|the)\s+(?:joint\s+venture\s+)?partner(?:\s+in\s+that\s+project)?,?)\s+"
+        + f"({ORG})"
+    )
+    for m in re.finditer(pat, t):
+        site = _nearest_before(s, m.start(), ("Mine", "MiningUnit", "Property", "Project"))
+        if site is not None:
+            yield Found(site.ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
+
+
+# ------------------------------------------------------------------ transactions
+
+_PRICE = re.compile(r"\bfor\s+((?:approximately\s+|about\s+)?(?:US)?\$\s?[\d.,]+.*?)(?=[.;]\s|[.;]?$)")
+
+
+def sold(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    subj_re = rf"(?:({ORG})|the\s+company)"
+    pat = re.compile(
+        rf"{subj_re}\s+(?:\w+\s+){{0,2}}?(?:sold|sell|sells|selling|sale\s+of)\s+"
+        rf"(?:(?:its|their|a|an|the|all\s+of\s+its)\s+)?(?:[\d.]+%\s+)?(?:(?:interest|stake)\s+in\s+)?(?:the\s+)?({SITE})"
+        rf"(?:(?:(?!<\d+\|(?:Mine|MiningUnit|Property|Project)>)[^.])*?\s+to\s+(?:(?:its|the|their)\s+partner(?:\s+in\s+that\s+project)?,?\s+)?({ORG}))?",
+        re.I,
+    )
+    for m in pat.finditer(t):
+        seller = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
+        asset = s.ents[_idx(m.group(4))]
+        when = _stated_date(s.text, ctx) or ctx.release_date
+        price = _PRICE.search(s.text)
+        if seller is not None:
+            yield Found(seller, "sold", asset.ref, _pos(s, m), value=price.group(1) if price else "", date=when)
+        if m.group(5):
+            yield Found(asset.ref, "soldTo", s.ents[_idx(m.group(5))].ref, _pos(s, m, 5), date=when)
+
+
+def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    pat = re.compile(
+        rf"(?:({ORG})|the\s+company|we)\s+(?:has\s+|have\s+|had\s+)?(?:acquired|purchased|bought)\s+"
+        rf"(?:(?:the|an?|its)\s+)?(?:option\s+to\s+\w+\s+(?:the\s+)?)?({SITE})",
+        re.I,
+    )
+    for m in pat.finditer(t):
+        buyer = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
+        if buyer is not None:
+            yield Found(buyer, "acquired", _ent(s, m, 3).ref, _pos(s, m), date=_stated_date(s.text, ctx))
+    # "acquisition of a pre-existing lease in the Block B concession": the releasing company acquires
+    pat2 = re.compile(rf"\bacquisition\s+of\s+(?:(?:the|an?|its)\s+)?(?:[\w-]+\s+){{0,3}}?(?:in\s+|on\s+|of\s+)?(?:the\s+)?({SITE})")
+    for m in pat2.finditer(t):
+        if ctx.company is not None and not re.search(rf"({ORG})\s+(?:\w+\s+){{0,3}}$", t[: m.start()]):
+            yield Found(ctx.company, "acquired", _ent(s, m, 1).ref, _pos(s, m))
+
+
+# ------------------------------------------------------------------ structure
+
+
+def part_of(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    units = ("MiningUnit", "Mine", "Property")
+    # "the two mines that make up the <unit> ... are <a> and <b>"; "<a> and <b> make up <unit>"
+    for m in re.finditer(rf"(?:make|makes|made)\s+up\s+(?:the\s+)?({ph(*units)})", t):
+        whole = _ent(s, m, 1)
+        for x in re.finditer(ph("Mine", "Facility", "OreBody"), t[m.end() :]):
+            yield Found(s.ents[int(x.group(1))].ref, "partOf", whole.ref, s.position(m.end() + x.start()))
+    # "<unit> is spread over two locations: <a> and <b>", "<unit> comprises <a> and <b>"
+    pat = rf"({ph(*units)})\s+(?:[\w-]+\s+){{0,4}}?(?:is\s+spread\s+over|comprises|consists\s+of|is\s+made\s+up\s+of|includes)\b"
+    for m in re.finditer(pat, t):
+        whole = _ent(s, m, 1)
+        for x in re.finditer(ph("Mine", "Facility", "OreBody"), t[m.end() :]):
+            yield Found(s.ents[int(x.group(1))].ref, "partOf", whole.ref, s.position(m.end() + x.start()))
+    # "<x>, which is now considered part of the <unit>"
+    for m in re.finditer(rf"part\s+of\s+(?:the\s+)?({ph(*units)})", t):
+        part = _nearest_before(s, m.start(), ("Mine", "Facility", "OreBody", "Project"))
+        if part is not None and part.label != _ent(s, m, 1).label:
+            yield Found(part.ref, "partOf", _ent(s, m, 1).ref, _pos(s, m))
+    yield from _ore_bodies(s, ctx)
+
+
+def _is_child(ent: Ent, ctx: Context) -> bool:
+    if ent.type == "OreBody":
+        return True
+    heads = ctx.lexicon.get("child_heads", ["prospect"])
+    return ent.type == "Project" and ent.label.rsplit(" ", 1)[-1].lower() in heads
+
+
+def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
+    """Ore bodies (and prospects) of a sentence, each part of the site the sentence is about:
+    "<site>'s <vein>", "<vein> within/at <site>", a sentence opening "At <site>, ...", or
+    the paragraph's run-in heading."""
+    t = s.template()
+    parents = ("Mine", "MiningUnit", "Property")
+    opening = re.match(rf"^\W*(?:[A-Z][a-z]+\s+){{0,2}}(?:at|on|in)\s+(?:the\s+)?({ph(*parents)})", t, re.I)
+    for i, ent in enumerate(s.ents):
+        if not _is_child(ent, ctx):
+            continue
+        marker = f"<{i}|{ent.type}>"
+        at = t.find(marker)
+        whole: Ent | None = None
+        m = re.search(rf"({ph(*parents)})'s\s+$", t[:at])
+        if m:
+            whole = _ent(s, m, 1)
+        if whole is None:
+            m = re.match(rf"\s+(?:within|at|of|in)\s+(?:the\s+)?({ph(*parents)})", t[at + len(marker) :])
+            if m:
+                whole = _ent(s, m, 1)
+        if whole is None and opening and _idx(opening.group(1)) != i:
+            whole = _ent(s, opening, 1)
+        if whole is None and s.topic is not None and not any(e.type in parents for e in s.ents):
+            whole = s.topic
+        if whole is not None and whole.label != ent.label:
+            yield Found(ent.ref, "partOf", whole.ref, s.position(at))
+
+
+# ------------------------------------------------------------------ production, distance
+
+
+def produced_at(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    producers = ("Mine", "MiningUnit")
+    # commodities named inside the site's name: "Lucky Friday silver mine", "La Camorra gold unit"
+    commodities = set(ctx.lexicon.get("_commodities", ()))
+    for ent in s.ents:
+        if ent.type in producers:
+            for word in ent.modifiers:
+                if word in commodities:
+                    yield Found(EntityRef(word, "Commodity"), "producedAt", ent.ref, ent.start)
+    quantity = r"(?:approximately\s+|about\s+|nearly\s+|more\s+than\s+)?[\d.,]+(?:\s+million)?\s+(?:ounces|tons|tonnes|pounds)\s+of\s+"
+    # "<site> (also) produced 2.9 million ounces of <silver>"
+    pat = rf"({ph(*producers)})(?:[^<.]|<\d+\|Place>){{0,40}}?\s+(?:also\s+)?(?:produced|mined|contributed)\s+{quantity}({COMMODITY})"
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 3).ref, "producedAt", _ent(s, m, 1).ref, _pos(s, m, 3))
+    # "production from (Hecla's) <site> of 45,907 ounces of <gold>"; "ounces of <gold> from the <site>"
+    pat = rf"production\s+(?:at|from)\s+(?:{ORG}'s\s+)?(?:the\s+)?({ph(*producers)})\s+of\s+{quantity}({COMMODITY})"
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 4).ref, "producedAt", _ent(s, m, 2).ref, _pos(s, m, 4))
+    pat = rf"(?:ounces|tons|pounds)\s+of\s+({COMMODITY})\s+(?:\w+\s+)?(?:from|at)\s+(?:the\s+)?({ph(*producers)})"
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 1).ref, "producedAt", _ent(s, m, 3).ref, _pos(s, m, 1))
+    # "<gold> is a by-product at the <mine>"
+    pat = rf"({COMMODITY})\s+is\s+(?:a|the)\s+(?:main\s+|principal\s+)?(?:by-?product|product|co-?product)\s+(?:at|of)\s+(?:the\s+)?({ph(*producers)})"
+    for m in re.finditer(pat, t, re.I):
+        yield Found(_ent(s, m, 1).ref, "producedAt", _ent(s, m, 3).ref, _pos(s, m))
+
+
+def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    directions = "|".join(ctx.lexicon.get("directions", ["north", "south", "east", "west"]))
+    unit = r"(?:miles?|kilometers?|kilometres?|km|feet|meters?|metres?)"
+    dist = (
+        rf"((?:(?:about|approximately|some|just|only|roughly|nearly)\s+)?{NUM_WORD}[- ]{unit}"
+        rf"(?:\s+(?:to\s+the\s+)?(?:{directions}))?|(?:immediately|directly|just)\s+(?:{directions}))"
+    )
+    pat = re.compile(
+        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)?{dist}(?:\s+(?:of|from)\s+(?:the\s+)?({SITE}))?",
+        re.I,
+    )
+    sites = ("Mine", "MiningUnit", "Property", "Project", "Facility")
+    for m in pat.finditer(t):
+        if m.group(2):
+            obj: Ent | None = s.ents[_idx(m.group(2))]
+        else:
+            obj = None
+        subj = _nearest_before(s, m.start(), sites)
+        if subj is None:
+            continue
+        if obj is None:
+            # "..., and Mina Isidora, located about 100 kilometers to the north": from the site before it
+            earlier = [e for e in s.ents if e.type in sites and e.end <= subj.start and e.label != subj.label]
+            if not earlier or re.search(r"\b(?:of|from)\b", m.group(0)):
+                continue
+            obj = earlier[-1]
+        if obj.label == subj.label:
+            continue
+        value = re.sub(r"\s+", " ", m.group(1)).strip()
+        yield Found(subj.ref, "distanceFrom", obj.ref, _pos(s, m), value=value)
+
+
+RULES: tuple[Rule, ...] = (
+    located_in,
+    ownership,
+    operated_by,
+    subsidiary_of,
+    partner,
+    sold,
+    acquired,
+    part_of,
+    produced_at,
+    distance_from,
+)
+
+
+def find_relations(s: Sentence, ctx: Context) -> list[Found]:
+    """Every relation the rules read in one sentence, duplicates removed, in rule order."""
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Found] = []
+    for rule in RULES:
+        for f in rule(s, ctx):
+            key = (f.subject, f.predicate, f.object, f.value)
+            if key not in seen and f.subject != f.object:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+# ------------------------------------------------------------------ people and positions
+
+
+def _title_re(lexicon: dict[str, Any]) -> str:
+    words = "|".join(sorted(map(re.escape, lexicon.get("position_words", [])), key=len, reverse=True))
+    word = rf"(?:{words})\b"
+    dept = r"(?:\s+-{1,2}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    tails = "|".join(re.escape(x) for x in lexicon.get("position_tails", []))
+    tail = rf"(?:\s+(?:{tails}))?" if tails else ""
+    return rf"(?:{word}(?:\s+(?:and\s+|&\s+)?{word})*{tail}{dept}|directors?\b)"
+
+
+def _clean_title(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    return re.sub(r"\s*-{1,2}\s*", " - ", text)
+
+
+def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
+    t = s.template()
+    title = _title_re(ctx.lexicon)
+    heads = set(ctx.lexicon.get("position_heads", [])) | {"director", "directors"}
+    person = ph("Person")
+    when = _stated_date(s.text, ctx) or ctx.release_date
+
+    def ok(text: str) -> bool:
+        return any(w in heads for w in re.findall(r"[A-Za-z]+", text))
+
+    def org_of(m: re.Match[str] | None, group: int) -> EntityRef | None:
+        if m is not None and m.group(group):
+            return s.ents[_idx(m.group(group))].ref
+        return ctx.company
+
+    found: list[Found] = []
+    # "<org>('s) <title>, <person>"
+    for m in re.finditer(rf"(?:({ORG})(?:'s)?\s+)?({title}),?\s+({person})", t):
+        if ok(m.group(3)):
+            found.append(_position(s, m, int(m.group(5)), m.group(3), org_of(m, 2), when))
+    # "<person>, (who is) (retired) <title> (of <org>)"
+    pat = rf"({person}),\s+(?:who\s+is\s+|the\s+|our\s+)?(?:retired\s+|former\s+)?({title})(?:\s+(?:of|at)\s+({ORG}))?"
+    for m in re.finditer(pat, t):
+        if ok(m.group(3)):
+            found.append(_position(s, m, int(m.group(2)), m.group(3), org_of(m, 5), when))
+    # "the appointment of <person> to the position of <title>", "appointed <person> as <title>"
+    pat = rf"appoint(?:ment|ed)\s+(?:of\s+)?({person})\s+(?:to\s+the\s+(?:position|post)\s+of|as)\s+({title})"
+    for m in re.finditer(pat, t):
+        found.append(_position(s, m, int(m.group(2)), m.group(3), ctx.company, when))
+    # "shareholders elected two new directors: <person>, ...; <person>"
+    m = re.search(r"\b(?:elected|appointed|named)\s+(?:\w+\s+){0,3}?(directors?)\b", t)
+    if m and ctx.company is not None:
+        for x in re.finditer(person, t[m.end() :]):
+            idx = int(x.group(1))
+            found.append(Found(s.ents[idx].ref, "holdsPosition", EntityRef("director", "Position"),
+                               s.position(m.end() + x.start()), value=ctx.company.label, date=when))
+    yield from found
+
+
+def _position(
+    s: Sentence, m: re.Match[str], person: int, title: str, org: EntityRef | None, when: date | None
+) -> Found:
+    return Found(
+        s.ents[person].ref,
+        "holdsPosition",
+        EntityRef(_clean_title(title), "Position"),
+        s.position(m.start()),
+        value=org.label if org else "",
+        date=when,
+    )
+
+
+RULES = (*RULES, holds_position)

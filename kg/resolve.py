@@ -1,0 +1,153 @@
+"""Entity resolution: the facts of all documents → one canonical entity per real thing.
+
+Input: every :class:`kg.facts.DocumentFacts` of a build. Output: a
+:class:`kg.facts.Resolution` mapping every :class:`kg.facts.EntityRef` that
+appears anywhere (mentions, relation subjects and objects, observation subjects)
+to a :class:`kg.facts.ResolvedEntity` with a stable key ``{type}/{slug}``.
+
+Known entities resolve through the gazetteer (``ontology/gazetteer.ttl``: its
+IRIs are the keys). The rest are grouped by general rules: case, punctuation,
+corporate suffixes and word order are ignored for organisations ("Kennecott
+Greens Creek Mining Company" / "Greens Creek Kennecott Mining Company"), a
+trailing plural is ignored for names ("Twin Shear" / "Twin Shears"), a person's
+short form joins the full name with the same surname and a compatible first name
+("Phil Baker" / "Phillips S. Baker, Jr."). Keys depend only on the set of names
+seen, never on document order.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from kg.facts import DocumentFacts, EntityRef, Resolution, ResolvedEntity
+from kg.nlp.gazetteer import Entry, Gazetteer, load_gazetteer, make_key
+
+log = logging.getLogger(__name__)
+
+_TYPE_HEADS = {"MiningUnit": "Unit", "Mine": "mine", "Property": "property", "Project": "project"}
+_SUFFIX = re.compile(
+    r"[,.]?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|plc|llc|n\.?v|s\.?a)\.?$", re.I
+)
+_GENERATIONAL = re.compile(r",?\s+(?:jr|sr|ii|iii|iv)\.?$", re.I)
+
+
+def _refs(facts: Sequence[DocumentFacts]) -> tuple[Counter[EntityRef], dict[EntityRef, set[str]]]:
+    counts: Counter[EntityRef] = Counter()
+    surfaces: dict[EntityRef, set[str]] = defaultdict(set)
+    for f in facts:
+        for m in f.mentions:
+            counts[m.entity] += 1
+            surfaces[m.entity].add(m.text)
+        for r in f.relations:
+            counts[r.subject] += 1
+            if r.object is not None:
+                counts[r.object] += 1
+        for o in f.observations:
+            counts[o.subject] += 1
+    return counts, surfaces
+
+
+def _gazetteer_entry(ref: EntityRef, gaz: Gazetteer) -> Entry | None:
+    index = gaz.by_surface()
+    candidates = list(index.get(ref.label, ())) + list(index.get(ref.label.casefold(), ()))
+    for entry in candidates:
+        if entry.type == ref.type:
+            return entry
+    head = _TYPE_HEADS.get(ref.type)
+    if head and not ref.label.lower().endswith(head.lower()):
+        for entry in index.get(f"{ref.label} {head}".casefold(), ()):
+            if entry.type == ref.type:
+                return entry
+    # a unit named in capitals in a table ("LUCKY FRIDAY UNIT") or with a trailing "Unit" the gazetteer spells otherwise
+    if head and ref.label.lower().endswith(" " + head.lower()):
+        base = ref.label[: -len(head) - 1]
+        for entry in index.get(f"{base} {head}".casefold(), ()):
+            if entry.type == ref.type:
+                return entry
+    return None
+
+
+def _norm_words(label: str, type_: str) -> tuple[str, ...]:
+    text = label.replace("&", " and ").lower()
+    if type_ in ("Company", "Organization"):
+        while True:
+            stripped = _SUFFIX.sub("", text)
+            if stripped == text:
+                break
+            text = stripped
+    if type_ == "Person":
+        text = _GENERATIONAL.sub("", text)
+    words = re.findall(r"[a-z0-9]+", text)
+    if words and words[-1].endswith("s") and len(words[-1]) > 3 and type_ not in ("Person", "Place", "Commodity"):
+        words[-1] = words[-1][:-1]
+    if words and words[0] == "the":
+        words = words[1:]
+    return tuple(words)
+
+
+def _group_key(ref: EntityRef) -> tuple[str, tuple[str, ...]]:
+    words = _norm_words(ref.label, ref.type)
+    if ref.type in ("Company", "Organization"):
+        return ref.type, tuple(sorted(words))  # word order: "Kennecott Greens Creek" / "Greens Creek Kennecott"
+    return ref.type, words
+
+
+def _person_merge(groups: dict[tuple[str, tuple[str, ...]], list[EntityRef]]) -> None:
+    """Join short person names to a full name with the same surname and compatible first name."""
+    people = [k for k in groups if k[0] == "Person" and k[1]]
+    full = sorted((k for k in people if len(k[1]) >= 2), key=lambda k: (-len(k[1]), k[1]))
+    for key in sorted(people, key=lambda k: (len(k[1]), k[1])):
+        if key not in groups:
+            continue
+        for target in full:
+            if target == key or target not in groups or len(target[1]) <= len(key[1]):
+                continue
+            first, last = key[1][0], key[1][-1]
+            if last == target[1][-1] and (len(key[1]) == 1 or target[1][0].startswith(first) or first.startswith(target[1][0])):
+                groups[target].extend(groups.pop(key))
+                break
+
+
+def _canonical(refs: Iterable[EntityRef], counts: Counter[EntityRef]) -> str:
+    # most often named, then the longest form, then alphabetical: independent of document order
+    return sorted(refs, key=lambda r: (-counts[r], -len(r.label), r.label))[0].label
+
+
+def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) -> Resolution:
+    """One ResolvedEntity per real thing; every EntityRef of ``facts`` in the index."""
+    gaz = gazetteer or load_gazetteer()
+    counts, surfaces = _refs(facts)
+    index: dict[EntityRef, str] = {}
+    known: dict[str, tuple[Entry, set[str]]] = {}
+    groups: dict[tuple[str, tuple[str, ...]], list[EntityRef]] = defaultdict(list)
+    for ref in sorted(counts, key=lambda r: (r.type, r.label)):
+        entry = _gazetteer_entry(ref, gaz)
+        if entry is not None:
+            index[ref] = entry.key
+            names = known.setdefault(entry.key, (entry, set()))[1]
+            names.add(ref.label)
+            names.update(surfaces.get(ref, ()))
+        else:
+            groups[_group_key(ref)].append(ref)
+    _person_merge(groups)
+
+    entities: dict[str, ResolvedEntity] = {}
+    for key, (entry, names) in known.items():
+        aliases = sorted((set(entry.aliases) | names) - {entry.label})
+        entities[key] = ResolvedEntity(key, entry.label, entry.type, tuple(aliases))
+    for (type_, _), refs in sorted(groups.items()):
+        label = _canonical(refs, counts)
+        key = make_key(type_, label)
+        names = {r.label for r in refs} | {s for r in refs for s in surfaces.get(r, ())}
+        if key in entities:  # a gazetteer entity under another spelling
+            old = entities[key]
+            names |= set(old.aliases)
+            label = old.label
+        entities[key] = ResolvedEntity(key, label, type_, tuple(sorted(n for n in names if n != label)))
+        for r in refs:
+            index[r] = key
+    log.debug("resolve: %d references → %d entities", len(index), len(entities))
+    return Resolution(entities=tuple(entities[k] for k in sorted(entities)), index=index)
