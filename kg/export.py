@@ -1,0 +1,395 @@
+"""Export: the knowledge graph → files (Turtle, TriG, N-Quads, JSON-LD, CSV) or a remote triple store.
+
+Input: the rdflib Dataset of a build (``write_graph_files``) or a `kg build`
+output folder (``export``, ``push_to_endpoint``, read through its Oxigraph
+store). Output:
+
+- ``graph.ttl``: every triple of every named graph, merged, as Turtle;
+- ``graph.trig`` (and ``graph.nq`` on export): the same triples, one named graph per document;
+- ``graph.jsonld``: the same named graphs as JSON-LD, compacted with the
+  project's context ``ontology/context.jsonld`` (read from disk, never fetched;
+  only the prefixes used are written into the file, inline);
+- ``observations.csv``: the ``observations`` named query as RFC 4180 CSV.
+
+Serialisation goes through pyoxigraph (rdflib's Turtle writer is ~500x slower)
+over quads sorted in Python, so the same graph always gives the same bytes.
+Files are written to a temporary name and renamed into place.
+
+Formats sit in a registry keyed by name (``FORMATS``); graphml and gexf come
+from ``kg.network``, imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from kg.errors import KGError
+from kg.resources import data_dir as resource_dir
+
+log = logging.getLogger(__name__)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Quad = ox.Quad
+
+
+# ---------------------------------------------------------------- prefixes (the project's JSON-LD context)
+
+
+@cache
+def context_prefixes() -> dict[str, str]:
+    """Prefix → namespace from ``ontology/context.jsonld`` (the one place they are listed for output)."""
+    path = resource_dir("ontology") / "context.jsonld"
+    try:
+        ctx = json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise KGError(f"cannot read the JSON-LD context: {exc}", doc=str(path)) from exc
+    return {k: v for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")}
+
+
+class _Prefixer:
+    """Finds which prefixes a set of quads uses and compacts IRIs with them."""
+
+    def __init__(self) -> None:
+        # longest namespace first so nested namespaces compact to the most specific prefix
+        self.table = sorted(context_prefixes().items(), key=lambda kv: -len(kv[1]))
+        self.used: set[str] = set()
+        self._memo: dict[str, str] = {}
+
+    def compact(self, iri: str) -> str:
+        hit = self._memo.get(iri)
+        if hit is not None:
+            return hit
+        out = iri
+        for prefix, ns in self.table:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                out = f"{prefix}:{iri[len(ns):]}"
+                self.used.add(prefix)
+                break
+        self._memo[iri] = out
+        return out
+
+    def note(self, term: object) -> None:
+        if isinstance(term, ox.NamedNode):
+            self.compact(term.value)
+        elif isinstance(term, ox.Literal):
+            self.compact(term.datatype.value)
+
+    def prefixes(self) -> dict[str, str]:
+        ctx = context_prefixes()
+        return {p: ctx[p] for p in sorted(self.used)}
+
+
+def _used_prefixes(quads: Iterable[Quad]) -> dict[str, str]:
+    px = _Prefixer()
+    seen: set[object] = set()
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if term not in seen:
+                seen.add(term)
+                px.note(term)
+    return px.prefixes()
+
+
+# ---------------------------------------------------------------- deterministic order
+
+
+def _term_key(term: object) -> str:
+    return str(term)
+
+
+def _quad_key(q: Quad) -> tuple[str, str, int, str, str]:
+    p = q.predicate.value
+    return (_term_key(q.graph_name), _term_key(q.subject), 0 if p == RDF_TYPE else 1, p, _term_key(q.object))
+
+
+def sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
+    """Quads in a stable order: graph, subject, rdf:type first, predicate, object."""
+    return sorted(set(quads), key=_quad_key)
+
+
+def merged_triples(quads: Iterable[Quad]) -> list[ox.Triple]:
+    """The triples of every graph, merged (duplicates across graphs once), in a stable order."""
+    triples = {q.triple for q in quads}
+    return sorted(triples, key=lambda t: (_term_key(t.subject), 0 if t.predicate.value == RDF_TYPE else 1,
+                                          t.predicate.value, _term_key(t.object)))
+
+
+# ---------------------------------------------------------------- writers (pyoxigraph quads → bytes)
+
+
+class Prepared:
+    """Quads sorted once, with the prefixes they use, for every writer."""
+
+    def __init__(self, quads: Iterable[Quad]) -> None:
+        self.quads = sorted_quads(quads)
+        self.prefixes = _used_prefixes(self.quads)
+        self._triples: list[ox.Triple] | None = None
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        if self._triples is None:
+            self._triples = merged_triples(self.quads)
+        return self._triples
+
+
+def _prepared(data: Prepared | Iterable[Quad]) -> Prepared:
+    return data if isinstance(data, Prepared) else Prepared(data)
+
+
+def _with_sorted_prefixes(body: bytes, prefixes: dict[str, str]) -> bytes:
+    """Replace the serializer's @prefix block by one in alphabetical order (stable bytes by construction)."""
+    lines = body.split(b"\n")
+    k = 0
+    while k < len(lines) and lines[k].startswith(b"@prefix "):
+        k += 1
+    head = [f"@prefix {p}: <{ns}> .".encode() for p, ns in sorted(prefixes.items())]
+    return b"\n".join(head + ([b""] if head else []) + lines[k:])
+
+
+def turtle_bytes(data: Prepared | Iterable[Quad]) -> bytes:
+    """Every triple once (named graphs merged), grouped by subject, in a stable order."""
+    d = _prepared(data)
+    body = ox.serialize(d.triples, format=ox.RdfFormat.TURTLE, prefixes=d.prefixes)
+    return _with_sorted_prefixes(body, d.prefixes)
+
+
+def trig_bytes(data: Prepared | Iterable[Quad]) -> bytes:
+    """One block per named graph, in a stable order."""
+    d = _prepared(data)
+    body = ox.serialize(d.quads, format=ox.RdfFormat.TRIG, prefixes=d.prefixes)
+    return _with_sorted_prefixes(body, d.prefixes)
+
+
+def nquads_bytes(data: Prepared | Iterable[Quad]) -> bytes:
+    return ox.serialize(_prepared(data).quads, format=ox.RdfFormat.N_QUADS)
+
+
+def _jsonld_node_ref(term: object, px: _Prefixer) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return px.compact(term.value)  # type: ignore[attr-defined]
+
+
+def _jsonld_value(term: object, px: _Prefixer) -> object:
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD_STRING:
+            return term.value
+        return {"@value": term.value, "@type": px.compact(term.datatype.value)}
+    return {"@id": _jsonld_node_ref(term, px)}
+
+
+def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
+    """A compacted JSON-LD document: one graph object per named graph, nodes grouped by subject.
+
+    The context is the project's, inline, restricted to the prefixes used; keys are
+    compact IRIs, so any JSON-LD processor expands it offline.
+    """
+    d = _prepared(data)
+    px = _Prefixer()
+    graphs: dict[str, dict[str, dict[str, list[object]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for q in d.quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_node_ref(q.graph_name, px)
+        node = graphs[g][_jsonld_node_ref(q.subject, px)]
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            node["@type"].append(px.compact(q.object.value))
+        else:
+            node[px.compact(q.predicate.value)].append(_jsonld_value(q.object, px))
+
+    def nodes(subjects: dict[str, dict[str, list[object]]]) -> list[dict[str, object]]:
+        out = []
+        for sid, props in subjects.items():
+            obj: dict[str, object] = {"@id": sid}
+            for key, values in props.items():
+                obj[key] = values[0] if len(values) == 1 else values
+            out.append(obj)
+        return out
+
+    top: list[dict[str, object]] = nodes(graphs.pop("", {}))
+    for gid in sorted(graphs):
+        top.append({"@id": gid, "@graph": nodes(graphs[gid])})
+    return {"@context": px.prefixes(), "@graph": top}
+
+
+def jsonld_bytes(data: Prepared | Iterable[Quad]) -> bytes:
+    return (json.dumps(jsonld_document(data), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+RDF_WRITERS: dict[str, Callable[[Prepared | Iterable[Quad]], bytes]] = {
+    "ttl": turtle_bytes,
+    "trig": trig_bytes,
+    "nq": nquads_bytes,
+    "jsonld": jsonld_bytes,
+}
+
+# graph.nq is left out of the build (the contract does not list it; `kg export --format nq` writes it)
+GRAPH_FILES = {"ttl": "graph.ttl", "trig": "graph.trig", "jsonld": "graph.jsonld"}
+
+
+# ---------------------------------------------------------------- atomic files
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------- the build's outputs
+
+
+def write_graph_files(dataset: Dataset, out_dir: Path) -> None:
+    """Write graph.ttl, graph.trig and graph.jsonld of ``dataset`` into ``out_dir``."""
+    from kg.store import oxigraph_quads
+
+    t = time.perf_counter()
+    quads = oxigraph_quads(dataset)
+    log.debug("converted %d quads in %.2f s", len(quads), time.perf_counter() - t)
+    write_quads(quads, Path(out_dir))
+
+
+def write_quads(quads: Iterable[Quad], out_dir: Path) -> None:
+    """Every graph file of ``GRAPH_FILES`` from pyoxigraph quads."""
+    prepared = Prepared(quads)
+    for fmt, name in GRAPH_FILES.items():
+        t = time.perf_counter()
+        write_atomic(out_dir / name, RDF_WRITERS[fmt](prepared))
+        log.debug("wrote %s in %.2f s", name, time.perf_counter() - t)
+
+
+def write_observations_csv(out_dir: Path) -> None:
+    """Write ``out_dir/observations.csv``: the ``observations`` named query over the store in ``out_dir``."""
+    write_atomic(Path(out_dir) / "observations.csv", _observations_csv(Path(out_dir)))
+
+
+def _observations_csv(data_dir: Path) -> bytes:
+    from kg.query import format_result, run_query
+
+    return format_result(run_query("observations", data_dir), "csv").encode("utf-8")
+
+
+# ---------------------------------------------------------------- `kg export`
+
+
+def _data_quads(data_dir: Path) -> list[Quad]:
+    from kg.store import data_quads, open_store
+
+    return data_quads(open_store(Path(data_dir)))
+
+
+def _rdf_exporter(fmt: str) -> Callable[[Path, Path], None]:
+    def run(data_dir: Path, to: Path) -> None:
+        write_atomic(to, RDF_WRITERS[fmt](_data_quads(data_dir)))
+
+    return run
+
+
+def _csv_exporter(data_dir: Path, to: Path) -> None:
+    write_atomic(to, _observations_csv(Path(data_dir)))
+
+
+def _network_exporter(function: str) -> Callable[[Path, Path], None]:
+    def run(data_dir: Path, to: Path) -> None:
+        try:
+            import kg.network as network
+        except ImportError as exc:
+            raise KGError(f"this format needs kg.network, which is not available: {exc}") from exc
+        getattr(network, function)(Path(data_dir), Path(to))
+
+    return run
+
+
+FORMATS: dict[str, Callable[[Path, Path], None]] = {
+    "ttl": _rdf_exporter("ttl"),
+    "jsonld": _rdf_exporter("jsonld"),
+    "nq": _rdf_exporter("nq"),
+    "trig": _rdf_exporter("trig"),
+    "csv": _csv_exporter,
+    "graphml": _network_exporter("write_graphml"),
+    "gexf": _network_exporter("write_gexf"),
+}
+
+
+def export(data_dir: Path, fmt: str, to: Path) -> None:
+    """Re-serialise the graph of a `kg build` output folder as ``fmt`` (a key of FORMATS) into ``to``."""
+    try:
+        exporter = FORMATS[fmt]
+    except KeyError:
+        raise KGError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}") from None
+    exporter(Path(data_dir), Path(to))
+
+
+# ---------------------------------------------------------------- SPARQL 1.1 Graph Store HTTP Protocol
+
+
+def _graph_url(url: str, graph: str | None) -> str:
+    sep = "&" if urllib.parse.urlsplit(url).query else "?"
+    if graph is None:
+        return f"{url}{sep}default"
+    return f"{url}{sep}{urllib.parse.urlencode({'graph': graph})}"
+
+
+def _put(url: str, body: bytes, timeout: float) -> None:
+    req = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (URL given by the user)
+            resp.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace").strip()
+        raise KGError(f"{url}: the graph store refused the upload: HTTP {exc.code} {exc.reason} {detail}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise KGError(f"{url}: cannot reach the graph store: {getattr(exc, 'reason', exc)}") from exc
+
+
+def push_to_endpoint(data_dir: Path, url: str, *, graph: str | None, timeout: float = 120.0) -> int:
+    """Upload the graph of ``data_dir`` to a SPARQL 1.1 Graph Store HTTP Protocol endpoint ``url``.
+
+    With ``graph``, every triple (named graphs merged) replaces the content of that
+    graph (HTTP PUT ``url?graph=IRI``). Without it, each document's named graph
+    replaces the graph of the same IRI on the server, keeping provenance. Returns
+    the number of triples sent.
+    """
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise KGError(f"{url}: expected an http(s) URL of a SPARQL 1.1 Graph Store endpoint")
+    quads = _data_quads(Path(data_dir))
+    if graph is not None:
+        prepared = Prepared(quads)
+        triples = prepared.triples
+        _put(_graph_url(url, graph), turtle_bytes(prepared), timeout)
+        log.info("pushed %d triples to %s", len(triples), graph)
+        return len(triples)
+    by_graph: dict[object, list[Quad]] = defaultdict(list)
+    for q in quads:
+        by_graph[q.graph_name].append(q)
+    total = 0
+    for g, members in sorted(by_graph.items(), key=lambda kv: _term_key(kv[0])):
+        name = None if isinstance(g, ox.DefaultGraph) else g.value  # type: ignore[attr-defined]
+        prepared = Prepared(members)
+        _put(_graph_url(url, name), turtle_bytes(prepared), timeout)
+        total += len(prepared.triples)
+    log.info("pushed %d triples in %d graphs to %s", total, len(by_graph), url)
+    return total
