@@ -28,9 +28,9 @@ _PRODUCED = re.compile(
 )
 _FIGURE_FIRST = re.compile(rf"{_NUMBER}\s+ounces\s+of\s+(silver|gold)\s+(?:were\s+)?produced", re.I)
 _CASH_COST = re.compile(
-    r"(?:average\s+)?total\s+(?:average\s+)?cash\s+cost(?:\s+per\s+ounce)?(?:\s+of\s+(silver|gold))?\s+"
-    r"(?:of|at|was|to)\s+(?:just\s+|only\s+|a\s+record\s+low\s+)?(?:less\s+than\s+|under\s+)?"
-    r"((?:a\s+)?negative\s+)?(?:\$\s?(\d[\d,]*(?:\.\d+)?)|(\d+(?:\.\d+)?)\s+cents)\s+per\s+ounce",
+    r"total\s+(?:average\s+)?(?:(silver|gold)\s+)?cash\s+costs?(?:\s+per\s+ounce)?(?:\s+of\s+(silver|gold))?"
+    r"(?:\s+(?!per\b|negative\b)[a-z-]+){0,6}?\s+((?:a\s+)?negative\s+)?"
+    r"(?:\$\s?(\d[\d,]*(?:\.\d+)?)|(\d+(?:\.\d+)?)\s+cents)\s+per\s+ounce",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", re.I)
@@ -107,25 +107,25 @@ def find_figures(s: Sentence, ctx: FigureContext, line_of: Any) -> Iterator[Obse
                 printed=m.group(0), label=m.group(0), estimate=estimate,
             )
     for m in _CASH_COST.finditer(s.text):
-        metal = (m.group(1) or "").lower()
+        metal = (m.group(1) or m.group(2) or "").lower()
         if not metal:
             before = re.findall(r"\b(silver|gold)\b", s.text[: m.start()], re.I)
             after = re.match(r"\s+(?:of\s+)?(silver|gold)", s.text[m.end() :], re.I)
             metal = (after.group(1) if after else (before[-1] if before else "")).lower()
         if metal not in ("silver", "gold"):
             continue
-        dollars, cents = m.group(3), m.group(4)
+        dollars, cents = m.group(4), m.group(5)
         if dollars:
-            value, decimals = Decimal(dollars.replace(",", "")), _decimals(dollars, 0)
+            value, decimals, at = Decimal(dollars.replace(",", "")), _decimals(dollars, 0), m.start(4)
         else:
-            value, decimals = Decimal(cents) / 100, _decimals(cents, 0) + 2
-        if m.group(2):
+            value, decimals, at = Decimal(cents) / 100, _decimals(cents, 0) + 2, m.start(5)
+        if m.group(3):
             value = -value
         subject = _subject(s, m.start(), ctx)
         if subject is None:
             continue
         yield Observation(
             subject=subject, metric=f"total-cash-cost-per-oz-{metal}", period=period, value=value,
-            unit="USD-PER-OZ", decimals=decimals, source=Source(ctx.doc, line_of(m.start(2) if m.group(2) else m.start(3) if dollars else m.start(4)), "prose"),
+            unit="USD-PER-OZ", decimals=decimals, source=Source(ctx.doc, line_of(at), "prose"),
             printed=m.group(0), label=m.group(0), estimate=estimate,
         )

@@ -349,7 +349,7 @@ def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
         rf"(?:\s+(?:to\s+the\s+)?(?:{directions}))?|(?:immediately|directly|just)\s+(?:{directions}))"
     )
     pat = re.compile(
-        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)?{dist}(?:\s+(?:of|from)\s+(?:the\s+)?({SITE}))?",
+        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)??{dist}(?:\s+(?:of|from)\s+(?:the\s+)?({SITE}))?",
         re.I,
     )
     sites = ("Mine", "MiningUnit", "Property", "Project", "Facility")

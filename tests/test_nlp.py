@@ -1,0 +1,180 @@
+"""Narrative stage: relation rules on sentences written for the test, prose figures,
+the blank-pipeline fallback and an end-to-end run over the sample corpus."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.facts import Block, Document, DocumentMeta, EntityRef
+from kg.nlp.figures import FigureContext, find_figures
+from kg.nlp.gazetteer import load_gazetteer
+from kg.nlp.model import Ent, Sentence
+from kg.nlp.relations import Context, find_relations
+
+DATA = Path(__file__).parent / "data" / "nlp"
+ROOT = Path(__file__).resolve().parent.parent
+_MARK = re.compile(r"\[([^\]|]+)\|(\w+)\|([^\]]+)\]")
+
+
+def sentence(marked: str) -> Sentence:
+    """``[surface|Type|canonical label]`` markup → a Sentence with those entities."""
+    text, ents, pos = [], [], 0
+    last = 0
+    for m in _MARK.finditer(marked):
+        text.append(marked[last : m.start()])
+        pos += m.start() - last
+        surface, type_, label = m.groups()
+        words = re.findall(r"[\w-]+", surface.lower())
+        mods = tuple(w for w in words if w in {"silver", "gold", "zinc", "lead", "copper"})
+        ents.append(Ent(pos, pos + len(surface), type_, label, surface, mods))
+        text.append(surface)
+        pos += len(surface)
+        last = m.end()
+    text.append(marked[last:])
+    return Sentence(text="".join(text), ents=tuple(ents))
+
+
+def context() -> Context:
+    gaz = load_gazetteer()
+    lex = dict(gaz.lexicon)
+    lex["_commodities"] = list(gaz.commodities)
+    ranks = {k: i for i, k in enumerate(lex["place_levels"])}
+    place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
+    return Context(EntityRef("Acme Mining Corp.", "Company"), date(2008, 5, 1), lex, place_rank)
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (DATA / "sentences.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(tuple(line.split("\t")))
+    return rows
+
+
+@pytest.mark.parametrize(("predicate", "expected", "marked"), _cases())
+def test_relation_rule(predicate: str, expected: str, marked: str) -> None:
+    found = find_relations(sentence(marked), context())
+    subject, rest = (x.strip() for x in expected.split(">", 1))
+    obj, _, value = (x.strip() for x in rest.partition("="))
+    got = [(f.subject.label, f.object.label if f.object else "", f.value) for f in found if f.predicate == predicate]
+    assert any(s == subject and o == obj and (not value or v == value) for s, o, v in got), got
+
+
+def test_place_list_is_not_a_nesting() -> None:
+    s = sentence(
+        "Spending went to [Alaska|Place|Alaska], [Idaho|Place|Idaho], [Nevada|Place|Nevada], "
+        "[Mexico|Place|Mexico] and [Venezuela|Place|Venezuela]."
+    )
+    assert [f for f in find_relations(s, context()) if f.predicate == "locatedIn"] == []
+
+
+def test_company_working_somewhere_is_not_located_there() -> None:
+    s = sentence("[Acme|Company|Acme Mining Corp.] explores in [Mexico|Place|Mexico].")
+    assert find_relations(s, context()) == []
+
+
+def test_ownership_keeps_precision() -> None:
+    found = find_relations(
+        sentence("[Acme|Company|Acme Mining Corp.] holds a 29.73% interest in the [Kestrel mine|Mine|Kestrel mine]."),
+        context(),
+    )
+    [own] = [f for f in found if f.predicate == "ownershipInterest"]
+    assert (own.value, own.value_decimals) == ("29.73", 2)
+
+
+def test_positions_change_over_time() -> None:
+    ctx = context()
+    early = find_relations(sentence("[Acme|Company|Acme Mining Corp.] Chairman and Chief Executive Officer "
+                                    "[Art Brown|Person|Art Brown] said so."), ctx)
+    assert [(f.subject.label, f.object.label, f.value) for f in early] == [
+        ("Art Brown", "Chairman and Chief Executive Officer", "Acme Mining Corp.")
+    ]
+    assert early[0].date == date(2008, 5, 1)
+
+
+def _figures(text: str, period_end: date = date(2006, 12, 31)) -> list:
+    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), period_end, load_gazetteer().lexicon)
+    return list(find_figures(sentence(text), ctx, lambda pos: 1))
+
+
+def test_prose_figures_with_precision() -> None:
+    obs = _figures(
+        "The [Kestrel Unit|MiningUnit|Kestrel Unit] produced 2.9 million ounces of silver at an average "
+        "total cash cost of $3.65 per ounce in 2006."
+    )
+    by_metric = {o.metric: o for o in obs}
+    silver = by_metric["silver-produced"]
+    assert (silver.value, silver.decimals, silver.subject.label) == (Decimal("2.9E6"), -5, "Kestrel Unit")
+    assert silver.period.start == date(2006, 1, 1) and silver.period.end == date(2006, 12, 31)
+    cost = by_metric["total-cash-cost-per-oz-silver"]
+    assert (cost.value, cost.decimals, cost.estimate) == (Decimal("3.65"), 2, False)
+    assert silver.source.extractor == "prose"
+
+
+def test_negative_cents_and_guidance() -> None:
+    [cost] = _figures("Guidance for the total cash cost of silver was lowered to negative 25 cents per ounce.")
+    assert (cost.value, cost.decimals, cost.estimate) == (Decimal("-0.25"), 2, True)
+    [est] = _figures("[Acme|Company|Acme Mining Corp.] expects to produce 6 million ounces of silver in 2007.")
+    assert est.estimate and est.value == Decimal("6E6") and est.decimals == -6
+
+
+def _document(text: str) -> tuple[Document, tuple[Block, ...]]:
+    lines = tuple(text.splitlines())
+    doc = Document(
+        name="t.txt", id="t", path="t.txt", sha256="", format="text", encoding="utf-8", lines=lines,
+        source_lines=tuple(range(1, len(lines) + 1)),
+        meta=DocumentMeta(company="Hecla Mining Company", release_date=date(2007, 2, 21)),
+    )
+    block = Block("prose", 1, len(lines), lines)
+    return doc, (block,)
+
+
+def test_blank_pipeline_fallback_still_finds_rule_entities(caplog: pytest.LogCaptureFixture) -> None:
+    from kg.nlp import extract_narrative
+
+    doc, blocks = _document(
+        "Hecla holds a 29.73% interest in the Greens Creek\nmine on Admiralty Island, near Juneau, Alaska."
+    )
+    [facts] = extract_narrative([(doc, blocks)], blank=True)
+    found = {(m.entity.type, m.entity.label) for m in facts.mentions}
+    assert ("Mine", "Greens Creek mine") in found  # name broken over two lines
+    assert ("Place", "Alaska") in found
+    assert any(r.predicate == "ownershipInterest" and r.value == "29.73" for r in facts.relations)
+    assert any(p.severity == "info" and "no spaCy model" in p.message for p in facts.problems)
+
+
+def test_boilerplate_gives_mentions_but_no_facts() -> None:
+    from kg.nlp import extract_narrative
+
+    doc, _ = _document("Cautionary Note to Investors - The SEC permits mining companies in Alaska, Juneau.")
+    block = Block("boilerplate", 1, 1, doc.lines)
+    [facts] = extract_narrative([(doc, (block,))], blank=True)
+    assert any(m.entity.label == "United States Securities and Exchange Commission" for m in facts.mentions)
+    assert facts.relations == () and facts.observations == ()
+
+
+@pytest.mark.slow
+def test_corpus_end_to_end() -> None:
+    from kg.ingest import read_document
+    from kg.layout import segment
+    from kg.nlp import extract_narrative
+    from kg.resolve import resolve
+
+    docs = [read_document(p) for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    facts = extract_narrative([(d, segment(d)) for d in docs])
+    assert len(facts) == len(docs)
+    res = resolve(facts)
+    labels = {res.lookup(m.entity).label for f in facts for m in f.mentions}
+    assert {"Lucky Friday Unit", "Greens Creek mine", "Phillips S. Baker, Jr.", "Rio Tinto"} <= labels
+    rels = {(res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label) for f in facts for r in f.relations
+            if r.object is not None}
+    assert ("Kennecott Greens Creek Mining Company", "subsidiaryOf", "Rio Tinto") in rels
+    assert ("Hecla Mining Company", "ownershipInterest", "Greens Creek mine") in rels
+    for f in facts:
+        for r in f.relations:
+            assert r.source.line >= 1 and r.source.doc == f.doc
