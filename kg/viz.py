@@ -1,0 +1,243 @@
+"""Visualisation: a built graph folder → ``graph.html``, one self-contained interactive page.
+
+Input: a ``kg build`` output folder (the store or graph.trig, and validation.ttl
+when present). Output: ``graph.html`` in that folder: entities coloured by type,
+relations as labelled arrows, search by name, filters by type, relation and
+document, and a details panel (properties, aliases, relations, observations
+summarised per metric with their FILE:LINE sources, validation findings).
+
+The page inlines cytoscape.js (vendored in ``kg/viz_assets/``, MIT), its own
+script and style, and the data as JSON, so it works from ``file://`` and from
+``kg serve`` with no network. Positions are computed here (``kg.network.layout``)
+and the browser only draws: no force simulation runs in the page, which is
+what keeps a graph of thousands of nodes smooth.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+
+from kg.network import Row, layout, project_rows, select, split
+
+log = logging.getLogger(__name__)
+
+# Colour per entity type (colour-blind-safe hues first; presentation only).
+TYPE_COLORS: dict[str, str] = {
+    "Company": "#1f77b4",
+    "MiningUnit": "#d62728",
+    "Mine": "#ff7f0e",
+    "OreBody": "#8c564b",
+    "Property": "#bcbd22",
+    "Project": "#9467bd",
+    "Facility": "#7f7f7f",
+    "Person": "#2ca02c",
+    "Position": "#98df8a",
+    "Organization": "#17becf",
+    "Place": "#e377c2",
+    "Commodity": "#c5b0d5",
+    "Segment": "#aec7e8",
+    "Entity": "#cccccc",
+}
+
+# Values kept per (entity, metric, category, unit) in the details panel; the rest
+# are counted. Keeps the page small on a corpus with thousands of numbers.
+VALUES_PER_METRIC = 24
+
+_SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def _asset(name: str) -> str:
+    return resources.files("kg").joinpath("viz_assets", name).read_text(encoding="utf-8")
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside an HTML ``<script>`` element: no ``</script>``, ``<!--`` or ``&`` escapes."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def inline_script(code: str) -> str:
+    """Script text safe to inline: a literal ``</script`` would end the element early."""
+    return code.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+# ---------------------------------------------------------------- findings
+
+
+def read_findings(data: Path) -> list[dict[str, str]]:
+    """The SHACL results of ``data/validation.ttl`` as dicts: focus, severity, message, path, shape.
+
+    Empty when the folder has no validation.ttl (validation not run yet).
+    """
+    path = Path(data) / "validation.ttl"
+    if not path.is_file():
+        return []
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
+
+    g = Graph()
+    g.parse(path, format="turtle")
+    out = []
+    for r in g.subjects(RDF.type, SH.ValidationResult):
+        severity = g.value(r, SH.resultSeverity)
+        out.append({
+            "focus": str(g.value(r, SH.focusNode) or ""),
+            "severity": str(severity).rsplit("#", 1)[-1] if severity else "Info",
+            "message": " ".join(str(m) for m in g.objects(r, SH.resultMessage)),
+            "path": str(g.value(r, SH.resultPath) or ""),
+            "shape": str(g.value(r, SH.sourceShape) or ""),
+        })
+    out.sort(key=lambda f: (_SEVERITY_RANK.get(f["severity"], 3), f["message"], f["focus"]))
+    return out
+
+
+def attach_findings(
+    findings: list[dict[str, str]], entities: set[str], observations: list[Row]
+) -> tuple[dict[str, list[dict[str, object]]], list[dict[str, object]]]:
+    """Findings by the entity they concern (an observation's finding goes to its subject).
+
+    Returns (entity IRI → findings, findings that concern no entity). Each finding
+    carries the FILE:LINE of its focus observation when it has one.
+    """
+    obs_at = {r["obs"]: r for r in observations}
+    by_entity: dict[str, list[dict[str, object]]] = defaultdict(list)
+    loose: list[dict[str, object]] = []
+    for f in findings:
+        item: dict[str, object] = {"severity": f["severity"], "message": f["message"], "sources": []}
+        focus = f["focus"]
+        if focus in obs_at:
+            r = obs_at[focus]
+            item["sources"] = [f"{r['doc']}:{r['line']}"]
+            item["metric"] = r["metric"]
+            by_entity[r["entity"]].append(item)
+        elif focus in entities:
+            by_entity[focus].append(item)
+        else:
+            item["focus"] = focus
+            loose.append(item)
+    return dict(by_entity), loose
+
+
+# ---------------------------------------------------------------- page data
+
+
+def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str, list[dict[str, object]]]:
+    groups: dict[tuple[str, str, str, str], list[Row]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for r in rows:
+        groups[(r["entity"], r["metric"], r["category"], r["unit"])].append(r)
+        if r["metric_label"]:
+            labels[r["metric"]] = r["metric_label"]
+    out: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for (entity, metric, category, unit), rs in sorted(groups.items()):
+        rs = sorted(rs, key=lambda r: (r["period_end"], r["period_start"], r["doc"], int(r["line"] or 0)), reverse=True)
+        out[entity].append({
+            "metric": metric,
+            "label": labels.get(metric, ""),
+            "category": category,
+            "unit": unit,
+            "n": len(rs),
+            "values": [
+                [r["period_start"], r["period_end"], r["value"], doc_index[r["doc"]], int(r["line"] or 0)]
+                for r in rs[:VALUES_PER_METRIC]
+            ],
+        })
+    for groups_of in out.values():  # most-reported metrics first
+        groups_of.sort(key=lambda m: (-int(m["n"]), str(m["metric"]), str(m["category"])))  # type: ignore[call-overload]
+    return dict(out)
+
+
+def graph_data(data: Path) -> dict[str, object]:
+    """Everything graph.html shows, as one JSON-ready dict (deterministic order)."""
+    rows = select(data, "graph-nodes", "graph-edges", "entity-observations", "report-documents")
+    nodes, edges, obs = rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"]
+    g = project_rows(nodes, edges, obs)
+    pos = layout(g)
+
+    docs = sorted({r["doc"] for r in rows["report-documents"]} | {r["doc"] for r in obs})
+    doc_index = {d: i for i, d in enumerate(docs)}
+
+    def doc_ids(value: str) -> list[int]:
+        return sorted(doc_index[d] for d in split(value) if d in doc_index)
+
+    findings, loose = attach_findings(read_findings(data), set(g.nodes), obs)
+    node_list = []
+    for n in sorted(g.nodes):
+        a = g.nodes[n]
+        weight = int(a["mentions"]) + int(a["observations"]) + 2 * g.degree(n)
+        node_list.append({
+            "id": n,
+            "label": a["label"],
+            "type": a["type"],
+            "aliases": split(a["aliases"]),
+            "docs": doc_ids(a["docs"]),
+            "mentions": a["mentions"],
+            "observations": a["observations"],
+            "size": round(min(60.0, 14.0 + 3.0 * weight**0.5), 1),
+            "pos": list(pos[n]),
+        })
+    edge_list = []
+    for i, (s, t, a) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1]))):
+        edge_list.append({
+            "id": f"e{i}",
+            "source": s,
+            "target": t,
+            "label": a["predicate"],
+            "value": a["value"],
+            "docs": doc_ids(a["docs"]),
+            "sources": split(a["sources"]),
+        })
+    type_counts: dict[str, int] = defaultdict(int)
+    for n in node_list:
+        type_counts[str(n["type"])] += 1
+    pred_counts: dict[str, int] = defaultdict(int)
+    for e in edge_list:
+        pred_counts[str(e["label"])] += 1
+    return {
+        "docs": docs,
+        "types": [{"name": t, "color": TYPE_COLORS.get(t, "#999999"), "count": c} for t, c in sorted(type_counts.items())],
+        "predicates": [{"name": p, "count": c} for p, c in sorted(pred_counts.items())],
+        "nodes": node_list,
+        "edges": edge_list,
+        "obs": _observation_groups(obs, doc_index),
+        "findings": findings,
+        "otherFindings": loose,
+        "counts": {"observations": len(obs), "findings": sum(len(v) for v in findings.values()) + len(loose)},
+    }
+
+
+def render_graph_html(data: dict[str, object]) -> str:
+    """The page for ``data`` (from ``graph_data``): template + inlined style, library, script and data."""
+    page = _asset("graph.html")
+    parts = {
+        "/*KG_STYLE*/": _asset("graph.css"),
+        "/*KG_LIBRARY*/": inline_script(_asset("cytoscape.min.js")),
+        "/*KG_SCRIPT*/": inline_script(_asset("graph.js")),
+        "/*KG_DATA*/": script_json(data),
+    }
+    for marker, text in parts.items():
+        before, sep, after = page.partition(marker)
+        if not sep:
+            raise AssertionError(f"graph.html template lacks {marker}")
+        page = before + text + after
+    return page
+
+
+def write_graph_html(out_dir: Path) -> None:
+    """Write ``out_dir/graph.html`` for the graph built in ``out_dir`` (atomically)."""
+    out_dir = Path(out_dir)
+    data = graph_data(out_dir)
+    html = render_graph_html(data)
+    target = out_dir / "graph.html"
+    tmp = target.with_name(".graph.html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(target)
+    log.info("wrote %s (%d nodes, %d edges, %d bytes)", target, len(data["nodes"]), len(data["edges"]),  # type: ignore[arg-type]
+             len(html.encode("utf-8")))

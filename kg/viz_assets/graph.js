@@ -1,0 +1,286 @@
+/* graph.html behaviour: draw the entity graph at fixed positions, filter, search, show details.
+   All text from documents goes into the page through textContent, never innerHTML. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var docs = data.docs;
+  var nodeById = {}, edgeById = {}, typeColor = {};
+  data.types.forEach(function (t) { typeColor[t.name] = t.color; });
+
+  function el(tag, attrs) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === "text") e.textContent = attrs[k];
+      else if (k === "cls") e.className = attrs[k];
+      else e.setAttribute(k, attrs[k]);
+    });
+    for (var i = 2; i < arguments.length; i++) {
+      var c = arguments[i];
+      if (c === null || c === undefined) continue;
+      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    }
+    return e;
+  }
+
+  var SEV = ["Violation", "Warning", "Info"];
+  function worstSeverity(id) {
+    var fs = data.findings[id] || [];
+    for (var i = 0; i < SEV.length; i++) {
+      for (var j = 0; j < fs.length; j++) if (fs[j].severity === SEV[i]) return SEV[i];
+    }
+    return fs.length ? "Info" : "";
+  }
+
+  var elements = [];
+  data.nodes.forEach(function (n) {
+    n.search = (n.label + "\u0001" + n.aliases.join("\u0001")).toLowerCase();
+    nodeById[n.id] = n;
+    var sev = worstSeverity(n.id);
+    elements.push({
+      group: "nodes",
+      data: { id: n.id, label: n.label, type: n.type, color: typeColor[n.type] || "#999", size: n.size },
+      position: { x: n.pos[0], y: n.pos[1] },
+      classes: sev ? "finding-" + sev : ""
+    });
+  });
+  data.edges.forEach(function (e) {
+    edgeById[e.id] = e;
+    elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label } });
+  });
+
+  var big = data.nodes.length + data.edges.length > 1500;
+  var cy = cytoscape({
+    container: document.getElementById("cy"),
+    elements: elements,
+    layout: { name: "preset", fit: true, padding: 30 },
+    minZoom: 0.02,
+    maxZoom: 5,
+    boxSelectionEnabled: false,
+    selectionType: "single",
+    // Large graphs: draw a cached bitmap while panning/zooming and skip edges meanwhile.
+    textureOnViewport: big,
+    hideEdgesOnViewport: big,
+    hideLabelsOnViewport: big,
+    motionBlur: false,
+    pixelRatio: big ? 1 : "auto",
+    style: [
+      { selector: "node", style: {
+        "background-color": "data(color)", "width": "data(size)", "height": "data(size)",
+        "label": "data(label)", "font-size": 10, "min-zoomed-font-size": 7, "text-valign": "bottom",
+        "text-margin-y": 2, "color": "#222", "text-max-width": 140, "text-wrap": "ellipsis",
+        "border-width": 1, "border-color": "#fff" } },
+      { selector: "node.finding-Violation", style: { "border-width": 4, "border-color": "#d00" } },
+      { selector: "node.finding-Warning", style: { "border-width": 4, "border-color": "#f90" } },
+      { selector: "node.finding-Info", style: { "border-width": 3, "border-color": "#39f" } },
+      { selector: "node.match", style: { "underlay-color": "#1a4fd0", "underlay-opacity": 0.25, "underlay-padding": 6 } },
+      { selector: "node:selected", style: { "underlay-color": "#000", "underlay-opacity": 0.3, "underlay-padding": 8 } },
+      { selector: "edge", style: {
+        "width": 1.4, "line-color": "#b5b5b5", "target-arrow-color": "#b5b5b5", "target-arrow-shape": "triangle",
+        "arrow-scale": 0.8, "curve-style": big ? "straight" : "bezier", "label": "data(label)", "font-size": 8,
+        "min-zoomed-font-size": 8, "color": "#666", "text-rotation": "autorotate",
+        "text-background-color": "#fff", "text-background-opacity": 0.8, "text-background-padding": 1 } },
+      { selector: "edge.near", style: { "line-color": "#555", "target-arrow-color": "#555", "width": 2 } },
+      { selector: ".hidden", style: { "display": "none" } }
+    ]
+  });
+
+  // ------------------------------------------------------------------ filters
+  var search = document.getElementById("search");
+  var results = document.getElementById("results");
+  var docSelect = document.getElementById("doc");
+  var countEl = document.getElementById("count");
+
+  docs.forEach(function (d, i) { docSelect.appendChild(el("option", { value: String(i), text: d })); });
+
+  function checkboxes(fieldsetId, items, colorOf) {
+    var fs = document.getElementById(fieldsetId);
+    items.forEach(function (it) {
+      var box = el("input", { type: "checkbox", value: it.name });
+      box.checked = true;
+      box.addEventListener("change", applyFilters);
+      fs.appendChild(el("label", null, box,
+        colorOf ? el("span", { cls: "swatch", style: "background:" + colorOf(it) }) : null,
+        it.name + " (" + it.count + ")"));
+    });
+  }
+  checkboxes("types", data.types, function (t) { return t.color; });
+  checkboxes("relations", data.predicates, null);
+
+  function checked(fieldsetId) {
+    var s = {};
+    document.querySelectorAll("#" + fieldsetId + " input:checked").forEach(function (b) { s[b.value] = true; });
+    return s;
+  }
+
+  function applyFilters() {
+    var q = search.value.trim().toLowerCase();
+    var types = checked("types"), preds = checked("relations");
+    var doc = docSelect.value === "" ? -1 : Number(docSelect.value);
+    var matches = [];
+    cy.batch(function () {
+      cy.nodes().forEach(function (n) {
+        var d = nodeById[n.id()];
+        var ok = types[d.type] === true && (doc < 0 || d.docs.indexOf(doc) >= 0);
+        var hit = ok && q !== "" && d.search.indexOf(q) >= 0;
+        if (ok && q !== "") ok = hit;
+        if (hit) matches.push(d);
+        n.toggleClass("hidden", !ok);
+        n.toggleClass("match", hit);
+      });
+      cy.edges().forEach(function (e) {
+        var d = edgeById[e.id()];
+        var ok = preds[d.label] === true && (doc < 0 || d.docs.indexOf(doc) >= 0) &&
+          !e.source().hasClass("hidden") && !e.target().hasClass("hidden");
+        e.toggleClass("hidden", !ok);
+      });
+    });
+    var shown = visibleNodes();
+    countEl.textContent = shown.length + " of " + data.nodes.length + " entities, " +
+      cy.edges().not(".hidden").length + " of " + data.edges.length + " relations, " +
+      data.counts.observations + " observations, " + data.counts.findings + " validation findings";
+    results.textContent = "";
+    matches.sort(function (a, b) { return a.label.localeCompare(b.label); });
+    matches.slice(0, 50).forEach(function (d) {
+      var li = el("li", { text: d.label + " \u00b7 " + d.type });
+      li.addEventListener("click", function () { select(d.id); });
+      results.appendChild(li);
+    });
+    if (matches.length > 50) results.appendChild(el("li", { cls: "muted", text: "\u2026 " + (matches.length - 50) + " more" }));
+    if (q !== "" && shown.length) cy.fit(shown, 60);
+  }
+
+  function visibleNodes() { return cy.nodes().not(".hidden"); }
+
+  var timer = null;
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(applyFilters, 120);
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter") return;
+    clearTimeout(timer);
+    applyFilters();
+    var shown = visibleNodes();
+    if (shown.length >= 1 && search.value.trim() !== "") select(shown[0].id());
+  });
+  docSelect.addEventListener("change", applyFilters);
+
+  // ------------------------------------------------------------------ details
+  var panel = document.getElementById("details");
+  var body = document.getElementById("details-body");
+  document.getElementById("close").addEventListener("click", function () {
+    panel.hidden = true;
+    cy.elements().unselect();
+    cy.edges().removeClass("near");
+    cy.resize();
+  });
+
+  var numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
+  function fmtValue(v, unit) {
+    var n = Number(v);
+    var text = isFinite(n) ? numberFormat.format(n) : v;
+    return unit ? text + " " + unit : text;
+  }
+  function fmtPeriod(start, end) { return start ? start + " \u2013 " + end : "at " + end; }
+
+  function section(title) { return el("h3", { text: title }); }
+
+  function relationItem(e, outgoing) {
+    var other = nodeById[outgoing ? e.target : e.source];
+    var otherLabel = other ? other.label : (outgoing ? e.target : e.source);
+    var link = el("span", { cls: "link", text: otherLabel });
+    link.addEventListener("click", function () { select(outgoing ? e.target : e.source); });
+    var li = outgoing ? el("li", null, e.label + " \u2192 ", link) : el("li", null, link, " \u2192 " + e.label + " \u2192 this");
+    if (e.value) li.appendChild(document.createTextNode(" (" + e.value.split(" | ").join(", ") + ")"));
+    if (e.sources.length) li.appendChild(el("div", { cls: "src", text: e.sources.join("  ") }));
+    return li;
+  }
+
+  function showDetails(id) {
+    var n = nodeById[id];
+    if (!n) return;
+    body.textContent = "";
+    body.appendChild(el("h2", { text: n.label }));
+    body.appendChild(el("span", { cls: "badge", style: "background:" + (typeColor[n.type] || "#999"), text: n.type }));
+    body.appendChild(el("div", { cls: "iri", text: n.id }));
+
+    var props = el("table", null,
+      el("tr", null, el("th", { text: "Mentions" }), el("td", { text: String(n.mentions) })),
+      el("tr", null, el("th", { text: "Observations" }), el("td", { text: String(n.observations) })));
+    body.appendChild(props);
+
+    if (n.aliases.length) {
+      body.appendChild(section("Aliases"));
+      body.appendChild(el("ul", null, ...n.aliases.map(function (a) { return el("li", { text: a }); })));
+    }
+    var fs = data.findings[id] || [];
+    if (fs.length) {
+      body.appendChild(section("Validation findings (" + fs.length + ")"));
+      body.appendChild(el("ul", { id: "details-findings" }, ...fs.map(function (f) {
+        return el("li", null, el("span", { cls: "sev sev-" + f.severity, text: f.severity }), " " + f.message,
+          f.sources.length ? el("div", { cls: "src", text: f.sources.join("  ") }) : null);
+      })));
+    }
+    var out = data.edges.filter(function (e) { return e.source === id; });
+    var inc = data.edges.filter(function (e) { return e.target === id; });
+    if (out.length || inc.length) {
+      body.appendChild(section("Relations (" + (out.length + inc.length) + ")"));
+      body.appendChild(el("ul", null, ...out.map(function (e) { return relationItem(e, true); }),
+        ...inc.map(function (e) { return relationItem(e, false); })));
+    }
+    var groups = data.obs[id] || [];
+    if (groups.length) {
+      body.appendChild(section("Observations (" + n.observations + " in " + groups.length + " series)"));
+      var wrap = el("div", { id: "details-observations" });
+      groups.forEach(function (g) {
+        var latest = g.values[0];
+        var name = g.label ? g.label + " [" + g.metric + "]" : g.metric;
+        if (g.category) name += " \u00b7 " + g.category;
+        var rows = g.values.map(function (v) {
+          return el("tr", null, el("td", { text: fmtPeriod(v[0], v[1]) }), el("td", { cls: "num", text: fmtValue(v[2], g.unit) }),
+            el("td", { cls: "src", text: docs[v[3]] + ":" + v[4] }));
+        });
+        if (g.n > g.values.length) rows.push(el("tr", null, el("td", { cls: "muted", colspan: "3",
+          text: "\u2026 and " + (g.n - g.values.length) + " older values (see observations.csv)" })));
+        wrap.appendChild(el("details", null,
+          el("summary", null, name + ": " + fmtValue(latest[2], g.unit) + " (" + fmtPeriod(latest[0], latest[1]) + ")" +
+            (g.n > 1 ? ", " + g.n + " values" : "")),
+          el("table", null, ...rows)));
+      });
+      body.appendChild(wrap);
+    }
+    if (n.docs.length) {
+      body.appendChild(section("Documents (" + n.docs.length + ")"));
+      body.appendChild(el("ul", null, ...n.docs.map(function (i) { return el("li", { cls: "src", text: docs[i] }); })));
+    }
+    var wasHidden = panel.hidden;
+    panel.hidden = false;
+    if (wasHidden) cy.resize();
+    cy.edges().removeClass("near");
+    cy.getElementById(id).connectedEdges().addClass("near");
+  }
+
+  function select(id) {
+    var node = cy.getElementById(id);
+    if (node.empty()) return;
+    cy.elements().unselect();
+    node.select();
+    showDetails(id);
+    if (node.hasClass("hidden")) return;
+    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+  }
+
+  cy.on("tap", "node", function (ev) { select(ev.target.id()); });
+
+  applyFilters();
+  cy.fit(undefined, 30);
+  // A small API for people in the console and for the browser tests.
+  window.kg = {
+    cy: cy,
+    data: data,
+    ready: true,
+    visibleNodeCount: function () { return visibleNodes().length; },
+    search: function (q) { search.value = q; applyFilters(); return visibleNodes().length; },
+    select: select
+  };
+})();

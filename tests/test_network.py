@@ -1,0 +1,78 @@
+"""kg.network: the entity/relation projection, its GraphML and GEXF exports, the fixed layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.network import layout, project, write_gexf, write_graphml
+
+try:
+    from test_viz import REFS, build_sample_dir, sample_facts
+except ImportError:  # tests/ imported as a package
+    from tests.test_viz import REFS, build_sample_dir, sample_facts
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_dir(tmp_path_factory.mktemp("network-sample"))
+
+
+def test_projection_nodes_are_entities_edges_are_relations(sample_dir: Path) -> None:
+    g = project(sample_dir)
+    assert g.number_of_nodes() == len(REFS)
+    assert {g.nodes[n]["label"] for n in g} == {r.label for r in REFS}
+    assert not any(g.nodes[n]["type"] in ("Observation", "Mention", "Document") for n in g)
+    # one edge per distinct (subject, predicate, object), whatever the number of documents stating it
+    assert g.number_of_edges() == 5
+    labels = {g.nodes[n]["label"]: n for n in g}
+    lf, idaho = labels["Lucky Friday Unit"], labels["Idaho"]
+    (key, attrs), = g[lf][idaho].items()
+    assert key == attrs["label"] == "locatedIn"
+    assert attrs["statements"] == 3
+    assert "000_a.txt:20" in attrs["sources"]
+    # observations are summarised on the node, not made nodes
+    assert g.nodes[lf]["observations"] == 11
+    assert "silver-produced (3)" in g.nodes[lf]["metrics"]
+    assert g.nodes[labels["Hecla Mining Company"]]["aliases"].split(" | ") == ["Hecla", "Hecla Mining"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_exports_parse_back_with_the_same_counts(sample_dir: Path, tmp_path: Path, fmt: str) -> None:
+    g = project(sample_dir)
+    to = tmp_path / f"kg.{fmt}"
+    (write_graphml if fmt == "graphml" else write_gexf)(sample_dir, to)
+    back = nx.read_graphml(to, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(to)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    for n in g:
+        assert back.nodes[n]["label"] == g.nodes[n]["label"]
+        assert back.nodes[n]["type"] == g.nodes[n]["type"]
+    assert sorted(d["label"] for _, _, d in back.edges(data=True)) == sorted(
+        d["label"] for _, _, d in g.edges(data=True)
+    )
+
+
+def test_projection_from_the_store_equals_projection_from_trig(sample_dir: Path, tmp_path: Path) -> None:
+    store = pytest.importorskip("kg.store")
+    from kg.graph import build_dataset
+
+    facts, resolution = sample_facts()
+    store.create(tmp_path, build_dataset(facts, resolution))  # the ontology graph is loaded beside the data
+    from_store, from_trig = project(tmp_path), project(sample_dir)
+    assert sorted(from_store.nodes(data=True)) == sorted(from_trig.nodes(data=True))
+    assert sorted(from_store.edges(keys=True)) == sorted(from_trig.edges(keys=True))
+
+
+def test_layout_places_every_node_deterministically() -> None:
+    g = nx.MultiDiGraph()
+    g.add_edges_from((f"hub{k}", f"leaf{k}-{i}") for k in range(3) for i in range(30))
+    g.add_edges_from(("hub0", f"hub{k}") for k in (1, 2))
+    g.add_edges_from((f"c{i}", f"c{(i + 1) % 600}") for i in range(600))  # a large core: no scipy needed
+    g.add_nodes_from(f"lonely{i}" for i in range(50))
+    pos = layout(g)
+    assert set(pos) == set(g)
+    assert pos == layout(g)
+    assert len(set(pos.values())) == len(pos)  # no two nodes on the same spot
