@@ -100,7 +100,8 @@ class _Canon:
         entry = self.gaz.by_key().get(ent_id)
         if entry is not None:
             words = re.findall(r"[\w-]+", text.lower())
-            return entry.type, entry.label, tuple(w for w in words if w in self.modifiers)
+            own = set(re.findall(r"[\w-]+", entry.label.lower()))
+            return entry.type, entry.label, tuple(w for w in words if w in self.modifiers and w not in own)
         return self.generic(text, label)
 
     def generic(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
@@ -261,7 +262,8 @@ def _document_facts(
     )
     ranks = {k: i for i, k in enumerate(lex.get("place_levels", []))}
     place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
-    ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank)
+    ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank,
+                  place_parents=_place_parents(gaz))
     fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end or doc.meta.release_date,
                          lexicon=lex)
 
@@ -306,6 +308,22 @@ def _document_facts(
         observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
         problems=tuple(problems),
     )
+
+
+def _place_parents(gaz: Gazetteer) -> dict[str, frozenset[str]]:
+    """Every gazetteer place → the labels of all places the gazetteer says contain it."""
+    by_key = gaz.by_key()
+    out: dict[str, frozenset[str]] = {}
+    for entry in gaz.entries:
+        if entry.type != "Place":
+            continue
+        seen: list[str] = []
+        parent = by_key.get(entry.parent)
+        while parent is not None and parent.label not in seen:
+            seen.append(parent.label)
+            parent = by_key.get(parent.parent)
+        out[entry.label] = frozenset(seen)
+    return out
 
 
 def _line(t: _Text, pos: int) -> int:

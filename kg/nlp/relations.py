@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -53,6 +53,7 @@ class Context:
     release_date: date | None
     lexicon: dict[str, Any]
     place_rank: dict[str, int]  # canonical place label → rank (0 broadest), when known
+    place_parents: dict[str, frozenset[str]] = field(default_factory=dict)  # place → all known containers
 
 
 Rule = Callable[[Sentence, Context], Iterator[Found]]
@@ -149,6 +150,9 @@ def _place_chains(s: Sentence, ctx: Context) -> Iterator[Found]:
                 r_in, r_out = ctx.place_rank.get(inner.label), ctx.place_rank.get(outer.label)
                 if r_in is not None and r_out is not None and r_out >= r_in:
                     break  # same level or narrower: a list, not a nesting
+                known = ctx.place_parents.get(inner.label)
+                if known and outer.label not in known:
+                    break  # the gazetteer puts it elsewhere: "Idaho, Mexico" is a list
                 yield Found(inner.ref, "locatedIn", outer.ref, s.position(m.start()))
                 break
 
@@ -261,7 +265,7 @@ def part_of(s: Sentence, ctx: Context) -> Iterator[Found]:
         for x in re.finditer(ph("Mine", "Facility", "OreBody"), t[m.end() :]):
             yield Found(s.ents[int(x.group(1))].ref, "partOf", whole.ref, s.position(m.end() + x.start()))
     # "<unit> is spread over two locations: <a> and <b>", "<unit> comprises <a> and <b>"
-    pat = rf"({ph(*units)})\s+(?:[\w-]+\s+){{0,4}}?(?:is\s+spread\s+over|comprises|consists\s+of|is\s+made\s+up\s+of|includes)\b"
+    pat = rf"({ph(*units)})\s+(?:(?:[\w-]+|{PLACE})\s+){{0,4}}?(?:is\s+spread\s+over|comprises|consists\s+of|is\s+made\s+up\s+of|includes)\b"
     for m in re.finditer(pat, t):
         whole = _ent(s, m, 1)
         for x in re.finditer(ph("Mine", "Facility", "OreBody"), t[m.end() :]):
@@ -303,6 +307,8 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
                 whole = _ent(s, m, 1)
         if whole is None and opening and _idx(opening.group(1)) != i:
             whole = _ent(s, opening, 1)
+        if whole is None:
+            whole = _nearest_before(s, at, parents)
         if whole is None and s.topic is not None and not any(e.type in parents for e in s.ents):
             whole = s.topic
         if whole is not None and whole.label != ent.label:
@@ -324,7 +330,11 @@ def produced_at(s: Sentence, ctx: Context) -> Iterator[Found]:
                     yield Found(EntityRef(word, "Commodity"), "producedAt", ent.ref, ent.start)
     quantity = r"(?:approximately\s+|about\s+|nearly\s+|more\s+than\s+)?[\d.,]+(?:\s+million)?\s+(?:ounces|tons|tonnes|pounds)\s+of\s+"
     # "<site> (also) produced 2.9 million ounces of <silver>"
-    pat = rf"({ph(*producers)})(?:[^<.]|<\d+\|Place>){{0,40}}?\s+(?:also\s+)?(?:produced|mined|contributed)\s+{quantity}({COMMODITY})"
+    verbs = "|".join(ctx.lexicon.get("producing_verbs", ["produced"]))
+    pat = (
+        rf"({ph(*producers)})(?:[^<.]|<\d+\|Place>){{0,80}}?\s+(?:also\s+)?(?:{verbs})\s+(?:a\s+total\s+of\s+)?"
+        rf"{quantity}({COMMODITY})"
+    )
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 3).ref, "producedAt", _ent(s, m, 1).ref, _pos(s, m, 3))
     # "production from (Hecla's) <site> of 45,907 ounces of <gold>"; "ounces of <gold> from the <site>"
@@ -349,13 +359,13 @@ def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
         rf"(?:\s+(?:to\s+the\s+)?(?:{directions}))?|(?:immediately|directly|just)\s+(?:{directions}))"
     )
     pat = re.compile(
-        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)??{dist}(?:\s+(?:of|from)\s+(?:the\s+)?({SITE}))?",
+        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)??{dist}(?:\s+(?:of|from)\s+(?:the\s+)?(?:{ORG}'s\s+)?(?:[a-z]+\s+)?({SITE}))?",
         re.I,
     )
-    sites = ("Mine", "MiningUnit", "Property", "Project", "Facility")
+    sites = ("Mine", "MiningUnit", "Property", "Project", "Facility", "OreBody")
     for m in pat.finditer(t):
-        if m.group(2):
-            obj: Ent | None = s.ents[_idx(m.group(2))]
+        if m.group(4):
+            obj: Ent | None = s.ents[_idx(m.group(4))]
         else:
             obj = None
         subj = _nearest_before(s, m.start(), sites)
