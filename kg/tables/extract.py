@@ -1,0 +1,785 @@
+"""Grid → observations: rows read in context (subject, family, category) and mapped to metrics.
+
+Input: one table block of a Document, parsed into a :class:`kg.tables.grid.Grid`,
+and the document-wide state (:class:`DocState`). Output: observations, the
+table's :class:`kg.facts.TableInfo` and problems.
+
+Rows are read top to bottom with a small context:
+
+- a *section row* in capitals sets the subject: a mining unit ("LUCKY FRIDAY
+  UNIT", "GREENS CREEK UNIT (Reflects Hecla's 29.73% share)" → share 0.2973), a
+  segment ("GOLD OPERATIONS"), the company ("... ALL OPERATIONS") or nothing in
+  particular ("FINANCIAL DATA");
+- a *family row* ("Average cost per ounce of silver produced (1):", "Sales:")
+  gives the rows below it their family: which metal a cost is for, or which
+  metric a row naming a segment reports;
+- a *category row* ("Proven and Probable") sets the reserve category.
+
+Wrapped labels are joined with the line that carries the numbers; a row label
+matches a metric through the altLabels of ontology/metrics.ttl, checked against
+the concept's context cues. Labels that match nothing still give observations,
+under a metric code minted from the label (``x-...``, ``mapped=False``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem, Source, TableInfo
+from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
+from kg.tables.numbers import NA, NUMBER, ZERO, Cell
+from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date
+from kg.vocab import Metric, Vocabulary, norm
+
+log = logging.getLogger(__name__)
+
+_MARKER = re.compile(r"\(\s*(\d{1,2})\s*\)|(\*+)")
+_SHARE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
+_PAREN = re.compile(r"\([^()]*\)?")
+_SCALE = re.compile(
+    r"\(?\s*((?:dollars|shares|ounces|tons)(?:\s*(?:,|and)\s*(?:dollars|shares|ounces|tons))*)\s+in\s+(thousands|millions)",
+    re.I,
+)
+_SCALE_WORD_UNIT = {"dollars": "USD", "shares": "SHARES", "ounces": "OZ", "tons": "TON"}
+_SCALE_FACTOR = {"thousands": 1000, "millions": 1000000}
+_ROW_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\s*\)?|\bin\s+(thousands|millions)\)", re.I)
+# Unit parentheticals of row labels: "($/oz.)", "(oz./ton)", "(cents/pound)", "(tons)", "(in thousands)".
+_UNIT_PAREN = re.compile(
+    r"\(\s*(?:[$\w.]*/[\w.]+|oz\.?|ounces|tons?|in\s+thousands|in\s+millions|%|[$]|cents)\s*\)?|\bin\s+thousands\)",
+    re.I,
+)
+_COUNTRY_TAIL = re.compile(r",\s*[A-Z][A-Za-z .]*$")
+_METALS = ("silver", "gold")
+_UNIT_WORDS = re.compile(r"\b(?:unit|mine|mines|project|property|properties|division|complex)\b", re.I)
+_FINANCIAL_KINDS = {
+    "highlights",
+    "operations",
+    "balance-sheet",
+    "cash-flows",
+    "reconciliation",
+    "capital-additions",
+}
+
+
+@dataclass
+class DocState:
+    """What one table passes to the next within a document."""
+
+    doc: Document
+    vocab: Vocabulary
+    company: EntityRef
+    default_scale: dict[str, int]
+    last_headers: list[ColumnHeader] = field(default_factory=list)
+    last_kind: str = ""
+    reserves_date: date | None = None
+    metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
+
+
+@dataclass
+class _Context:
+    subject: EntityRef
+    share: Decimal | None = None
+    section: str = ""  # section row as printed
+    section_labels: list[str] = field(default_factory=list)
+    family: str = ""  # family row as printed
+    family_indent: int = -1
+    category: str = ""
+
+
+@dataclass
+class TableResult:
+    observations: list[Observation]
+    info: TableInfo
+    problems: list[Problem]
+
+
+def document_scales(captions: Sequence[str]) -> dict[str, int]:
+    """The scale a release states for money and shares in any table caption: a release keeps
+    one convention, so a table that prints no scale line (production data) follows it."""
+    out: dict[str, int] = {}
+    for caption in captions:
+        for unit, factor in caption_scale(caption).items():
+            if unit in ("USD", "SHARES"):
+                out.setdefault(unit, factor)
+    return out
+
+
+def caption_scale(text: str) -> dict[str, int]:
+    """Unit code → factor from "(dollars and shares in thousands, ...)"."""
+    out: dict[str, int] = {}
+    joined = " ".join(text.split())
+    for m in _SCALE.finditer(joined):
+        factor = _SCALE_FACTOR[m.group(2).lower()]
+        for word in re.findall(r"dollars|shares|ounces|tons", m.group(1), re.I):
+            out[_SCALE_WORD_UNIT[word.lower()]] = factor
+    return out
+
+
+def table_kind(vocab: Vocabulary, text: str) -> str:
+    n = f" {norm(text)} "
+    for kind in vocab.table_kinds:
+        if any(f" {cue}" in n for cue in kind.cues):  # prefix match: "balance sheet" finds "balance sheets"
+            return kind.code
+    return ""
+
+
+def title_name(text: str) -> str:
+    """A capitalised section name as a label: "LUCKY FRIDAY UNIT" → "Lucky Friday Unit"."""
+    words = text.split()
+    out = []
+    for w in words:
+        if w.isupper() and len(w) > 1:
+            w = w.capitalize()
+        out.append(w)
+    return " ".join(out)
+
+
+def _strip_markers(text: str) -> str:
+    return " ".join(_MARKER.sub(" ", text).split())
+
+
+def _markers(text: str) -> list[str]:
+    return [m.group(1) or m.group(2) for m in _MARKER.finditer(text)]
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in _PAREN.sub("", text) if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _share(text: str) -> Decimal | None:
+    for paren in _PAREN.findall(text):
+        m = _SHARE.search(paren)
+        if m:
+            return Decimal(m.group(1)) / 100
+    return None
+
+
+def entity_name(label: str) -> tuple[str, Decimal | None]:
+    """A row or section label naming a unit → (name, share): "Greens Creek (29.73%), USA(5)" →
+    ("Greens Creek", 0.2973). Parentheticals, markers and a trailing country go."""
+    share = _share(label)
+    name = _PAREN.sub(" ", label)
+    name = " ".join(name.replace("*", " ").split()).strip(" ,;:-")
+    name = _COUNTRY_TAIL.sub("", name).strip(" ,")
+    return name, share
+
+
+class TableReader:
+    """Reads one grid into observations."""
+
+    def __init__(self, state: DocState, grid: Grid, table_id: str, first_line: int, last_line: int) -> None:
+        self.state = state
+        self.doc = state.doc
+        self.vocab = state.vocab
+        self.grid = grid
+        self.table_id = table_id
+        self.first_line = first_line
+        self.last_line = last_line
+        self.caption = " ".join(ln.stripped for ln in grid.caption)
+        header_text = " ".join(ln.stripped for part in grid.parts for ln in part.header)
+        self.kind = table_kind(self.vocab, self.caption + " " + header_text)
+        if not self.kind and not grid.caption and not any(p.header for p in grid.parts):
+            # A headerless table under a footnote reconciles a figure of the table above (non-GAAP).
+            self.kind = "reconciliation"
+        self.scale = caption_scale(self.caption)
+        self.observations: list[Observation] = []
+        self.problems: list[Problem] = []
+        self.footnotes: dict[str, Footnote] = {}
+        self.ctx = _Context(subject=state.company)
+        self._family_metric_cache: dict[str, Metric | None] = {}
+
+    # ------------------------------------------------------------ entry
+
+    def read(self, footnotes: dict[str, Footnote]) -> TableResult:
+        self.footnotes = footnotes
+        for line in self.grid.caption:
+            self._caption_line(line)
+        if self.kind == "capital-additions":
+            self.ctx.family = "capital additions"
+            self.ctx.family_indent = -1
+        for part in self.grid.parts:
+            headers = self._headers(part)
+            if headers is None:
+                continue
+            self._read_part(part, headers)
+        info = TableInfo(
+            id=self.table_id,
+            kind=self.kind or "other",
+            caption=self.caption,
+            first_line=self.doc.source_line(self.first_line),
+            last_line=self.doc.source_line(self.last_line),
+            scale=next((ln.stripped for ln in self.grid.caption if _SCALE.search(ln.stripped)), ""),
+        )
+        if self.kind:
+            self.state.last_kind = self.kind
+        return TableResult(self.observations, info, self.problems)
+
+    def _caption_line(self, line: Line) -> None:
+        category = self._category(line.stripped)
+        if category:
+            self.ctx.category = category
+        when = as_of_date(line.stripped)
+        if when and self.kind in ("reserves", "hedges"):
+            self.state.reserves_date = when if self.kind == "reserves" else self.state.reserves_date
+
+    def _problem(self, n: int, message: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(self.doc.name, self.doc.source_line(n) if n else 0, message, severity))
+
+    # ------------------------------------------------------------ columns
+
+    def _headers(self, part: SubTable) -> list[ColumnHeader] | None:
+        if not part.columns:
+            return None
+        lines = [ln.text for ln in part.header]
+        if self.kind in ("reserves", "drill-intercepts"):
+            return column_headers(lines, part.columns, part.label_end) if lines else None
+        if lines:
+            headers = column_headers(lines, part.columns, part.label_end, self._default_month_day())
+            if any(h.period for h in headers):
+                self.state.last_headers = headers
+                return headers
+        if self.state.last_headers and len(self.state.last_headers) == len(part.columns):
+            return self.state.last_headers
+        first = part.data[0].n if part.data else self.first_line
+        self._problem(
+            first, f"table {self.table_id}: no column periods found over {len(part.columns)} columns"
+        )
+        return None
+
+    def _default_month_day(self) -> tuple[int, int] | None:
+        end = self.doc.meta.period_end
+        return (end.month, end.day) if end else None
+
+    def _instant(self) -> date | None:
+        """The date of a reserves or positions table: its caption, the reserves table before, the period."""
+        when = as_of_date(self.caption)
+        if when:
+            return when
+        if self.state.reserves_date:
+            return self.state.reserves_date
+        if self.doc.meta.period_end:
+            return self.doc.meta.period_end
+        release = self.doc.meta.release_date
+        if release:
+            return date(release.year - 1, 12, 31)
+        return None
+
+    # ------------------------------------------------------------ rows
+
+    def _read_part(self, part: SubTable, headers: list[ColumnHeader]) -> None:
+        pending: list[Line] = []
+        for line in part.lines:
+            if line.role in (BLANK, RULE):
+                if pending:
+                    self._close(pending)
+                    pending = []
+                if line.role == BLANK and self.ctx.family and self.kind != "capital-additions":
+                    self.ctx.family, self.ctx.family_indent = "", -1
+                continue
+            if line.role == TEXT:
+                if pending and self._continues(pending, line):
+                    pending.append(line)
+                else:
+                    if pending:
+                        self._close(pending)
+                    pending = [line]
+                if line.stripped.endswith(":"):
+                    self._close(pending)
+                    pending = []
+                continue
+            if line.role != DATA:
+                continue
+            if pending and self._continues(pending, line):
+                group = pending + [line]
+            else:
+                if pending:
+                    self._close(pending)
+                group = [line]
+            pending = []
+            self._row(group, part, headers)
+        if pending:
+            self._close(pending)
+
+    def _continues(self, pending: Sequence[Line], line: Line) -> bool:
+        """Whether ``line`` continues the wrapped label in ``pending`` (it is indented further),
+        unless ``pending`` is complete on its own: a family row, a category or a segment."""
+        if pending[-1].stripped.endswith(":"):
+            return False
+        text = " ".join(ln.stripped for ln in pending)
+        if self._category(text) or self._segment(norm(entity_name(_strip_markers(text))[0])):
+            return False
+        return line.indent > pending[0].indent
+
+    def _close(self, group: Sequence[Line]) -> None:
+        """A label group with no numbers: a section, family or category row."""
+        text = " ".join(ln.stripped for ln in group)
+        self._section_or_family(text, group[0].indent, group[0].n)
+
+    def _section_or_family(self, text: str, indent: int, n: int) -> None:
+        ctx = self.ctx
+        bare = _strip_markers(text).rstrip(":").strip()
+        category = self._category(bare)
+        if category:
+            ctx.category = category
+            return
+        name, share = entity_name(bare)
+        key = norm(name)
+        segment = self._segment(key)
+        if _is_caps(bare) or segment:
+            if segment:
+                ctx.subject, ctx.share = EntityRef(segment, "Segment"), None
+            elif self._company_term(key):
+                ctx.subject, ctx.share = self.state.company, None
+            elif self._family_metric(bare):
+                ctx.family, ctx.family_indent = bare, indent
+                ctx.subject, ctx.share = self.state.company, None
+                return
+            elif _UNIT_WORDS.search(name):
+                ctx.subject, ctx.share = EntityRef(title_name(name), "MiningUnit"), share
+            else:
+                ctx.subject, ctx.share = self.state.company, None
+            ctx.section = text
+            ctx.section_labels = []
+            ctx.family, ctx.family_indent = "", -1
+            return
+        ctx.family, ctx.family_indent = text, indent
+
+    def _category(self, text: str) -> str:
+        key = norm(_strip_markers(text))
+        for term in self.vocab.categories:
+            if key in term.variants:
+                return term.code
+        return ""
+
+    def _segment(self, key: str) -> str:
+        for term in self.vocab.segments:
+            if key in term.variants:
+                return term.label
+        return ""
+
+    def _company_term(self, key: str) -> bool:
+        padded = f" {key} "
+        return any(f" {t} " in padded for t in self.vocab.company_terms)
+
+    def _family_metric(self, family: str) -> Metric | None:
+        if family in self._family_metric_cache:
+            return self._family_metric_cache[family]
+        key = norm(_strip_markers(family).rstrip(":"))
+        found = None
+        for m in self.vocab.metrics:
+            if key in m.families and self._applies(m):
+                found = m
+                break
+        self._family_metric_cache[family] = found
+        return found
+
+    def _applies(self, metric: Metric) -> bool:
+        return not metric.tables or self.kind in metric.tables
+
+    # ------------------------------------------------------------ one data row
+
+    def _row(self, group: list[Line], part: SubTable, headers: list[ColumnHeader]) -> None:
+        line = group[-1]
+        assert line.row is not None
+        raw = " ".join([ln.stripped for ln in group[:-1]] + [line.row.label]).strip()
+        ctx = self.ctx
+        # A family ends at a row as far left as its own first line, unless the row names a segment.
+        if ctx.family and ctx.family_indent >= 0 and group[0].indent <= ctx.family_indent:
+            if ctx.family.rstrip().endswith(":") and not self._segment(norm(entity_name(raw)[0])):
+                ctx.family, ctx.family_indent = "", -1
+        cols = assign(line.row.cells, part.columns)
+        if cols is None:
+            self._problem(line.n, f"row {raw!r} has more numbers than the table has columns; skipped")
+            return
+        if self.kind in ("reserves", "drill-intercepts"):
+            self._column_metric_row(group, raw, line, cols, headers)
+            return
+        metric, subject, share, raw = self._resolve(group, raw)
+        ctx.section_labels.append(raw)
+        self._emit(line, raw, metric, subject, share, cols, headers)
+
+    def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
+        ctx = self.ctx
+        metric = self._match(raw)
+        if metric is None and len(group) > 1:
+            # "Other operating expenses" / "  General and administrative  4,452": the first lines
+            # were a family row without its colon.
+            for k in range(1, len(group)):
+                tail = " ".join([ln.stripped for ln in group[k:-1]] + [group[-1].row.label]).strip()  # type: ignore[union-attr]
+                found = self._match(tail)
+                if found is not None:
+                    self._section_or_family(
+                        " ".join(ln.stripped for ln in group[:k]), group[0].indent, group[0].n
+                    )
+                    metric, raw = found, tail
+                    break
+        name, share = entity_name(_strip_markers(raw))
+        key = norm(name)
+        family_metric = self._family_metric(ctx.family) if ctx.family else None
+        segment = self._segment(key)
+        if metric is None and family_metric is not None:
+            if segment:
+                return family_metric, EntityRef(segment, "Segment"), None, raw
+            if self._company_term(key) or key.startswith("total"):
+                return family_metric, self.state.company, None, raw
+            if self.kind == "capital-additions" and name:
+                return family_metric, EntityRef(name, "MiningUnit"), share, raw
+        if metric is None:
+            return self._mint(raw), ctx.subject, ctx.share, raw
+        return metric, ctx.subject, ctx.share, raw
+
+    def _match(self, raw: str) -> Metric | None:
+        clean = _UNIT_PAREN.sub(" ", _strip_markers(raw))
+        candidates = [m for m in self.vocab.by_label(clean) if self._applies(m)]
+        if not candidates:
+            return None
+        ctx = self.ctx
+        local = f"{raw} {ctx.family}".lower()
+        metal = self._metal(raw)
+        cue_text = f"{local} {metal}"
+        scored = []
+        for m in candidates:
+            if any(x in local for x in m.excludes):
+                continue
+            if not all(any(alt in cue_text for alt in group) for group in m.cues):
+                continue
+            scored.append((len(m.cues), m.code, m))
+        if not scored:
+            return None
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        best = scored[0][2]
+        if best.cues and metal:
+            self.state.metal_of.setdefault(ctx.subject.label, metal)
+        return best
+
+    def _metal(self, raw: str) -> str:
+        ctx = self.ctx
+        for text in (raw, ctx.family, ctx.section):
+            found = _first_metal(text)
+            if found:
+                return found
+        for label in reversed(ctx.section_labels):
+            found = _first_metal(label)
+            if found and "divided" in label.lower():
+                return found
+        remembered = self.state.metal_of.get(ctx.subject.label, "")
+        if remembered:
+            return remembered
+        return _first_metal(self.caption)
+
+    def _mint(self, raw: str) -> str:
+        clean = norm(_UNIT_PAREN.sub(" ", _strip_markers(raw)))
+        slug = re.sub(r"[^a-z0-9]+", "-", clean).strip("-")[:60].strip("-") or "row"
+        prefix = f"x-{self.kind}-" if self.kind else "x-"
+        return prefix + slug
+
+    def _emit(
+        self,
+        line: Line,
+        raw: str,
+        metric: Metric | str,
+        subject: EntityRef,
+        share: Decimal | None,
+        cols: list[int],
+        headers: list[ColumnHeader],
+    ) -> None:
+        assert line.row is not None
+        mapped = isinstance(metric, Metric)
+        code = metric.code if isinstance(metric, Metric) else metric
+        unit = metric.unit if isinstance(metric, Metric) else self._guess_unit(raw)
+        instant_metric = isinstance(metric, Metric) and metric.period_kind == "instant"
+        factor, cents = self._scale(raw, unit, headers)
+        basis = self._basis(raw) if code.startswith("price-") or "price" in code else ""
+        notes = self._footnotes(raw)
+        for cell, col in zip(line.row.cells, cols, strict=True):
+            header = headers[col]
+            if cell.number.kind == NA or cell.number.value is None:
+                continue
+            if header.period is None:
+                self._problem(line.n, f"no period for column {col + 1} of {raw!r}: {header.problem}")
+                continue
+            period = Period(end=header.period.end) if instant_metric else header.period
+            value, decimals = _scaled(cell, factor, cents)
+            self.observations.append(
+                Observation(
+                    subject=subject,
+                    metric=code,
+                    period=period,
+                    value=value,
+                    unit=unit,
+                    decimals=decimals,
+                    source=Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id),
+                    printed=cell.printed,
+                    label=raw,
+                    category=self.ctx.category if self.kind == "reserves" else "",
+                    column=header.text,
+                    footnotes=notes,
+                    basis=basis,
+                    share=share,
+                    mapped=mapped,
+                )
+            )
+        if not mapped:
+            self._problem(line.n, f"row label {raw!r} matches no known metric; minted {code}", "info")
+
+    def _scale(self, raw: str, unit: str, headers: Sequence[ColumnHeader]) -> tuple[int, bool]:
+        """(factor, cents) for a row: the row's own "(in thousands)", else the caption's scale for
+        its unit, else the release's; counts and rates are never scaled by a dollars caption."""
+        low = raw.lower()
+        cents = "cents" in low and unit.startswith("USD-PER")
+        m = _ROW_SCALE.search(raw)
+        if m and unit in ("USD", "SHARES", "OZ", "TON"):
+            return _SCALE_FACTOR[(m.group(1) or m.group(2)).lower()], cents
+        if unit in self.scale:
+            return self.scale[unit], cents
+        if unit in ("USD", "SHARES") and not self.scale:
+            return self.state.default_scale.get(unit, 1), cents
+        return 1, cents
+
+    def _basis(self, raw: str) -> str:
+        key = f" {norm(raw)} "
+        for term in self.vocab.price_bases:
+            if any(f" {v} " in key for v in term.variants):
+                return term.label
+        return ""
+
+    def _footnotes(self, raw: str) -> tuple[Footnote, ...]:
+        found = []
+        for text in (raw, self.ctx.family, self.ctx.section):
+            for marker in _markers(text):
+                note = self.footnotes.get(marker)
+                if note and note not in found:
+                    found.append(note)
+        return tuple(found)
+
+    def _guess_unit(self, raw: str) -> str:
+        low = f"{raw} {self.ctx.family}".lower()
+        if "$/oz" in low or "per ounce" in low:
+            return "USD-PER-OZ"
+        if "per share" in low:
+            return "USD-PER-SHARE"
+        if "per ton" in low:
+            return "USD-PER-TON"
+        if "oz./ton" in low or "oz/ton" in low:
+            return "OZ-PER-TON"
+        if "(oz" in low or "ounces" in low:
+            return "OZ"
+        if "(tons" in low:
+            return "TON"
+        if "days" in low:
+            return "DAY"
+        if self.kind in _FINANCIAL_KINDS or self.kind == "production" and "$" in raw:
+            return "USD"
+        if self.kind == "production":
+            return "USD"
+        return "NUMBER"
+
+    # ------------------------------------------------------------ reserves and intercepts
+
+    def _column_metric_row(
+        self, group: list[Line], raw: str, line: Line, cols: list[int], headers: list[ColumnHeader]
+    ) -> None:
+        assert line.row is not None
+        ctx = self.ctx
+        when = self._instant() if self.kind == "reserves" else (self.doc.meta.release_date or self._instant())
+        if when is None:
+            self._problem(line.n, "reserves table without a date; skipped")
+            return
+        period = Period(end=when)
+        name, share = entity_name(_strip_markers(raw))
+        key = norm(name)
+        if self.kind == "drill-intercepts":
+            subject, label = self._intercept_subject(raw)
+            share = None
+        elif self._company_term(key):
+            subject, label = self.state.company, raw
+        else:
+            subject, label = EntityRef(name, "MiningUnit"), raw
+        notes = self._footnotes(raw)
+        for cell, col in zip(line.row.cells, cols, strict=True):
+            if cell.number.kind == NA or cell.number.value is None:
+                continue
+            header = headers[col]
+            metric = self._column_metric(header.text)
+            if isinstance(metric, Metric):
+                code, unit, mapped = metric.code, metric.unit, True
+            else:
+                code, unit, mapped = metric, _unit_from_header(header.text), False
+            value, decimals = _scaled(cell, 1, False)
+            self.observations.append(
+                Observation(
+                    subject=subject,
+                    metric=code,
+                    period=period,
+                    value=value,
+                    unit=unit,
+                    decimals=decimals,
+                    source=Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id),
+                    printed=cell.printed,
+                    label=label,
+                    category=ctx.category if self.kind == "reserves" else "",
+                    column=header.text,
+                    footnotes=notes,
+                    share=share,
+                    mapped=mapped,
+                )
+            )
+
+    def _column_metric(self, header: str) -> Metric | str:
+        for m in self.vocab.by_label(header):
+            if self.kind in m.tables:  # "Gold (ounces)" is contained gold here, not gold produced
+                return m
+        slug = re.sub(r"[^a-z0-9]+", "-", norm(header)).strip("-") or "value"
+        return f"x-{self.kind}-{slug}"
+
+    def _intercept_subject(self, raw: str) -> tuple[EntityRef, str]:
+        """Drill-intercept rows: "Le Soledad   RG-04" names the vein and the hole; continuation rows
+        (a second interval of the same hole) name neither and keep the last ones."""
+        parts = [p for p in re.split(r"\s{2,}", raw.strip()) if p]
+        hole = next((p for p in parts if re.fullmatch(r"[A-Z]{1,4}-?\d+[A-Z]?", p)), "")
+        vein = next((p for p in parts if p != hole), "")
+        if vein:
+            self.ctx.section = vein
+        if hole:
+            self.ctx.family = hole
+        vein = vein or self.ctx.section or "unnamed vein"
+        return EntityRef(vein, "OreBody"), (self.ctx.family or raw)
+
+
+def _first_metal(text: str) -> str:
+    low = text.lower()
+    best = ""
+    pos = len(low) + 1
+    for metal in _METALS:
+        i = low.find(metal)
+        if 0 <= i < pos:
+            best, pos = metal, i
+    return best
+
+
+def _unit_from_header(text: str) -> str:
+    low = text.lower()
+    if "(m)" in low:
+        return "M"
+    if "g/t" in low:
+        return "G-PER-TONNE"
+    if "opt" in low or "oz/ton" in low:
+        return "OZ-PER-TON"
+    if "%" in low:
+        return "PERCENT"
+    return "NUMBER"
+
+
+def _scaled(cell: Cell, factor: int, cents: bool) -> tuple[Decimal, int]:
+    """Value in base units and its XBRL-style decimals."""
+    number = cell.number
+    value = number.value if number.value is not None else Decimal(0)
+    places = number.places
+    if number.kind == ZERO:
+        places = 0
+    exp = len(str(factor)) - 1 if factor > 1 else 0
+    if factor > 1:
+        value = value * factor
+    decimals = places - exp
+    if cents:
+        value = value / 100
+        decimals += 2
+    if number.kind == NUMBER and decimals > 0:
+        value = value.quantize(Decimal(1).scaleb(-decimals))
+    elif number.kind == ZERO:
+        value = Decimal(0)
+    return value, decimals
+
+
+def hedges(state: DocState, numbered: Sequence[tuple[int, str]], table_id: str) -> TableResult:
+    """A "HEDGED POSITIONS" statement: "Sold forward: 48,928 gold ounces @ average price of $288"."""
+    doc, vocab = state.doc, state.vocab
+    caption_lines = [
+        (n, t) for n, t in numbered if t.strip() and "@" not in t and not re.search(r"\d,\d{3}", t)
+    ]
+    caption = " ".join(t.strip() for _, t in caption_lines)
+    when = as_of_date(caption) or parse_date(caption) or doc.meta.period_end
+    body = [(n, t) for n, t in numbered if (n, t) not in caption_lines]
+    text = ""
+    starts: list[tuple[int, int]] = []
+    for n, t in body:
+        starts.append((len(text), n))
+        text += t.strip() + " "
+
+    def line_at(pos: int) -> int:
+        n = starts[0][1] if starts else numbered[0][0]
+        for offset, ln in starts:
+            if offset <= pos:
+                n = ln
+        return n
+
+    observations: list[Observation] = []
+    problems: list[Problem] = []
+    qty = re.compile(
+        r"(?:(?P<label>gold|silver|lead|zinc|copper)\s*:\s*)?(?P<qty>\d[\d,]*(?:\.\d+)?)\s+"
+        r"(?P<what>(?:metric\s+)?tons|(?:(?:gold|silver)\s+)?ounces)(?:\s+of\s+(?P<metal>\w+))?",
+        re.I,
+    )
+    price = re.compile(
+        r"@\s*(?:an\s+)?average\s+price\s+of\s+\$\s*(?P<price>\d[\d,]*(?:\.\d+)?)(?:\s+per\s+(?P<per>\w+))?",
+        re.I,
+    )
+    for m in qty.finditer(text):
+        what = m.group("what").lower()
+        metal = (m.group("metal") or m.group("label") or what.split()[0]).lower()
+        if metal in ("ounces", "tons", "metric"):
+            metal = "gold" if "ounces" in what else ""
+        unit = "OZ" if "ounces" in what else ("TONNE" if "metric" in what else "TON")
+        p = price.search(text, m.end())
+        entries = [(f"hedged {metal}", m.group("qty"), m.start("qty"), unit)]
+        if p and (not list(qty.finditer(text, m.end(), p.start()))):
+            per = (p.group("per") or ("ounce" if unit == "OZ" else "")).lower()
+            price_unit = {"pound": "USD-PER-LB", "ounce": "USD-PER-OZ", "ton": "USD-PER-TON"}.get(
+                per, "USD-PER-OZ"
+            )
+            entries.append((f"hedged {metal} price", p.group("price"), p.start("price"), price_unit))
+        if when is None:
+            problems.append(
+                Problem(doc.name, doc.source_line(line_at(m.start())), "hedged position without a date")
+            )
+            continue
+        for label, printed, pos, unit_code in entries:
+            metric = next((x for x in vocab.by_label(label)), None)
+            code = metric.code if metric else "x-" + re.sub(r"[^a-z0-9]+", "-", label)
+            unit_code = metric.unit if metric else unit_code
+            value = Decimal(printed.replace(",", ""))
+            places = len(printed.split(".", 1)[1]) if "." in printed else 0
+            n = line_at(pos)
+            observations.append(
+                Observation(
+                    subject=state.company,
+                    metric=code,
+                    period=Period(end=when),
+                    value=value,
+                    unit=unit_code,
+                    decimals=places,
+                    source=Source(doc.name, doc.source_line(n), "table", table_id),
+                    printed=printed,
+                    label=" ".join(text.split())[:120],
+                    mapped=metric is not None,
+                )
+            )
+    if not observations:
+        first = numbered[0][0] if numbered else 0
+        problems.append(
+            Problem(doc.name, doc.source_line(first) if first else 0, "hedged positions not understood")
+        )
+    info = TableInfo(
+        id=table_id,
+        kind="hedges",
+        caption=caption,
+        first_line=doc.source_line(numbered[0][0]),
+        last_line=doc.source_line(numbered[-1][0]),
+    )
+    return TableResult(observations, info, problems)

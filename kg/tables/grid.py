@@ -1,0 +1,194 @@
+"""Table block → grid: lines with roles, sub-tables with their columns and header lines.
+
+Input: the lines of one table block (analysis line numbers and text). Output:
+:class:`Grid` — the caption lines, and one :class:`SubTable` per header group,
+each with its number columns (character spans) and every line's role.
+
+Numbers are assigned to columns by position, never by counting tokens: the
+columns are the right edges of the fullest rows, and a row with fewer numbers
+(a blank cell) puts each number in the nearest column, keeping their order. So a
+missing gold grade cannot slide the silver grade into the gold column, and
+columns drifting by a few characters still land right.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.layout import HEADER, classify
+from kg.tables.numbers import NUMBER, Cell, SplitRow, is_year, split_row
+from kg.tables.periods import Span
+
+BLANK, RULE, DATA, HEAD, TEXT = "blank", "rule", "data", "header", "text"
+_DATE_WORDS = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?(?:\s+(?:19|20)\d\d)?", re.I
+)
+_AS_OF = re.compile(r"\bas\s+of\b", re.I)
+_RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    n: int  # analysis line number
+    text: str
+    role: str
+    indent: int
+    row: SplitRow | None = None  # for data lines
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass
+class SubTable:
+    header: list[Line] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # body lines (data, text, blank, rule)
+    columns: list[Span] = field(default_factory=list)
+
+    @property
+    def data(self) -> list[Line]:
+        return [ln for ln in self.lines if ln.role == DATA]
+
+    @property
+    def label_end(self) -> int:
+        starts = [c.start for ln in self.data for c in ln.row.cells] if self.data else []  # type: ignore[union-attr]
+        return (min(starts) - 1) if starts else 0
+
+
+@dataclass
+class Grid:
+    caption: list[Line]
+    parts: list[SubTable]
+
+
+def line_role(text: str) -> tuple[str, SplitRow | None]:
+    """blank, rule, data (a label and number cells), header (dates, period words, column captions) or text."""
+    stripped = text.strip()
+    if not stripped:
+        return BLANK, None
+    if _RULE.match(stripped):
+        return RULE, None
+    row = split_row(text)
+    if row.cells:
+        years = all(
+            c.number.kind == NUMBER and "," not in c.printed and is_year(c.printed.strip("$()"))
+            for c in row.cells
+        )
+        label_words = _DATE_WORDS.sub(" ", row.label).split()
+        if years and (not label_words or (len(label_words) <= 2 and row.label.isupper())):
+            return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
+        return DATA, row
+    if _AS_OF.search(stripped):
+        return TEXT, None  # "(as of December 31, 2006)" dates the whole table: caption, not column header
+    if classify(text) == HEADER:
+        return HEAD, None
+    return TEXT, None
+
+
+def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
+    lines = []
+    for n, text in numbered:
+        role, row = line_role(text)
+        lines.append(Line(n, text, role, len(text) - len(text.lstrip(" ")), row))
+    in_header = _header_groups(lines)
+    first_data = next((i for i, ln in enumerate(lines) if ln.role == DATA), len(lines))
+    first_head = next((i for i, ln in enumerate(lines) if in_header[i]), len(lines))
+    if first_head < first_data:
+        cap_end = first_head
+    else:
+        # No header before the data: the caption ends at the last blank line before it, so a
+        # wrapped first label ("Cash flow provided by" / " operating activities  $ 21,836") stays a label.
+        blanks = [i for i in range(first_data) if lines[i].role == BLANK]
+        cap_end = blanks[-1] if blanks else 0
+    caption = [ln for ln in lines[:cap_end] if ln.role in (TEXT, HEAD)]
+    parts: list[SubTable] = []
+    current = SubTable()
+    i = cap_end
+    while i < len(lines):
+        if in_header[i]:
+            if current.data or current.header:
+                if current.data:
+                    parts.append(current)
+                    current = SubTable()
+            while i < len(lines) and in_header[i]:
+                if lines[i].role != RULE:
+                    current.header.append(lines[i])
+                i += 1
+            continue
+        current.lines.append(lines[i])
+        i += 1
+    if current.data or not parts:
+        parts.append(current)
+    for part in parts:
+        part.columns = columns_of(part.data)
+    return Grid(caption, parts)
+
+
+def _header_groups(lines: Sequence[Line]) -> list[bool]:
+    """Mark header lines and the lines that belong to their header group: adjacent rules and
+    column-caption text ("Mine - (Hecla interest in" over "%)  (ounces)  (tons)")."""
+    mark = [False] * len(lines)
+    for i, ln in enumerate(lines):
+        if ln.role != HEAD:
+            continue
+        mark[i] = True
+        j = i - 1
+        while j >= 0 and not mark[j] and lines[j].role in (RULE, HEAD, TEXT):
+            if lines[j].role == TEXT and (lines[j].indent == 0 or lines[j].stripped.endswith(":")):
+                break
+            mark[j] = True
+            j -= 1
+        j = i + 1
+        while j < len(lines) and lines[j].role in (RULE, HEAD):
+            mark[j] = True
+            j += 1
+    return mark
+
+
+def columns_of(data: Sequence[Line]) -> list[Span]:
+    """Column spans from the fullest rows: per position, the median right edge and the leftmost start."""
+    counts = [len(ln.row.cells) for ln in data if ln.row]
+    if not counts:
+        return []
+    width = max(counts)
+    full = [ln.row.cells for ln in data if ln.row and len(ln.row.cells) == width]
+    spans = []
+    for k in range(width):
+        right = int(statistics.median(cells[k].end for cells in full))
+        left = min(cells[k].start for cells in full)
+        spans.append(Span(left, right))
+    return spans
+
+
+def assign(cells: Sequence[Cell], columns: Sequence[Span]) -> list[int] | None:
+    """Column index of each cell, in order, nearest right edges (None when they cannot fit)."""
+    n, m = len(cells), len(columns)
+    if n > m:
+        return None
+    if n == m:
+        return list(range(n))
+    inf = float("inf")
+    # cost[i][j]: best cost placing cells[:i] with cell i-1 in column j-1 or earlier.
+    best = [[inf] * (m + 1) for _ in range(n + 1)]
+    choice = [[-1] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        best[0][j] = 0.0
+    for i in range(1, n + 1):
+        for j in range(i, m + 1):
+            skip = best[i][j - 1]
+            take = best[i - 1][j - 1] + abs(cells[i - 1].end - columns[j - 1].end)
+            if take <= skip:
+                best[i][j], choice[i][j] = take, j - 1
+            else:
+                best[i][j], choice[i][j] = skip, choice[i][j - 1]
+    out = [0] * n
+    j = m
+    for i in range(n, 0, -1):
+        col = choice[i][j]
+        out[i - 1] = col
+        j = col
+    return out

@@ -1,0 +1,165 @@
+"""Numbers as fixed-width tables print them: a printed token → value, precision and kind.
+
+Input: one row of text. Output: its label and its number cells with their
+character spans (:func:`split_row`), or one token's value (:func:`parse_number`).
+
+Conventions of results tables: ``(3.70)`` is negative; ``$`` may stand apart from
+its number or be glued to it; ``- -`` and ``--`` are zero; a lone ``-`` is "not
+applicable" (reserves tables); a footnote marker such as ``(3)`` clings to the
+label with at most one space before it, while a real one-digit negative ``(6)``
+stands in a column after a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+NUMBER, ZERO, NA = "number", "zero", "na"
+
+_NUMBER = re.compile(r"^\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\)?%?$")
+_TOKEN = re.compile(r"\S+")
+_MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parsed number token. ``value`` is None for "not applicable"."""
+
+    value: Decimal | None
+    places: int  # digits printed after the decimal point
+    kind: str  # NUMBER | ZERO | NA
+    printed: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A number cell of a row, with the character span of its digits (for column alignment)."""
+
+    number: Number
+    start: int
+    end: int  # exclusive
+
+    @property
+    def printed(self) -> str:
+        return self.number.printed
+
+
+def parse_number(token: str) -> Number | None:
+    """Parse one printed token; None when it is not a number.
+
+    >>> parse_number("(3.70)").value
+    Decimal('-3.70')
+    >>> parse_number("$217,417").value
+    Decimal('217417')
+    """
+    t = token.strip()
+    if t in ("--", "- -", "\u2014", "\u2013\u2013"):
+        return Number(Decimal(0), 0, ZERO, t)
+    if t == "-":
+        return Number(None, 0, NA, t)
+    m = _NUMBER.match(t)
+    if not m:
+        return None
+    body = t.replace("$", "")
+    negative = body.startswith("(") and body.rstrip("%").endswith(")")
+    if (body.startswith("(") or body.rstrip("%").endswith(")")) and not negative:
+        return None  # unbalanced parenthesis: "(4" or "3)" belongs to prose
+    digits = m.group("num").replace(",", "")
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    places = len(digits.split(".", 1)[1]) if "." in digits else 0
+    return Number(-value if negative else value, places, NUMBER, t)
+
+
+def is_marker(token: str) -> bool:
+    """A footnote marker token: ``(1)``, ``(a)``, ``*``."""
+    return bool(_MARKER.match(token))
+
+
+def is_year(token: str) -> bool:
+    return bool(_YEAR.match(token))
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    label: str  # the label part as printed (markers kept), stripped
+    label_start: int  # column where the label starts (its indent); -1 when there is none
+    label_end: int  # column just after the label
+    cells: tuple[Cell, ...]
+
+
+def split_row(line: str) -> SplitRow:
+    """Split a table line into its label and its number cells.
+
+    The label runs to the last token that is not a number; a number token with at
+    most one space after a label word (``share (1)``, ``Eagle (25%)``) belongs to
+    the label as a footnote marker or a share. ``$`` tokens join the number after them.
+    """
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line)]
+    kinds: list[str] = []
+    for i, (tok, start, _end) in enumerate(tokens):
+        if tok == "$":
+            kinds.append("$")
+            continue
+        num = parse_number(tok)
+        if num is None:
+            kinds.append("word")
+            continue
+        prev_end = tokens[i - 1][2] if i else -10
+        if i and kinds[i - 1] in ("word", "label-num") and start - prev_end <= 1 and tok.startswith("("):
+            kinds.append("label-num")  # "(3)" or "(29.73%)," right after a label word
+            continue
+        kinds.append("num")
+    # "- -" is one zero cell.
+    merged: list[tuple[str, int, int, str]] = []
+    for (tok, start, end), kind in zip(tokens, kinds, strict=True):
+        if (
+            kind == "num"
+            and tok == "-"
+            and merged
+            and merged[-1][3] == "num"
+            and merged[-1][0] == "-"
+            and start - merged[-1][2] == 1
+        ):
+            merged[-1] = ("- -", merged[-1][1], end, "num")
+            continue
+        merged.append((tok, start, end, kind))
+    last_word = -1
+    for i, (_tok, _s, _e, kind) in enumerate(merged):
+        if kind in ("word", "label-num"):
+            last_word = i
+    # Numbers stand in a column after a gap: one space after a label word makes the number part of
+    # the label ("amounts -", "Hecla's 29.73%"), except after a one-word capitalised label ("TOTAL 607,569").
+    while 0 <= last_word < len(merged) - 1:
+        label_end = merged[last_word][2]
+        first_value = merged[last_word + 1]
+        caps_word = last_word == 0 and merged[0][0].isupper()
+        if first_value[1] - label_end >= 2 or caps_word:
+            break
+        last_word += 1
+    label_tokens = merged[: last_word + 1]
+    cells = []
+    for tok, start, _end, kind in merged[last_word + 1 :]:
+        if kind != "num":
+            continue
+        num = parse_number(tok)
+        if num is None:  # pragma: no cover - kinds guarantee a number
+            continue
+        cells.append(Cell(num, *_digit_span(tok, start)))
+    if label_tokens:
+        label = line[label_tokens[0][1] : label_tokens[-1][2]]
+        return SplitRow(label, label_tokens[0][1], label_tokens[-1][2], tuple(cells))
+    return SplitRow("", -1, -1, tuple(cells))
+
+
+def _digit_span(token: str, start: int) -> tuple[int, int]:
+    """Span of the digits (or dashes) of a token, ignoring ``$``, parentheses and ``%``."""
+    chars = [i for i, c in enumerate(token) if c.isdigit() or c == "-"]
+    if not chars:
+        return start, start + len(token)
+    return start + chars[0], start + chars[-1] + 1

@@ -1,0 +1,179 @@
+"""Column headers → periods: multi-row headers over number columns to :class:`kg.facts.Period`.
+
+Input: the header lines of a table (text with positions) and the columns' character
+spans. Output: per column, the header text as printed and its period.
+
+Headers stack a period phrase ("Fourth Quarter Ended", "Six Months Ended",
+"Twelve Months Ended", "Year Ended") over dates ("Dec. 31," over "2006", or
+"June 30, 2007 Dec. 31, 2006" on one line). A phrase usually spans several
+columns, so each column takes the nearest phrase on each line; dates and years
+belong to the nearest single column. Columns with no phrase are instants
+(balance sheets, reserves "as of" dates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from kg.facts import Period
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH_DAY = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})\b,?"
+    r"(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Length of the period a phrase names, in months.
+_PHRASES = (
+    (re.compile(r"\b(?:(?:first|second|third|fourth)\s+)?quarters?(?:\s+ended)?\b", re.I), 3),
+    (re.compile(r"\bthree\s+months(?:\s+ended)?\b", re.I), 3),
+    (re.compile(r"\bsix\s+months(?:\s+ended)?\b", re.I), 6),
+    (re.compile(r"\bnine\s+months(?:\s+ended)?\b", re.I), 9),
+    (re.compile(r"\btwelve\s+months(?:\s+ended)?\b", re.I), 12),
+    (re.compile(r"\b(?:fiscal\s+)?years?(?:\s+ended)?\b", re.I), 12),
+)
+_AS_OF = re.compile(r"\bas\s+of\s+(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d\d)", re.I)
+_DATE = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    @property
+    def center(self) -> float:
+        return (self.start + self.end) / 2
+
+
+@dataclass(frozen=True)
+class ColumnHeader:
+    text: str  # header words over the column, joined top to bottom
+    period: Period | None
+    months: int  # 0 for an instant
+    problem: str = ""
+
+
+def parse_date(text: str) -> date | None:
+    """The first "Dec. 31, 2006"-style date in ``text``."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    return _make_date(int(m.group("year")), m.group("month"), int(m.group("day")))
+
+
+def as_of_date(text: str) -> date | None:
+    """The date of an "as of December 31, 2006" phrase."""
+    m = _AS_OF.search(text)
+    return parse_date(m.group("date")) if m else None
+
+
+def _make_date(year: int, month: str, day: int) -> date | None:
+    try:
+        return date(year, _MONTHS[month[:3].lower()], day)
+    except (ValueError, KeyError):
+        return None
+
+
+def period_for(end: date, months: int) -> Period:
+    """The period of ``months`` months ending on ``end`` (instant when 0)."""
+    if months <= 0:
+        return Period(end=end)
+    start = end + timedelta(days=1) - relativedelta(months=months)
+    return Period(end=end, start=start)
+
+
+def _nearest(spans: Sequence[Span], x: float) -> int:
+    return min(range(len(spans)), key=lambda i: (abs(spans[i].center - x), i))
+
+
+def column_headers(
+    lines: Sequence[str],
+    columns: Sequence[Span],
+    label_end: int,
+    default_month_day: tuple[int, int] | None = None,
+) -> list[ColumnHeader]:
+    """Read the header lines over ``columns``; text left of ``label_end`` is the label column's."""
+    n = len(columns)
+    words: list[list[str]] = [[] for _ in range(n)]
+    months: list[int | None] = [None] * n
+    month_day: list[tuple[str, int] | None] = [None] * n
+    years: list[int | None] = [None] * n
+    # Period phrases: each column takes the nearest phrase of the whole header, so "Fourth
+    # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
+    phrases: list[tuple[Span, int, str]] = []
+    for line in lines:
+        taken = [False] * len(line)
+        for pattern, length in _PHRASES:
+            for m in pattern.finditer(line):
+                if any(taken[m.start() : m.end()]) or m.end() <= label_end:
+                    continue
+                phrases.append((Span(m.start(), m.end()), length, m.group()))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+    if phrases:
+        spans = [p[0] for p in phrases]
+        for c in range(n):
+            k = _nearest(spans, columns[c].center)
+            months[c] = phrases[k][1]
+            words[c].append(phrases[k][2])
+    for line in lines:
+        consumed = [False] * len(line)
+        for pattern, _length in _PHRASES:
+            for m in pattern.finditer(line):
+                for i in range(m.start(), m.end()):
+                    consumed[i] = True
+        for m in _MONTH_DAY.finditer(line):
+            if m.end() <= label_end:
+                continue
+            c = _nearest(columns, (m.start() + m.end()) / 2)
+            words[c].append(m.group())
+            month_day[c] = (m.group("month"), int(m.group("day")))
+            if m.group("year"):
+                years[c] = int(m.group("year"))
+            for i in range(m.start(), m.end()):
+                consumed[i] = True
+        for m in _YEAR.finditer(line):
+            if consumed[m.start()] or m.end() <= label_end:
+                continue
+            c = _nearest(columns, (m.start() + m.end()) / 2)
+            years[c] = int(m.group())
+            words[c].append(m.group())
+            consumed[m.start()] = True
+        for m in re.finditer(r"\S+", line):
+            if m.end() <= label_end or any(consumed[m.start() : m.end()]):
+                continue
+            c = _nearest(columns, (m.start() + m.end()) / 2)
+            words[c].append(m.group())
+    out = []
+    for c in range(n):
+        text = " ".join(words[c])
+        year = years[c]
+        if year is None:
+            out.append(ColumnHeader(text, None, 0, "no year in the column header"))
+            continue
+        if month_day[c] is not None:
+            month, day = month_day[c]  # type: ignore[misc]
+            end = _make_date(year, month, day)
+        elif default_month_day is not None:
+            end = date(year, *default_month_day)
+        else:
+            end = date(year, 12, 31)
+        if end is None:
+            out.append(ColumnHeader(text, None, 0, f"impossible date in the column header {text!r}"))
+            continue
+        length = months[c] or 0
+        out.append(ColumnHeader(text, period_for(end, length), length))
+    return out
