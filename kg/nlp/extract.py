@@ -171,8 +171,8 @@ def _coordinated(text: str, canon: _Canon) -> list[Ent]:
         if len(pieces) < 2:
             continue
         words0 = pieces[0][1].split()
-        if words0[0] in canon.not_name:
-            continue
+        if words0[0] in canon.not_name and words0[0].lower() not in canon.commodities:
+            continue  # "The M and S veins" is fine below; "In Alaska and Idaho veins" is not a name
         prefix = ""
         if len(words0) > 1 and all(len(w.split()) == 1 and w.strip("'") in split_mods for _, w in pieces[1:]) and (
             words0[-1] in split_mods
@@ -275,9 +275,14 @@ def _document_facts(
         problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
 
     people = _people(texts)
+    roots = _site_roots(texts)
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
-        ents = [e for e in ents if e is not None]
+        # "Don Sergio" tagged PERSON by the model where the document names the "Don Sergio vein"
+        ents = [
+            e for e in ents
+            if e is not None and not (e.type in ("Person", "Place") and e.label in roots and gaz.find(e.label) is None)
+        ]
         t.ents = ents
         for e in ents:
             line = doc.source_line(_line(t, e.start))
@@ -351,6 +356,16 @@ def _topic(t: _Text) -> Ent | None:
         if e.start >= m.start(1) and e.end <= m.end(1) and e.type in SITE_TYPES:
             return Ent(0, 0, e.type, e.label, e.text)
     return None
+
+
+def _site_roots(texts: list[_Text]) -> set[str]:
+    """Names of the document's sites without their head noun ("Don Sergio" of "Don Sergio vein")."""
+    roots = set()
+    for t in texts:
+        for e in t.ents:
+            if e.type in SITE_TYPES and " " in e.label:
+                roots.add(e.label.rsplit(" ", 1)[0])
+    return roots
 
 
 def _people(texts: list[_Text]) -> dict[str, Ent]:
