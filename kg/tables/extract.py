@@ -88,6 +88,7 @@ class _Context:
     section_labels: list[str] = field(default_factory=list)
     family: str = ""  # family row as printed
     family_indent: int = -1
+    family_rows: int = 0  # data rows read since the family row
     category: str = ""
 
 
@@ -279,7 +280,14 @@ class TableReader:
                 if pending:
                     self._close(pending)
                     pending = []
-                if line.role == BLANK and self.ctx.family and self.kind != "capital-additions":
+                if (
+                    line.role == BLANK
+                    and self.ctx.family
+                    and self.ctx.family_rows
+                    and self.kind != "capital-additions"
+                ):
+                    # A blank line ends a family once rows have been read under it ("SALE OF
+                    # PRODUCTS" may stand a blank line above its rows).
                     self.ctx.family, self.ctx.family_indent = "", -1
                 continue
             if line.role == TEXT:
@@ -337,7 +345,7 @@ class TableReader:
             elif self._company_term(key):
                 ctx.subject, ctx.share = self.state.company, None
             elif self._family_metric(bare):
-                ctx.family, ctx.family_indent = bare, indent
+                ctx.family, ctx.family_indent, ctx.family_rows = bare, indent, 0
                 ctx.subject, ctx.share = self.state.company, None
                 return
             elif _UNIT_WORDS.search(name):
@@ -348,7 +356,7 @@ class TableReader:
             ctx.section_labels = []
             ctx.family, ctx.family_indent = "", -1
             return
-        ctx.family, ctx.family_indent = text, indent
+        ctx.family, ctx.family_indent, ctx.family_rows = text, indent, 0
 
     def _category(self, text: str) -> str:
         key = norm(_strip_markers(text))
@@ -400,8 +408,17 @@ class TableReader:
         if self.kind in ("reserves", "drill-intercepts"):
             self._column_metric_row(group, raw, line, cols, headers)
             return
+        if not raw:
+            # An unlabelled subtotal under a rule: named after its family row, or the row above it.
+            basis = _strip_markers(ctx.family).rstrip(":") or (
+                "after " + ctx.section_labels[-1] if ctx.section_labels else "table"
+            )
+            metric, subject, share = self._mint("subtotal " + basis), ctx.subject, ctx.share
+            self._emit(line, "", metric, subject, share, cols, headers)
+            return
         metric, subject, share, raw = self._resolve(group, raw)
         ctx.section_labels.append(raw)
+        ctx.family_rows += 1
         self._emit(line, raw, metric, subject, share, cols, headers)
 
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
@@ -700,12 +717,14 @@ def _scaled(cell: Cell, factor: int, cents: bool) -> tuple[Decimal, int]:
 def hedges(state: DocState, numbered: Sequence[tuple[int, str]], table_id: str) -> TableResult:
     """A "HEDGED POSITIONS" statement: "Sold forward: 48,928 gold ounces @ average price of $288"."""
     doc, vocab = state.doc, state.vocab
-    caption_lines = [
-        (n, t) for n, t in numbered if t.strip() and "@" not in t and not re.search(r"\d,\d{3}", t)
-    ]
+    # The caption runs down to the first line that states a quantity or a price.
+    first_body = next(
+        (i for i, (_, t) in enumerate(numbered) if re.search(r"@|\$\s?\d|\d,\d{3}", t)), len(numbered)
+    )
+    caption_lines = [(n, t) for n, t in numbered[:first_body] if t.strip()]
     caption = " ".join(t.strip() for _, t in caption_lines)
     when = as_of_date(caption) or parse_date(caption) or doc.meta.period_end
-    body = [(n, t) for n, t in numbered if (n, t) not in caption_lines]
+    body = [(n, t) for n, t in numbered[first_body:] if t.strip()]
     text = ""
     starts: list[tuple[int, int]] = []
     for n, t in body:

@@ -26,6 +26,7 @@ BLANK, RULE, DATA, HEAD, TEXT = "blank", "rule", "data", "header", "text"
 _DATE_WORDS = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?(?:\s+(?:19|20)\d\d)?", re.I
 )
+_CAPTION_WORDS = re.compile(r"\bin\s+(?:thousands|millions)\b|\bas\s+of\b|\bunaudited\b", re.I)
 _AS_OF = re.compile(r"\bas\s+of\b", re.I)
 _RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
 
@@ -138,7 +139,9 @@ def _header_groups(lines: Sequence[Line]) -> list[bool]:
         mark[i] = True
         j = i - 1
         while j >= 0 and not mark[j] and lines[j].role in (RULE, HEAD, TEXT):
-            if lines[j].role == TEXT and (lines[j].indent == 0 or lines[j].stripped.endswith(":")):
+            if lines[j].role == TEXT and (
+                lines[j].indent == 0 or lines[j].stripped.endswith(":") or _caption_text(lines[j].stripped)
+            ):
                 break
             mark[j] = True
             j -= 1
@@ -149,12 +152,20 @@ def _header_groups(lines: Sequence[Line]) -> list[bool]:
     return mark
 
 
+def _caption_text(text: str) -> bool:
+    """A caption line above a header: a capitalised title or a scale or date line."""
+    letters = [c for c in text if c.isalpha()]
+    return (bool(letters) and all(c.isupper() for c in letters)) or bool(_CAPTION_WORDS.search(text))
+
+
 def columns_of(data: Sequence[Line]) -> list[Span]:
     """Column spans from the fullest rows: per position, the median right edge and the leftmost start."""
     counts = [len(ln.row.cells) for ln in data if ln.row]
     if not counts:
         return []
-    width = max(counts)
+    # The widest row count seen twice: one stray row with an extra number must not add a column.
+    seen = sorted({c for c in counts if counts.count(c) >= 2}, reverse=True)
+    width = seen[0] if seen and len(counts) >= 3 else max(counts)
     full = [ln.row.cells for ln in data if ln.row and len(ln.row.cells) == width]
     spans = []
     for k in range(width):

@@ -110,6 +110,9 @@ def split_row(line: str) -> SplitRow:
         if num is None:
             kinds.append("word")
             continue
+        if i == 0 and start < 8 and _MARKER.match(tok) and len(tokens) > 1:
+            kinds.append("label-num")  # " (2)   $ (0.10)": the marker of a label wrapped onto this line
+            continue
         prev_end = tokens[i - 1][2] if i else -10
         if i and kinds[i - 1] in ("word", "label-num") and start - prev_end <= 1 and tok.startswith("("):
             kinds.append("label-num")  # "(3)" or "(29.73%)," right after a label word
