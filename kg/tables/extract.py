@@ -238,10 +238,11 @@ class TableReader:
         if not part.columns:
             return None
         lines = [ln.text for ln in part.header]
+        rules = [ln.text for ln in part.rules]
         if self.kind in ("reserves", "drill-intercepts"):
-            return column_headers(lines, part.columns, part.label_end) if lines else None
+            return column_headers(lines, part.columns, part.label_end, rules=rules) if lines else None
         if lines:
-            headers = column_headers(lines, part.columns, part.label_end, self._default_month_day())
+            headers = column_headers(lines, part.columns, part.label_end, self._default_month_day(), rules)
             if any(h.period for h in headers):
                 self.state.last_headers = headers
                 return headers
@@ -429,6 +430,8 @@ class TableReader:
             # were a family row without its colon.
             for k in range(1, len(group)):
                 tail = " ".join([ln.stripped for ln in group[k:-1]] + [group[-1].row.label]).strip()  # type: ignore[union-attr]
+                if not tail[:1].isupper():
+                    continue  # "    preferred stock dividends" continues a wrapped label; a new row starts upper-case
                 found = self._match(tail)
                 if found is not None:
                     self._section_or_family(
@@ -579,7 +582,7 @@ class TableReader:
         low = f"{raw} {self.ctx.family}".lower()
         if "$/oz" in low or "per ounce" in low:
             return "USD-PER-OZ"
-        if "per share" in low:
+        if "per share" in low or "per common share" in low:
             return "USD-PER-SHARE"
         if "per ton" in low:
             return "USD-PER-TON"

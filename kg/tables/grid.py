@@ -49,6 +49,7 @@ class SubTable:
     header: list[Line] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)  # body lines (data, text, blank, rule)
     columns: list[Span] = field(default_factory=list)
+    rules: list[Line] = field(default_factory=list)  # rules of the header group (column extents)
 
     @property
     def data(self) -> list[Line]:
@@ -116,8 +117,7 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
                     parts.append(current)
                     current = SubTable()
             while i < len(lines) and in_header[i]:
-                if lines[i].role != RULE:
-                    current.header.append(lines[i])
+                (current.header if lines[i].role != RULE else current.rules).append(lines[i])
                 i += 1
             continue
         current.lines.append(lines[i])
@@ -139,8 +139,12 @@ def _header_groups(lines: Sequence[Line]) -> list[bool]:
         mark[i] = True
         j = i - 1
         while j >= 0 and not mark[j] and lines[j].role in (RULE, HEAD, TEXT):
+            below_is_head = j + 1 < len(lines) and lines[j + 1].role == HEAD
             if lines[j].role == TEXT and (
-                lines[j].indent == 0 or lines[j].stripped.endswith(":") or _caption_text(lines[j].stripped)
+                not below_is_head
+                or lines[j].indent == 0
+                or lines[j].stripped.endswith(":")
+                or _caption_text(lines[j].stripped)
             ):
                 break
             mark[j] = True

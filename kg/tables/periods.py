@@ -41,6 +41,7 @@ _PHRASES = (
     (re.compile(r"\btwelve\s+months(?:\s+ended)?\b", re.I), 12),
     (re.compile(r"\b(?:fiscal\s+)?years?(?:\s+ended)?\b", re.I), 12),
 )
+_HEADER_WORD = re.compile(r"[^\s(]\S*(?: \([^)\s]*\))?|\S+")
 _AS_OF = re.compile(r"\bas\s+of\s+(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d\d)", re.I)
 _DATE = re.compile(
     r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)\b",
@@ -99,13 +100,40 @@ def _nearest(spans: Sequence[Span], x: float) -> int:
     return min(range(len(spans)), key=lambda i: (abs(spans[i].center - x), i))
 
 
+def _rule_columns(rules: Sequence[str], columns: Sequence[Span]) -> list[Span]:
+    """Per column, the dash run of a header rule over it, when one rule has a distinct run over
+    every column; else []."""
+    for rule in rules:
+        runs: list[Span] = []
+        for m in re.finditer(r"[-=_]+", rule):
+            if runs and m.start() - runs[-1].end <= 1:  # "- -----" is one run (EDGAR's escaped dash)
+                runs[-1] = Span(runs[-1].start, m.end())
+            else:
+                runs.append(Span(m.start(), m.end()))
+        chosen = []
+        for col in columns:
+            overlaps = [(min(r.end, col.end) - max(r.start, col.start), k) for k, r in enumerate(runs)]
+            best = max(overlaps, default=(0, -1))
+            if best[0] <= 0:
+                break
+            chosen.append(best[1])
+        if len(chosen) == len(columns) and len(set(chosen)) == len(chosen):
+            return [runs[k] for k in chosen]
+    return []
+
+
 def column_headers(
     lines: Sequence[str],
     columns: Sequence[Span],
     label_end: int,
     default_month_day: tuple[int, int] | None = None,
+    rules: Sequence[str] = (),
 ) -> list[ColumnHeader]:
-    """Read the header lines over ``columns``; text left of ``label_end`` is the label column's."""
+    """Read the header lines over ``columns``; text left of ``label_end`` is the label column's.
+
+    When a rule under the header marks each column's extent ("-------- --------"), header
+    words go to the column whose dashes they stand over; otherwise to the nearest column."""
+    segments = _rule_columns(rules, columns)
     n = len(columns)
     words: list[list[str]] = [[] for _ in range(n)]
     months: list[int | None] = [None] * n
@@ -152,11 +180,18 @@ def column_headers(
             years[c] = int(m.group())
             words[c].append(m.group())
             consumed[m.start()] = True
-        for m in re.finditer(r"\S+", line):
+        # A word and its unit, "Ag (g/t)", stay together: headers printed a character or two off
+        # their column still centre over it.
+        for m in _HEADER_WORD.finditer(line):
             if m.end() <= label_end or any(consumed[m.start() : m.end()]):
                 continue
-            c = _nearest(columns, (m.start() + m.end()) / 2)
-            words[c].append(m.group())
+            center = (m.start() + m.end()) / 2
+            if segments:
+                hits = [c for c, seg in enumerate(segments) if seg.start - 1 <= center <= seg.end + 1]
+                if hits:
+                    words[hits[0]].append(m.group())
+                continue
+            words[_nearest(columns, center)].append(m.group())
     out = []
     for c in range(n):
         text = " ".join(words[c])
