@@ -119,6 +119,10 @@ def find_query(name_or_file: str) -> NamedQuery:
     return load_query_file(path)
 
 
+class ResultTooLarge(QueryError):
+    """A query whose result exceeds the row cap of the caller."""
+
+
 # ---------------------------------------------------------------- safety checks
 
 _UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"})
@@ -170,6 +174,18 @@ def check_query(text: str) -> None:
         raise QueryRefused(f"updates are refused ({first}): this store is read-only", reason="update")
     if "SERVICE" in keywords:
         raise QueryRefused("SERVICE is refused: queries never reach other endpoints", reason="service")
+
+
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments, strings and IRIs."""
+    for m in _KEYWORD.finditer(_code_only(text)):
+        word = m.group(1).upper()
+        if word in _FORMS:
+            return word
+    return ""
 
 
 # ---------------------------------------------------------------- running
@@ -277,7 +293,7 @@ def execute(
             rows: list[tuple[Term | None, ...]] = []
             for k, sol in enumerate(answer):
                 if k == limit:
-                    raise QueryError(f"query {name} returns more than {max_rows} rows; add a LIMIT")
+                    raise ResultTooLarge(f"query {name} returns more than {max_rows} rows; add a LIMIT")
                 rows.append(tuple(sol[i] for i in range(len(columns))))
                 if on_row and k % 1000 == 999:
                     on_row(k + 1)
@@ -285,7 +301,7 @@ def execute(
         triples: list[ox.Triple] = []
         for k, t in enumerate(answer):
             if k == limit:
-                raise QueryError(f"query {name} returns more than {max_rows} triples; add a LIMIT")
+                raise ResultTooLarge(f"query {name} returns more than {max_rows} triples; add a LIMIT")
             triples.append(t)
             if on_row and k % 1000 == 999:
                 on_row(k + 1)
