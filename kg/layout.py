@@ -259,7 +259,12 @@ def _extend_caption(
             i -= 1
             continue
         adjacent_label = (
-            blanks == 0 and best == i + 1 and _label_like(ln) and not ln.text.rstrip().endswith((".", ":"))
+            # only a label directly above the table's first line ("Proven and Probable" over a rule)
+            blanks == 0
+            and best == start
+            and i == start - 1
+            and _label_like(ln)
+            and not ln.text.rstrip().endswith((".", ":"))
         )
         if _caption_like(ln) or adjacent_label:
             best = i

@@ -1,0 +1,142 @@
+"""kg.layout: documents → heading, prose, table and boilerplate blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.facts import Block, Document
+from kg.ingest import parse_document, read_document
+from kg.layout import HEADER, NUMROW, RULE, TEXT, classify, segment
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
+DATA = Path(__file__).resolve().parent / "data" / "tables"
+KINDS = {"heading", "prose", "table", "boilerplate"}
+
+
+def _doc(text: str, name: str = "t.txt") -> Document:
+    return parse_document(text.encode(), name=name)
+
+
+def _tables(blocks: tuple[Block, ...]) -> list[Block]:
+    return [b for b in blocks if b.kind == "table"]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
+def test_blocks_are_ordered_disjoint_and_cover_every_line(path: Path) -> None:
+    doc = read_document(path)
+    blocks = segment(doc)
+    assert {b.kind for b in blocks} <= KINDS
+    covered: set[int] = set()
+    last = 0
+    for b in blocks:
+        assert last < b.first_line <= b.last_line
+        assert b.lines == tuple(doc.text(n) for n in range(b.first_line, b.last_line + 1))
+        covered |= set(range(b.first_line, b.last_line + 1))
+        last = b.last_line
+    for n in range(1, len(doc.lines) + 1):
+        if doc.text(n).strip():
+            assert n in covered, f"{path.name}:{n} is in no block"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
+def test_every_release_has_its_statement_tables(path: Path) -> None:
+    doc = read_document(path)
+    tables = _tables(segment(doc))
+    captions = [" ".join(t.lines[:4]) for t in tables]
+    assert len(tables) >= 6
+    for statement in ("Balance Sheets", "Cash Flows", "Statements of Operations", "Production Data"):
+        assert any(statement in c for c in captions), statement
+
+
+def test_boilerplate_is_its_own_kind() -> None:
+    doc = read_document(ROOT / "corpus" / "000_ab7ab8a88c10b9e9.txt")
+    blocks = segment(doc)
+    boiler = [" ".join(b.lines) for b in blocks if b.kind == "boilerplate"]
+    assert any("forward-looking statements" in b for b in boiler)
+    assert any("Cautionary Note" in b for b in boiler)
+    assert any("news releases can be accessed" in b for b in boiler)
+    prose = " ".join(" ".join(b.lines) for b in blocks if b.kind == "prose")
+    assert "forward-looking statements" not in prose
+
+
+def test_headings_set_the_section_of_the_blocks_below() -> None:
+    doc = read_document(ROOT / "corpus" / "000_ab7ab8a88c10b9e9.txt")
+    blocks = segment(doc)
+    headings = [b for b in blocks if b.kind == "heading"]
+    assert [" ".join(h.lines).strip() for h in headings][:3] == [
+        "2006 HIGHLIGHTS",
+        "OPERATIONS",
+        "EXPLORATION",
+    ]
+    after = next(b for b in blocks if b.kind == "prose" and b.first_line > headings[1].last_line)
+    assert after.section == "OPERATIONS"
+
+
+def test_table_caption_is_part_of_the_table_and_footnotes_are_not() -> None:
+    doc = read_document(DATA / "highlights.txt")
+    tables = _tables(segment(doc))
+    assert tables[0].lines[0].strip() == "HECLA MINING COMPANY"
+    assert all(not line.lstrip().startswith("(1) Includes") for t in tables for line in t.lines)
+
+
+def test_a_page_footer_inside_a_table_does_not_cut_it() -> None:
+    doc = read_document(DATA / "footer-rejoin.txt")
+    footer = [n for n in doc.furniture if "Contact" in doc.lines[n - 1]]
+    assert len(footer) == 3
+    tables = _tables(segment(doc))
+    assert len(tables) == 1
+    inside = [n for n in footer if tables[0].first_line < n < tables[0].last_line]
+    assert inside, "the footer should sit inside the rejoined table"
+    assert tables[0].lines[inside[0] - tables[0].first_line] == ""  # furniture is blanked
+
+
+def test_a_new_caption_after_a_footer_starts_a_new_table() -> None:
+    doc = read_document(DATA / "footer-cut.txt")
+    tables = _tables(segment(doc))
+    assert any("Production Data (cont.)" in " ".join(t.lines) for t in tables)
+    assert len(tables) == 4
+
+
+def test_hedged_positions_statement_is_a_table() -> None:
+    doc = read_document(DATA / "production-no-scale.txt")
+    tables = _tables(segment(doc))
+    assert any("HEDGED POSITIONS" in t.lines[0] for t in tables)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Silver operations (1)  $   43,240  $   18,876  $  122,585  $   71,152", NUMROW),
+        ("                          TOTAL 607,569  51,048,797  202,525  276,341", NUMROW),
+        ("- ----------------------------------------------------------------------", RULE),
+        ("                        Fourth Quarter Ended         Year Ended", HEADER),
+        ("                           2006        2005        2006        2005", HEADER),
+        ("Mine - (Hecla interest in %)    Tons    (oz/ton) (oz/ton)  (%)    (%)", HEADER),
+        ("per ounce. The company expects 1,000 feet of drifting in 2007", TEXT),
+        ("    (dollars and shares in thousands, except per share amounts -", TEXT),
+    ],
+)
+def test_line_shapes(line: str, kind: str) -> None:
+    assert classify(line) == kind
+
+
+_WORDS = st.text(alphabet="abcdefghij KLMNOP,.$()-0123456789\t", min_size=0, max_size=60)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=40))
+def test_segment_never_fails_and_covers_every_line(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    if not text.strip():
+        return
+    doc = _doc(text)
+    blocks = segment(doc)
+    covered = {n for b in blocks for n in range(b.first_line, b.last_line + 1)}
+    for n in range(1, len(doc.lines) + 1):
+        if doc.text(n).strip():
+            assert n in covered
