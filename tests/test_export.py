@@ -1,0 +1,150 @@
+"""Exports: every format holds the same triples, Turtle is byte-deterministic, independent parsers accept each file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+from sample_kg import build_sample, sample_dataset
+
+from kg import export
+from kg.errors import KGError
+from kg.graph.namespace import PREFIXES
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("sample") / "out")
+
+
+def _merged(ds) -> Graph:
+    g = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+def _quads(ds) -> set:
+    return {(s, p, o, getattr(c, "identifier", c)) for s, p, o, c in ds.quads((None, None, None, None))}
+
+
+def test_turtle_holds_every_triple_of_the_dataset(sample_out):
+    g = Graph().parse(sample_out / "graph.ttl", format="turtle")
+    assert isomorphic(g, _merged(sample_dataset()))
+
+
+def test_trig_nquads_and_jsonld_hold_the_same_quads(sample_out, tmp_path):
+    expected = _quads(sample_dataset())
+    export.export(sample_out, "nq", tmp_path / "g.nq")
+    for path, fmt in ((sample_out / "graph.trig", "trig"), (tmp_path / "g.nq", "nquads"),
+                      (sample_out / "graph.jsonld", "json-ld")):
+        ds = Dataset()
+        ds.parse(path, format=fmt)
+        assert _quads(ds) == expected, path.name
+
+
+def test_every_export_format_round_trips(sample_out, tmp_path):
+    reference = Graph().parse(sample_out / "graph.ttl", format="turtle")
+    for fmt, parser in (("ttl", "turtle"), ("trig", "trig"), ("nq", "nquads"), ("jsonld", "json-ld")):
+        out = tmp_path / f"graph.{fmt}"
+        export.export(sample_out, fmt, out)
+        cg = Dataset()
+        cg.parse(out, format=parser)
+        assert isomorphic(_merged(cg), reference), fmt
+
+
+def test_turtle_export_equals_the_built_file(sample_out, tmp_path):
+    export.export(sample_out, "ttl", tmp_path / "again.ttl")
+    assert (tmp_path / "again.ttl").read_bytes() == (sample_out / "graph.ttl").read_bytes()
+
+
+def test_rebuild_gives_byte_identical_files(tmp_path):
+    a = build_sample(tmp_path / "a")
+    b = build_sample(tmp_path / "b")
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_turtle_references_the_ontology_without_copying_it(sample_out):
+    g = Graph().parse(sample_out / "graph.ttl", format="turtle")
+    from rdflib.namespace import OWL, RDF
+
+    assert not list(g.subjects(RDF.type, OWL.Class))
+
+
+def test_jsonld_is_compacted_with_the_project_context_and_only_used_prefixes(sample_out):
+    doc = json.loads((sample_out / "graph.jsonld").read_text(encoding="utf-8"))
+    ctx = doc["@context"]
+    project = json.loads((export.resource_dir("ontology") / "context.jsonld").read_text())["@context"]
+    assert isinstance(ctx, dict) and set(ctx) <= set(project)
+    assert all(project[k] == v for k, v in ctx.items())
+    assert "owl" not in ctx and "foaf" not in ctx  # not used by the data
+    text = (sample_out / "graph.jsonld").read_text(encoding="utf-8")
+    assert "https://w3id.org/mining-kg/id/" not in text.replace(ctx["kgid"], "", 1)  # IRIs are compacted
+
+
+def test_context_agrees_with_the_graph_namespaces():
+    project = export.context_prefixes()
+    for prefix, ns in PREFIXES.items():
+        assert project[prefix] == ns
+
+
+def test_pyld_expands_the_jsonld_offline(sample_out):
+    pyld = pytest.importorskip("pyld")
+    from pyld import jsonld
+
+    def no_network(url, options=None):
+        raise AssertionError(f"pyld tried to fetch {url}")
+
+    jsonld.set_document_loader(no_network)
+    doc = json.loads((sample_out / "graph.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    ds = Dataset()
+    ds.parse(data=nquads, format="nquads")
+    assert _quads(ds) == _quads(sample_dataset())
+    assert pyld  # imported
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="Debian's raptor2-utils (rapper) is not installed")
+@pytest.mark.parametrize("name,syntax", [("graph.ttl", "turtle"), ("graph.trig", "trig")])
+def test_rapper_parses_the_files(sample_out, name, syntax):
+    proc = subprocess.run(["rapper", "-q", "-i", syntax, "-o", "nquads", str(sample_out / name)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    ds = Dataset()
+    ds.parse(data=proc.stdout, format="nquads")
+    reference = Graph().parse(sample_out / "graph.ttl", format="turtle")
+    assert isomorphic(_merged(ds), reference)
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="Debian's raptor2-utils (rapper) is not installed")
+def test_rapper_parses_nquads(sample_out, tmp_path):
+    export.export(sample_out, "nq", tmp_path / "g.nq")
+    proc = subprocess.run(["rapper", "-q", "-i", "nquads", "-c", str(tmp_path / "g.nq")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_csv_export_is_the_observations_file(sample_out, tmp_path):
+    export.export(sample_out, "csv", tmp_path / "obs.csv")
+    data = (tmp_path / "obs.csv").read_bytes()
+    assert data == (sample_out / "observations.csv").read_bytes()
+    assert data.startswith(b"doc,line,subject,metric,category,period_start,period_end,value,unit")
+    assert b"\r\n" in data
+
+
+def test_unknown_format_and_missing_folder_are_clear(sample_out, tmp_path):
+    with pytest.raises(KGError, match="unknown export format"):
+        export.export(sample_out, "xlsx", tmp_path / "x")
+    with pytest.raises(KGError, match="not a `kg build` output"):
+        export.export(tmp_path, "ttl", tmp_path / "x.ttl")
+
+
+@pytest.mark.slow
+def test_corpus_turtle_rebuild_is_byte_identical(corpus_out, tmp_path):
+    export.export(corpus_out, "ttl", tmp_path / "graph.ttl")
+    assert (tmp_path / "graph.ttl").read_bytes() == (corpus_out / "graph.ttl").read_bytes()

@@ -1,0 +1,52 @@
+"""Every named query: its #+ header matches its projection, and it returns rows on the corpus build."""
+
+from __future__ import annotations
+
+import pytest
+from sample_kg import build_sample
+
+from kg.query import list_queries, run_query
+
+QUERIES = list_queries()
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("sample") / "out")
+NAMES = [q.name for q in QUERIES]
+
+
+def test_there_are_at_least_15_analyst_queries():
+    assert len(set(NAMES) - {"observations", "entities", "relations"}) >= 15
+
+
+@pytest.mark.parametrize("q", QUERIES, ids=NAMES)
+def test_header(q):
+    assert q.summary, f"{q.path.name}: no '#+ summary:' line"
+    assert q.returns, f"{q.path.name}: no '#+ returns:' line"
+    assert q.text.startswith("#+ summary:"), f"{q.path.name} must open with its '#+ summary:' line"
+
+
+def test_contract_columns():
+    by_name = {q.name: q for q in QUERIES}
+    contract = {
+        "observations": ["doc", "line", "subject", "metric", "category", "period_start", "period_end", "value", "unit"],
+        "entities": ["doc", "type", "label"],
+        "relations": ["doc", "subject", "predicate", "object", "value"],
+    }
+    for name, columns in contract.items():
+        assert list(by_name[name].returns[: len(columns)]) == columns, name
+
+
+@pytest.mark.parametrize("q", QUERIES, ids=NAMES)
+def test_runs_on_the_sample_graph_with_its_declared_columns(q, sample_out):
+    result = run_query(q.name, sample_out)
+    assert result.columns == list(q.returns), f"{q.name}: header says {q.returns}, query projects {result.columns}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("q", QUERIES, ids=NAMES)
+def test_returns_rows_on_the_corpus(q, corpus_out):
+    result = run_query(q.name, corpus_out)
+    assert result.columns == list(q.returns)
+    assert result.rows, f"{q.name} returns no rows on the corpus build"
