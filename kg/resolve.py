@@ -112,8 +112,13 @@ def _person_merge(groups: dict[tuple[str, tuple[str, ...]], list[EntityRef]]) ->
 
 
 def _canonical(refs: Iterable[EntityRef], counts: Counter[EntityRef]) -> str:
-    # most often named, then the longest form, then alphabetical: independent of document order
-    return sorted(refs, key=lambda r: (-counts[r], -len(r.label), r.label))[0].label
+    # singular before a plural variant, then most often named, then the longest form, then
+    # alphabetical: independent of document order
+    def plural(r: EntityRef) -> bool:
+        last = re.findall(r"[a-z0-9]+", r.label.lower())[-1:]
+        return bool(last) and last[0] != (_norm_words(r.label, r.type)[-1:] or ("",))[0]
+
+    return sorted(refs, key=lambda r: (plural(r), -counts[r], -len(r.label), r.label))[0].label
 
 
 def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) -> Resolution:

@@ -95,6 +95,7 @@ class _Canon:
         self.org_not = set(lex.get("org_not_heads", []))
         self.stat = lex.get("statistical_labels", {})
         self.not_name = set(lex.get("not_name_words", []))
+        self.org_cues = tuple(lex.get("org_cues", []))
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[str, str, tuple[str, ...]] | None:
         entry = self.gaz.by_key().get(ent_id)
@@ -127,7 +128,7 @@ class _Canon:
             return entry.type, entry.label, tuple(mods)
         return label, canonical, tuple(mods)
 
-    def statistical(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
+    def statistical(self, text: str, label: str, before: str = "") -> tuple[str, str, tuple[str, ...]] | None:
         mapped = self.stat.get(label)
         if mapped is None:
             return None
@@ -147,8 +148,9 @@ class _Canon:
             if len(words) < 2 or len(words) > 5:
                 return None
         elif mapped == "Organization":
-            if words[-1] not in self.org_heads or len(words) < 2:
-                return None
+            cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
+            if not cued and (words[-1] not in self.org_heads or len(words) < 2):
+                return None  # a bare capitalised phrase is an organisation only where a relation says so
         elif mapped == "Place":
             if len(words) > 4 or text.isupper():
                 return None
@@ -246,7 +248,7 @@ def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) ->
             if ent.label_ in CONTRACT_TYPES:
                 resolved = canon.ruler(ent.text, ent.label_, ent.ent_id_)
             else:
-                resolved = canon.statistical(ent.text, ent.label_)
+                resolved = canon.statistical(ent.text, ent.label_, target.text[max(0, ent.start_char - 40) : ent.start_char])
             if resolved is not None:
                 ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2]))
         target.ents = _merge(ents, _coordinated(target.text, canon))

@@ -65,6 +65,11 @@ def ruler_patterns(gazetteer: Gazetteer) -> list[dict[str, Any]]:
     for entry in gazetteer.entries:
         for name in (entry.label, *entry.aliases):
             for variant in _case_variants(name):
+                if entry.type == "Commodity" and variant != name and variant != name.upper():
+                    # "Gold is a by-product", but not the "Gold" of "Great Basin Gold, Inc."
+                    token = {"ORTH": variant, "IS_SENT_START": True}
+                    patterns.append({"label": entry.type, "pattern": [token], "id": entry.key})
+                    continue
                 patterns.append({"label": entry.type, "pattern": variant, "id": entry.key})
     patterns.extend(gazetteer.patterns)
     return patterns
