@@ -114,7 +114,7 @@ def find_query(name_or_file: str) -> NamedQuery:
         return load_query_file(candidate)
     path = queries_dir() / f"{name_or_file}.rq"
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name_or_file) or not path.is_file():
-        names = ", ".join(q.path.stem for q in sorted(queries_dir().glob("*.rq")))
+        names = ", ".join(p.stem for p in sorted(queries_dir().glob("*.rq")))
         raise QueryError(f"unknown query {name_or_file!r}; expected a .rq file or one of: {names}")
     return load_query_file(path)
 

@@ -1,0 +1,100 @@
+"""kg.query: named queries, bindings, refusals and the text renderings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sample_kg import build_sample
+
+from kg.errors import QueryError
+from kg.query import (
+    QueryRefused,
+    check_query,
+    find_query,
+    format_result,
+    parse_header,
+    query_form,
+    run_query,
+)
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("sample") / "out")
+
+
+def test_unknown_name_lists_the_available_ones():
+    with pytest.raises(QueryError, match="observations"):
+        find_query("no-such-query")
+
+
+def test_a_query_file_by_path(sample_out, tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text("#+ summary: docs\n#+ returns: doc\nSELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }"
+                    " ORDER BY ?doc\n", encoding="utf-8")
+    r = run_query(str(path), sample_out)
+    assert [row[0] for row in r.plain_rows()] == ["000_annual2006.txt", "001_q1-2007.txt"]
+
+
+def test_bindings_go_in_as_values_not_text(sample_out):
+    all_rows = run_query("document-facts", sample_out)
+    one = run_query("document-facts", sample_out, bindings={"doc": "001_q1-2007.txt"})
+    assert 0 < len(one.rows) < len(all_rows.rows)
+    assert {r["doc"] for r in one.records()} == {"001_q1-2007.txt"}
+    nasty = run_query("document-facts", sample_out, bindings={"doc": '" } ; DROP ALL ; #'})
+    assert nasty.rows == []
+
+
+def test_csv_is_rfc4180_with_plain_values(sample_out):
+    text = format_result(run_query("observations", sample_out), "csv")
+    assert text.endswith("\r\n")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:9] == ["doc", "line", "subject", "metric", "category", "period_start", "period_end", "value", "unit"]
+    assert not any("^^" in v or v.startswith("<") or "@en" in v for row in rows for v in row)
+    assert any(r[3] == "total-assets" and r[7] == "560100000" for r in rows[1:])
+
+
+def test_json_is_sparql_results_json(sample_out):
+    doc = json.loads(format_result(run_query("documents", sample_out), "json"))
+    assert doc["head"]["vars"][:2] == ["doc", "title"]
+    first = doc["results"]["bindings"][0]
+    assert first["doc"] == {"type": "literal", "value": "000_annual2006.txt"}
+
+
+def test_table_tsv_and_xml(sample_out):
+    r = run_query("documents", sample_out)
+    table = format_result(r, "table")
+    assert table.splitlines()[0].split()[:2] == ["doc", "title"] and "(2 rows)" in table
+    assert format_result(r, "tsv").startswith("?doc\t?title")
+    assert "<sparql" in format_result(r, "xml")
+    with pytest.raises(QueryError, match="unknown result format"):
+        format_result(r, "yaml")
+
+
+def test_refusals():
+    with pytest.raises(QueryRefused):
+        check_query("PREFIX x: <urn:x#> INSERT DATA { x:a x:b x:c }")
+    with pytest.raises(QueryRefused):
+        check_query("select * where { service <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    # the words inside strings, IRIs, comments, prefixed names and variables are not keywords
+    check_query('SELECT ?service WHERE { ?s <urn:SERVICE> "SERVICE" ; ex:service ?o } # SERVICE\n')
+    check_query("PREFIX insert: <urn:x#> SELECT * WHERE { ?s insert:a ?o }")
+
+
+def test_query_form():
+    assert query_form("PREFIX a: <urn:a> # SELECT\n CONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
+    assert query_form("ask {}") == "ASK"
+
+
+def test_malformed_query_is_a_query_error(sample_out, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE { ?x", encoding="utf-8")
+    with pytest.raises(QueryError, match="malformed"):
+        run_query(str(bad), sample_out)
+
+
+def test_header_parser():
+    assert parse_header("#+ summary: a b\n#+ returns: x, y\nSELECT") == {"summary": "a b", "returns": "x, y"}
