@@ -178,3 +178,13 @@ def test_corpus_end_to_end() -> None:
     for f in facts:
         for r in f.relations:
             assert r.source.line >= 1 and r.source.doc == f.doc
+
+
+def test_figure_period_from_paragraph_and_release_date() -> None:
+    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), None, load_gazetteer().lexicon,
+                        release_date=date(2007, 2, 21))
+    s = sentence("The mine produced 18,713 ounces of gold, compared to 2005.")
+    [obs] = find_figures(s, ctx, lambda pos: 1, context="In 2006, output rose.")
+    assert (obs.period.start, obs.period.end) == (date(2006, 1, 1), date(2006, 12, 31))
+    [obs] = find_figures(s, ctx, lambda pos: 1)  # no year anywhere: the year reported by a February release
+    assert (obs.period.start, obs.period.end) == (date(2006, 1, 1), date(2006, 12, 31))

@@ -266,8 +266,8 @@ def _document_facts(
     place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
     ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank,
                   place_parents=_place_parents(gaz))
-    fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end or doc.meta.release_date,
-                         lexicon=lex)
+    fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end, lexicon=lex,
+                         release_date=doc.meta.release_date)
 
     mentions: list[Mention] = []
     relations: list[Relation] = []
@@ -308,7 +308,7 @@ def _document_facts(
             def line_of(pos: int, sent: Sentence = sent) -> int:
                 return doc.source_line(sent.line_of(pos))
 
-            observations.extend(find_figures(sent, fctx, line_of))
+            observations.extend(find_figures(sent, fctx, line_of, t.text[:start]))
         relations.extend(_footnote_relations(doc, blocks, t, gaz))
     return DocumentFacts(
         doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256,

@@ -44,6 +44,7 @@ class FigureContext:
     company: EntityRef | None
     period_end: date | None
     lexicon: dict[str, Any]
+    release_date: date | None = None
 
 
 def _decimals(number: str, scale: int) -> int:
@@ -51,23 +52,51 @@ def _decimals(number: str, scale: int) -> int:
     return len(digits) - scale
 
 
-def _period(text: str, ctx: FigureContext) -> Period | None:
-    years = [int(y) for y in _YEAR.findall(text)]
-    year = years[0] if years else (ctx.period_end.year if ctx.period_end else None)
-    if year is None:
+def _default_period(ctx: FigureContext) -> Period | None:
+    """The period a release reports on when a sentence names none: the stated period, else the
+    year to the last quarter end before the release date."""
+    if ctx.period_end is not None:
+        return Period(end=ctx.period_end, start=date(ctx.period_end.year, 1, 1))
+    if ctx.release_date is None:
         return None
+    year, month = ctx.release_date.year, ctx.release_date.month
+    quarter_end = ((month - 1) // 3) * 3
+    if quarter_end == 0:
+        return Period(end=date(year - 1, 12, 31), start=date(year - 1, 1, 1))
+    end = date(year, quarter_end, 30 if quarter_end in (6, 9) else 31)
+    return Period(end=end, start=date(year, 1, 1))
+
+
+def _period_in(text: str, ctx: FigureContext, last: bool) -> Period | None:
+    """The period a stretch of text names ("in 2006", "the fourth quarter of 2006", "first half")."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    if not years:
+        return None
+    year = years[-1] if last else years[0]
     q = _QUARTER.search(text)
-    if q and (not ctx.period_end or ctx.period_end.year == year or years):
+    if q:
         n = ["first", "second", "third", "fourth"].index(q.group(1).lower())
-        start = date(year, 3 * n + 1, 1)
         end_month = 3 * n + 3
         end = date(year, end_month, 30 if end_month in (6, 9) else 31)
-        return Period(end=end, start=start)
+        return Period(end=end, start=date(year, 3 * n + 1, 1))
     if _HALF.search(text):
         return Period(end=date(year, 6, 30), start=date(year, 1, 1))
-    if not years and ctx.period_end:
-        return Period(end=ctx.period_end, start=date(ctx.period_end.year, 1, 1))
     return Period(end=date(year, 12, 31), start=date(year, 1, 1))
+
+
+def _period(before: str, after: str, context: str, ctx: FigureContext) -> Period | None:
+    """A figure's period: named before it in its sentence, else just after it (up to a
+    comparison), else earlier in its paragraph, else the release's own period."""
+    after = re.split(r"\bcompar|\bversus\b|\bvs\.|\bfrom\s+a\s+previous|;", after, maxsplit=1)[0]
+    default = _default_period(ctx)
+    if default is not None:  # "the first six months of this year"
+        before, after = (re.sub(r"\b(?:of\s+)?this\s+year\b", f"of {default.end.year}", x) for x in (before, after))
+    return (
+        _period_in(before, ctx, last=True)
+        or _period_in(after[:60], ctx, last=False)
+        or _period_in(context, ctx, last=True)
+        or _default_period(ctx)
+    )
 
 
 def _is_estimate(text: str, ctx: FigureContext) -> bool:
@@ -76,7 +105,8 @@ def _is_estimate(text: str, ctx: FigureContext) -> bool:
     if words & set(cues):
         return True
     years = [int(y) for y in _YEAR.findall(text)]
-    return bool(ctx.period_end and years and max(years) > ctx.period_end.year)
+    default = _default_period(ctx)
+    return bool(default and years and max(years) > default.end.year)
 
 
 def _subject(s: Sentence, pos: int, ctx: FigureContext) -> EntityRef | None:
@@ -87,18 +117,16 @@ def _subject(s: Sentence, pos: int, ctx: FigureContext) -> EntityRef | None:
     return best or ctx.company
 
 
-def find_figures(s: Sentence, ctx: FigureContext, line_of: Any) -> Iterator[Observation]:
+def find_figures(s: Sentence, ctx: FigureContext, line_of: Any, context: str = "") -> Iterator[Observation]:
     """Observations for the figures a sentence states; ``line_of(pos)`` gives a position's source line."""
-    period = _period(s.text, ctx)
-    if period is None:
-        return
     estimate = _is_estimate(s.text, ctx)
     for regex in (_PRODUCED, _FIGURE_FIRST):
         for m in regex.finditer(s.text):
             number, scale_word, metal = m.group(1), m.group(2), m.group(3).lower()
             scale = _SCALE.get((scale_word or "").lower(), 0)
             subject = _subject(s, m.start(), ctx)
-            if subject is None:
+            period = _period(s.text[: m.start()], s.text[m.end() :], context, ctx)
+            if subject is None or period is None:
                 continue
             value = Decimal(number.replace(",", "")).scaleb(scale)
             yield Observation(
@@ -122,7 +150,8 @@ def find_figures(s: Sentence, ctx: FigureContext, line_of: Any) -> Iterator[Obse
         if m.group(3):
             value = -value
         subject = _subject(s, m.start(), ctx)
-        if subject is None:
+        period = _period(s.text[: m.start()], s.text[m.end() :], context, ctx)
+        if subject is None or period is None:
             continue
         yield Observation(
             subject=subject, metric=f"total-cash-cost-per-oz-{metal}", period=period, value=value,
