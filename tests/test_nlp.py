@@ -188,3 +188,15 @@ def test_figure_period_from_paragraph_and_release_date() -> None:
     assert (obs.period.start, obs.period.end) == (date(2006, 1, 1), date(2006, 12, 31))
     [obs] = find_figures(s, ctx, lambda pos: 1)  # no year anywhere: the year reported by a February release
     assert (obs.period.start, obs.period.end) == (date(2006, 1, 1), date(2006, 12, 31))
+
+
+def test_no_model_installed_falls_back_to_blank_with_a_notice(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from kg.nlp import pipeline
+
+    monkeypatch.setattr(pipeline, "MODELS", ("no_such_model_xyz",))
+    with caplog.at_level("WARNING", logger="kg.nlp.pipeline"):
+        nlp, name = pipeline.load_model()
+    assert name == "blank:en" and "ner" not in nlp.pipe_names
+    assert any("no spaCy model installed" in r.getMessage() for r in caplog.records)
