@@ -266,7 +266,20 @@ def _extend_caption(
             and _label_like(ln)
             and not ln.text.rstrip().endswith((".", ":"))
         )
-        if _caption_like(ln) or adjacent_label:
+        # A caption wraps like any title: a line right above an accepted caption line belongs to
+        # it unless it ends a sentence or states an amount (the paragraph above the table does).
+        caption_wrap = (
+            blanks == 0
+            and best == i + 1
+            and best < start
+            and ln.kind in (TEXT, HEADER)
+            and len(ln.text.strip()) <= 75
+            and not ln.text.rstrip().endswith((".", ":", ";"))
+            and not _AMOUNT.search(ln.text)
+            and not _FOOTNOTE_START.match(ln.text)
+            and not _URL.search(ln.text)
+        )
+        if _caption_like(ln) or adjacent_label or caption_wrap:
             best = i
             blanks = 0
             i -= 1

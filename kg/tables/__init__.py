@@ -41,10 +41,11 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             log.exception("%s:%d: cannot lay out table", doc.name, block.first_line)
             grids.append(None)
     captions = [" ".join(ln.stripped for ln in g.caption) for g in grids if g is not None]
+    caption_lines = [ln.stripped for g in grids if g is not None for ln in g.caption]
     state = DocState(
         doc=doc,
         vocab=vocab,
-        company=EntityRef(_company(doc, captions), "Company"),
+        company=EntityRef(_company(doc, caption_lines), "Company"),
         default_scale=document_scales(captions),
     )
     observations: list[Observation] = []
@@ -95,17 +96,14 @@ def _error(doc: Document, block: Block, message: str) -> Problem:
     return Problem(doc.name, doc.source_line(block.first_line), message, "error")
 
 
-def _company(doc: Document, captions: Sequence[str]) -> str:
-    """The reporting company: the release's header, else a table caption naming a company."""
+def _company(doc: Document, caption_lines: Sequence[str]) -> str:
+    """The reporting company: the release's header, else a caption line naming a company
+    ("HECLA MINING COMPANY" over every statement)."""
     if doc.meta.company:
         return doc.meta.company
-    for caption in captions:
-        first = caption.split("  ")[0]
-        words = first.split()
-        for end in range(len(words), 0, -1):
-            candidate = " ".join(words[:end])
-            if _COMPANY.search(candidate):
-                return title_name(candidate)
+    for line in caption_lines:
+        if _COMPANY.search(line) and len(line.split()) <= 6:
+            return title_name(line)
     return "Reporting company"
 
 

@@ -1,0 +1,503 @@
+"""kg.tables: table blocks → observations. One test per table kind on fixture excerpts
+(tests/data/tables/), property tests for numbers, period headers and wrapped labels,
+and the gold-standard score on the sample corpus."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from kg.facts import DocumentFacts, Observation, Period
+from kg.ingest import parse_document, read_document
+from kg.layout import segment
+from kg.tables import extract_tables
+from kg.tables.numbers import NA, ZERO, parse_number, split_row
+from kg.tables.periods import Span, column_headers
+from kg.vocab import vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data" / "tables"
+CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
+SHARED = ROOT.parent / "shared"
+
+
+def facts_of(name: str) -> DocumentFacts:
+    doc = read_document(DATA / name)
+    return extract_tables(doc, segment(doc))
+
+
+def find(facts: DocumentFacts, **want: object) -> list[Observation]:
+    out = []
+    for o in facts.observations:
+        fields = {
+            "subject": o.subject.label,
+            "type": o.subject.type,
+            "metric": o.metric,
+            "line": o.source.line,
+            "value": o.value,
+            "start": o.period.start,
+            "end": o.period.end,
+            "unit": o.unit,
+            "category": o.category,
+        }
+        if all(fields[k] == v for k, v in want.items()):
+            out.append(o)
+    return out
+
+
+def one(facts: DocumentFacts, **want: object) -> Observation:
+    found = find(facts, **want)
+    assert len(found) == 1, (want, found)
+    return found[0]
+
+
+Q4_06 = {"start": date(2006, 10, 1), "end": date(2006, 12, 31)}
+Q4_05 = {"start": date(2005, 10, 1), "end": date(2005, 12, 31)}
+Y06 = {"start": date(2006, 1, 1), "end": date(2006, 12, 31)}
+Y05 = {"start": date(2005, 1, 1), "end": date(2005, 12, 31)}
+
+
+# ------------------------------------------------------------ one test per table kind
+
+
+def test_highlights_segments_footnotes_scale_and_prices() -> None:
+    f = facts_of("highlights.txt")
+    silver = one(f, subject="Silver operations", metric="sales", **Q4_06)
+    assert silver.subject.type == "Segment" and silver.value == Decimal("43240000") and silver.decimals == -3
+    assert silver.footnotes and silver.footnotes[0].marker == "1"
+    assert silver.footnotes[0].text.startswith("Includes gold produced at silver properties")
+    assert one(f, subject="Hecla Mining Company", metric="sales", **Q4_06).value == Decimal("70272000")
+    assert one(f, metric="net-income", **Q4_05).value == Decimal("-7226000")  # "$   (7,226)"
+    assert one(f, metric="eps-basic", **Q4_06).decimals == 2
+    # "($/oz.) (3)   (3.05)": the (3) is a footnote marker, the (3.05) a negative cost
+    cost = one(f, metric="total-cash-cost-per-oz-silver", **Q4_06)
+    assert cost.value == Decimal("-3.05") and cost.printed == "(3.05)"
+    assert one(f, metric="cash-operating-cost-per-oz-gold", **Y06).value == 327
+    # production summary ounces are counts although the caption says dollars in thousands
+    assert one(f, metric="silver-produced", **Q4_06).value == Decimal("1509670")
+    lead = one(f, metric="price-lead", **Q4_06)
+    assert lead.value == Decimal("0.74") and lead.unit == "USD-PER-LB" and lead.decimals == 2
+    assert one(f, metric="price-silver", **Y06).basis == "London Fix"
+    # the small reconciliation under footnote (2) has no header: it takes the columns above
+    assert one(f, metric="operating-cash-flow", **Y05).value == Decimal("-5913000")
+    assert {t.kind for t in f.tables} == {"highlights", "reconciliation"}
+
+
+def test_statement_of_operations_zero_dashes_repeated_dda_and_subtotals() -> None:
+    f = facts_of("operations.txt")
+    assert one(f, metric="income-tax", **Q4_05).value == 0  # "- -"
+    assert one(f, metric="income-tax", **Y05).value == Decimal("-660000")
+    dda = find(f, metric="dda", **Y06)
+    assert sorted(o.value for o in dda) == [Decimal("972000"), Decimal("38795000")]
+    assert one(f, metric="shares-weighted-basic", **Y06).value == Decimal("119255000")
+    assert one(f, metric="eps-basic", **Q4_06).label.startswith(
+        "Basic and diluted income (loss) per common share"
+    )
+    subtotals = [o for o in f.observations if "subtotal" in o.metric]
+    assert subtotals and all(not o.mapped and o.metric.startswith("x-") for o in subtotals)
+    assert one(f, metric="income-from-operations", **Q4_05).value == Decimal("-7281000")
+
+
+def test_balance_sheet_two_dates_on_one_header_line_are_instants() -> None:
+    f = facts_of("balance-sheet.txt")
+    cash = one(f, metric="cash-and-equivalents", end=date(2007, 6, 30))
+    assert cash.period == Period(end=date(2007, 6, 30)) and cash.value == Decimal("96927000")
+    assert one(f, metric="total-assets", end=date(2006, 12, 31)).value == Decimal("346269000")
+    assert one(f, metric="shares-outstanding", end=date(2007, 6, 30)).unit == "SHARES"
+    unmapped = [o for o in f.observations if not o.mapped]
+    assert unmapped and all(o.metric.startswith("x-balance-sheet-") for o in unmapped)
+
+
+def test_cash_flows_six_months() -> None:
+    f = facts_of("cash-flows.txt")
+    six = {"start": date(2007, 1, 1), "end": date(2007, 6, 30)}
+    assert one(f, metric="operating-cash-flow", **six).value == Decimal("24383000")
+    assert one(f, metric="cash-end-of-period", **six).value == Decimal("96927000")
+    zero = [o for o in f.observations if o.printed == "--"]
+    assert zero and all(o.value == 0 for o in zero)
+
+
+def test_production_units_shares_scale_and_cost_families() -> None:
+    f = facts_of("production.txt")
+    gc = one(f, subject="Greens Creek Unit", metric="silver-produced", **Q4_06)
+    assert gc.subject.type == "MiningUnit" and gc.share == Decimal("0.2973") and gc.value == 742374
+    assert one(f, subject="Lucky Friday Unit", metric="ore-processed", **Y06).value == 276393
+    assert one(f, subject="Lucky Friday Unit", metric="capital-additions", **Y06).value == Decimal("9409000")
+    assert one(
+        f, subject="Lucky Friday Unit", metric="total-cash-cost-per-oz-silver", **Q4_06
+    ).value == Decimal("0.79")
+    assert one(f, subject="La Camorra Unit", metric="total-cash-cost-per-oz-gold", **Y06).value == 345
+    assert one(f, subject="La Camorra Unit", metric="ore-grade-gold", **Q4_05).value == Decimal("0.637")
+    assert not [o for o in f.observations if not o.mapped]
+
+
+def test_production_without_scale_line_follows_the_release_and_shifted_dollar_signs() -> None:
+    f = facts_of("production-no-scale.txt")
+    q4 = {"start": date(2003, 10, 1), "end": date(2003, 12, 31)}
+    assert one(f, subject="La Camorra Unit", metric="capital-additions", **q4).value == Decimal("6583000")
+    assert one(f, subject="La Camorra Unit", metric="days-of-operation", **q4).unit == "DAY"
+    assert one(f, subject="Lucky Friday Unit", metric="mining-cost-per-ton", **q4).value == Decimal("55.11")
+    assert one(f, subject="Lucky Friday Unit", metric="ore-grade-silver", **q4).value == Decimal("15.45")
+    hedged = one(f, metric="hedged-gold")
+    assert hedged.value == 48928 and hedged.period == Period(end=date(2003, 12, 31))
+    assert one(f, metric="hedged-gold-price").value == 288
+
+
+def test_reconciliation_segments_divisors_drift_and_markers() -> None:
+    f = facts_of("reconciliation.txt")
+    assert one(f, subject="Gold operations", metric="ounces-produced-divisor", **Q4_06).value == 44000
+    assert one(f, subject="Gold operations", metric="total-cash-cost-per-oz-gold", **Y06).value == 345
+    # columns drift: "$63,724 $   58,600"
+    assert one(f, subject="Silver operations", metric="costs-of-sales-gaap", **Y06).value == Decimal(
+        "63724000"
+    )
+    assert one(f, subject="Silver operations", metric="costs-of-sales-gaap", **Y05).value == Decimal(
+        "58600000"
+    )
+    # "Total cash costs" opens the block and again the reconciliation to GAAP: two rows, one value
+    twice = find(f, subject="Greens Creek Unit", metric="total-cash-costs", **Y06)
+    assert [o.value for o in twice] == [Decimal("-9157000")] * 2 and twice[0].share == Decimal("0.2973")
+    # "produced (3)   768": a footnote marker, not a negative three
+    assert one(f, subject="Lucky Friday Unit", metric="ounces-produced-divisor", **Q4_06).value == 768000
+    assert one(f, subject="Hecla Mining Company", metric="by-product-credits", **Y06).value == Decimal(
+        "89428000"
+    )
+    strike = [o for o in f.observations if "strike" in o.metric and o.period == Period(**Q4_06)]
+    assert strike and all(o.value == 0 for o in strike)
+
+
+def test_reserves_not_applicable_wrapped_labels_shares_totals_and_footnotes() -> None:
+    f = facts_of("reserves.txt")
+    when = date(2006, 12, 31)
+    lf = find(f, subject="Lucky Friday Unit", category="proven-probable", end=when)
+    assert {o.metric for o in lf} >= {"reserve-ore-tons", "reserve-grade-silver", "reserve-contained-silver"}
+    assert not [o for o in lf if o.metric in ("reserve-grade-gold", "reserve-contained-gold")]  # "-"
+    gc = one(f, subject="Greens Creek", metric="reserve-contained-gold", category="proven-probable")
+    assert gc.value == 257101 and gc.share == Decimal("0.2973") and gc.period == Period(end=when)
+    total = one(
+        f, subject="Hecla Mining Company", metric="reserve-contained-silver", category="mineralized-material"
+    )
+    assert total.value == 58369444
+    mm = one(f, subject="La Camorra Unit", metric="reserve-ore-tons", category="mineralized-material")
+    assert mm.footnotes and mm.footnotes[0].text.startswith("In situ resources")
+
+
+def test_reserves_blank_cell_does_not_slide_into_the_next_column() -> None:
+    f = facts_of("reserves-blank-cell.txt")
+    lf = find(f, subject="Lucky Friday Unit", category="proven-probable")
+    by_metric = {o.metric: o.value for o in lf}
+    assert by_metric["reserve-grade-silver"] == Decimal("15.4")
+    assert "reserve-grade-gold" not in by_metric
+    assert by_metric["reserve-grade-lead"] == Decimal("8.4")
+    assert all(o.period == Period(end=date(2003, 12, 31)) for o in f.observations)
+    assert one(f, subject="Golden Eagle", metric="reserve-ore-tons").share == Decimal("0.25")
+    assert one(f, subject="Golden Eagle", metric="reserve-ore-tons").category == "other-resources"
+
+
+def test_capital_additions_table_names_a_unit_per_row() -> None:
+    f = facts_of("footer-cut.txt")
+    q1 = {"start": date(2003, 1, 1), "end": date(2003, 3, 31)}
+    gc = one(f, subject="Greens Creek", metric="capital-additions", **q1)
+    assert gc.value == 276000 and gc.share == Decimal("0.2973")
+    assert one(f, subject="Other operations", metric="capital-additions", **q1).subject.type == "Segment"
+    assert one(f, subject="Hecla Mining Company", metric="capital-additions", **q1).value == 2027000
+    assert one(f, metric="hedged-gold").value == 93729
+
+
+def test_drill_intercepts_keep_vein_and_units() -> None:
+    f = facts_of("intercepts.txt")
+    assert f.observations
+    assert {o.unit for o in f.observations} == {"M", "G-PER-TONNE", "OZ-PER-TON"}
+    assert all(o.subject.type == "OreBody" and not o.mapped for o in f.observations)
+    second = [o for o in f.observations if o.source.line == f.observations[0].source.line + 2]
+    assert second and all(o.subject.label == "Le Soledad" for o in second)
+
+
+def test_footer_rejoined_table_reads_both_halves() -> None:
+    f = facts_of("footer-rejoin.txt")
+    q1 = {"start": date(2003, 1, 1), "end": date(2003, 3, 31)}
+    assert one(f, subject="Greens Creek Unit", metric="zinc-produced", **q1).value == 6082
+    assert one(f, subject="Greens Creek Unit", metric="total-cash-cost-per-oz-silver", **q1).value == Decimal(
+        "1.67"
+    )
+
+
+# ------------------------------------------------------------ robustness
+
+
+def test_every_observation_cites_its_own_line_and_table() -> None:
+    doc = read_document(DATA / "highlights.txt")
+    f = extract_tables(doc, segment(doc))
+    ids = {t.id for t in f.tables}
+    for o in f.observations:
+        assert o.source.table in ids and o.source.extractor == "table"
+        assert o.printed.strip("$() ") in doc.lines[o.source.line - 1] or o.printed in ("--", "- -")
+
+
+def test_garbled_table_gives_problems_not_exceptions() -> None:
+    text = (
+        "                HECLA MINING COMPANY\n\n"
+        "                        Quarter Ended\n"
+        "Sales   $ 1,2,3  ((4))  $$  --- 7\n"
+        "Costs   12  13  14  15  16  17  18\n"
+        "        ----- -- ---\n"
+        "Gold    (  ) 3.4.5 %%\n"
+    )
+    doc = parse_document(text.encode(), name="garbled.txt")
+    f = extract_tables(doc, segment(doc))
+    assert f.problems
+
+
+def test_truncated_release_does_not_fail() -> None:
+    text = (DATA / "highlights.txt").read_text()
+    cut = "\n".join(text.splitlines()[:30]) + "\nSilver - Ounces   1,509,6"
+    doc = parse_document(cut.encode(), name="cut.txt")
+    f = extract_tables(doc, segment(doc))
+    assert find(f, metric="sales")
+
+
+def test_header_without_year_is_a_problem() -> None:
+    text = (
+        "                HECLA MINING COMPANY\n"
+        "               (dollars in thousands)\n\n"
+        "                         Quarter Ended   Quarter Ended\n"
+        "                           March 31,       June 30,\n\n"
+        "Sales of products          $  1,000        $  2,000\n"
+        "Gross profit                    100             200\n"
+    )
+    doc = parse_document(text.encode(), name="noyear.txt")
+    f = extract_tables(doc, segment(doc))
+    assert not f.observations
+    assert any("period" in p.message for p in f.problems)
+
+
+def test_extraction_is_deterministic() -> None:
+    doc = read_document(CORPUS[0])
+    blocks = segment(doc)
+    assert extract_tables(doc, blocks) == extract_tables(doc, blocks)
+
+
+# ------------------------------------------------------------ vocabulary
+
+
+def test_vocabulary_covers_contract_codes_and_units() -> None:
+    vocab = vocabulary()
+    codes = {m.code for m in vocab.metrics}
+    with (
+        open(ROOT.parent / "shared" / "contract" / "metrics.csv", newline="")
+        if SHARED.is_dir()
+        else io.StringIO("") as fh
+    ):
+        rows = list(csv.DictReader(fh))
+    assert {r["code"] for r in rows} <= codes
+    assert {r["unit"] for r in rows} <= vocab.units
+    assert {m.unit for m in vocab.metrics} <= vocab.units
+    assert all(not c.startswith("x-") for c in codes)
+
+
+# ------------------------------------------------------------ properties
+
+
+def _print_number(value: Decimal, places: int, dollar: str) -> str:
+    body = f"{abs(value):,.{places}f}"
+    text = f"({body})" if value < 0 else body
+    return dollar + text
+
+
+_AMOUNTS = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_AMOUNTS, st.integers(min_value=0, max_value=3), st.sampled_from(["", "$", "$ "]))
+def test_number_tokens_round_trip(value: Decimal, places: int, dollar: str) -> None:
+    value = value.quantize(Decimal(1).scaleb(-places))
+    printed = _print_number(value, places, dollar.strip())
+    number = parse_number(printed)
+    assert number is not None and number.value == value and number.places == places
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_AMOUNTS.map(lambda d: d.quantize(Decimal("0.01"))), st.sampled_from(["- -", "--", "-"])),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(
+        ["Total cash costs", "Silver operations", "Income tax benefit (provision)", "Gold - Ounces"]
+    ),
+    st.sampled_from(["", " (1)", "(2)"]),
+)
+def test_rows_split_into_label_and_cells(cells: list, label: str, marker: str) -> None:
+    printed = [
+        c if isinstance(c, str) else _print_number(c, 2, "$" if i % 2 else "") for i, c in enumerate(cells)
+    ]
+    line = label + marker + "".join("  " + p.rjust(14) for p in printed)
+    row = split_row(line)
+    assert row.label == label + marker
+    assert len(row.cells) == len(cells)
+    for cell, want in zip(row.cells, cells, strict=True):
+        if want == "-":
+            assert cell.number.kind == NA
+        elif isinstance(want, str):
+            assert cell.number.kind == ZERO and cell.number.value == 0
+        else:
+            assert cell.number.value == want
+
+
+_MONTH_ENDS = st.sampled_from([(3, 31), (6, 30), (9, 30), (12, 31)])
+_PHRASES = {3: "Quarter Ended", 6: "Six Months Ended", 9: "Nine Months Ended", 12: "Twelve Months Ended"}
+_ABBR = {3: "Mar.", 6: "June", 9: "Sept.", 12: "Dec."}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(min_value=1995, max_value=2030), _MONTH_ENDS, st.sampled_from([3, 6, 9, 12]), st.booleans()
+)
+def test_period_headers(year: int, month_day: tuple[int, int], months: int, same_line: bool) -> None:
+    month, day = month_day
+    cols = [Span(30, 40), Span(42, 52)]
+    phrase = _PHRASES[months]
+    if same_line:
+        lines = [
+            " " * 30 + phrase.center(22),
+            " " * 30
+            + f"{_ABBR[month]} {day}, {year}".rjust(10)
+            + "  "
+            + f"{_ABBR[month]} {day}, {year - 1}".rjust(10),
+        ]
+    else:
+        lines = [
+            " " * 30 + phrase.center(22),
+            " " * 30 + f"{_ABBR[month]} {day},".rjust(10) + "  " + f"{_ABBR[month]} {day},".rjust(10),
+            " " * 30 + str(year).rjust(10) + "  " + str(year - 1).rjust(10),
+        ]
+    headers = column_headers(lines, cols, 29)
+    for header, y in zip(headers, (year, year - 1), strict=True):
+        end = date(y, month, day)
+        assert header.period is not None and header.period.end == end
+        start = header.period.start
+        assert start is not None and start.day == 1
+        assert (end.year * 12 + end.month) - (start.year * 12 + start.month) + 1 == months
+
+
+_LABELS = [
+    (
+        "Cash flow provided by operating activities before exploration and pre-development expenses",
+        "operating-cash-flow-before-exploration",
+    ),
+    ("Income (loss) applicable to common shareholders", "income-applicable-to-common"),
+    ("Basic weighted average number of common shares outstanding", "shares-weighted-basic"),
+    ("Net cash provided by (used in) operating activities", "operating-cash-flow"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_LABELS),
+    st.lists(st.integers(min_value=1, max_value=11), min_size=2, max_size=6, unique=True),
+)
+def test_wrapped_labels_join_with_the_number_line(label_metric: tuple[str, str], cuts: list[int]) -> None:
+    label, metric = label_metric
+    words = label.split()
+    cuts = sorted(c for c in cuts if c < len(words))
+    pieces, prev = [], 0
+    for c in cuts + [len(words)]:
+        pieces.append(" ".join(words[prev:c]))
+        prev = c
+    pieces = [p for p in pieces if p]
+    assume(all(len(p) <= 27 for p in pieces))  # fixed-width tables wrap labels to fit the label column
+    lines = [pieces[0]] + [" " + p for p in pieces[1:]]
+    lines[-1] = lines[-1].ljust(30) + "$1,234      $5,678"  # under "2006" and "2005"
+    text = (
+        "For the Period Ended December 31, 2006\n\n"
+        "                HECLA MINING COMPANY\n"
+        "          (dollars and shares in thousands)\n\n"
+        "                                  Year Ended\n"
+        "                              Dec. 31,    Dec. 31,\n"
+        "                                2006        2005\n\n" + "\n".join(lines) + "\n"
+    )
+    doc = parse_document(text.encode(), name="wrap.txt")
+    f = extract_tables(doc, segment(doc))
+    found = [o for o in f.observations if o.metric == metric]
+    assert len(found) == 2, [(o.metric, o.label) for o in f.observations]
+    assert found[0].label == label and found[0].value == Decimal("1234000")
+    assert found[0].source.line == len(text.splitlines())
+
+
+# ------------------------------------------------------------ the sample corpus
+
+
+def _scorer():
+    path = SHARED / "tools" / "score.py"
+    if not path.exists():
+        pytest.skip("../shared/tools/score.py (the gold-standard scorer) is not beside the repository")
+    spec = importlib.util.spec_from_file_location("gold_score", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _corpus_rows() -> tuple[list[dict[str, str]], list[DocumentFacts]]:
+    rows, all_facts = [], []
+    for path in CORPUS:
+        doc = read_document(path)
+        facts = extract_tables(doc, segment(doc))
+        all_facts.append(facts)
+        for o in facts.observations:
+            rows.append(
+                {
+                    "doc": o.source.doc,
+                    "line": str(o.source.line),
+                    "subject": o.subject.label,
+                    "metric": o.metric,
+                    "category": o.category,
+                    "period_start": o.period.start.isoformat() if o.period.start else "",
+                    "period_end": o.period.end.isoformat(),
+                    "value": format(o.value, "f"),
+                    "unit": o.unit,
+                }
+            )
+    return rows, all_facts
+
+
+def test_every_corpus_table_yields_observations() -> None:
+    _, all_facts = _corpus_rows()
+    for facts in all_facts:
+        assert facts.tables
+        empty = [p for p in facts.problems if "gave no observations" in p.message or p.severity == "error"]
+        assert not empty, [str(p) for p in empty]
+        tables = {o.source.table for o in facts.observations}
+        assert tables == {t.id for t in facts.tables}
+
+
+def test_gold_standard_score(capsys: pytest.CaptureFixture[str]) -> None:
+    score = _scorer()
+    gold = score.read_csv(str(SHARED / "gold" / "tables-dev.csv"))
+    rows, _ = _corpus_rows()
+    exact = score.score_tables(gold, rows, str(SHARED / "seeds"), 0)
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    grounded = float(summary.rsplit("(", 1)[1].split(")")[0])
+    assert exact >= 0.98, summary
+    assert grounded >= 0.99, summary
+
+
+def test_every_value_is_printed_on_its_line_in_all_releases() -> None:
+    score = _scorer()
+    rows, _ = _corpus_rows()
+    texts = {p.name: p.read_text(encoding="utf-8", errors="replace").splitlines() for p in CORPUS}
+    bad = []
+    for r in rows:
+        v = Decimal(r["value"])
+        if v != 0 and not score.printed_forms(v) & score.numbers_on_line(texts[r["doc"]][int(r["line"]) - 1]):
+            bad.append(r)
+    assert len(bad) <= len(rows) // 100, bad[:5]
