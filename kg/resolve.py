@@ -53,6 +53,8 @@ def _refs(facts: Sequence[DocumentFacts]) -> tuple[Counter[EntityRef], dict[Enti
 def _gazetteer_entry(ref: EntityRef, gaz: Gazetteer) -> Entry | None:
     index = gaz.by_surface()
     candidates = list(index.get(ref.label, ())) + list(index.get(ref.label.casefold(), ()))
+    if ref.label.endswith("s") and ref.type not in ("Person", "Place", "Commodity"):
+        candidates += list(index.get(ref.label[:-1].casefold(), ()))  # "Block B concessions"
     for entry in candidates:
         if entry.type == ref.type:
             return entry

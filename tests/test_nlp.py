@@ -200,3 +200,17 @@ def test_no_model_installed_falls_back_to_blank_with_a_notice(
         nlp, name = pipeline.load_model()
     assert name == "blank:en" and "ner" not in nlp.pipe_names
     assert any("no spaCy model installed" in r.getMessage() for r in caplog.records)
+
+
+def test_bare_name_means_the_site_named_in_full_and_nested_names_are_mentioned() -> None:
+    from kg.nlp import extract_narrative
+
+    doc, blocks = _document(
+        "The San Sebastian Unit in central Mexico did well. San Sebastian also\n"
+        "funded the Lucky Friday mill upgrade project."
+    )
+    [facts] = extract_narrative([(doc, blocks)], blank=True)
+    by_text = {m.text: m.entity for m in facts.mentions}
+    assert by_text["San Sebastian"] == EntityRef("San Sebastian Unit", "MiningUnit")
+    assert by_text["Lucky Friday mill"] == EntityRef("Lucky Friday mill", "Facility")
+    assert by_text["Lucky Friday mill upgrade project"].type == "Project"

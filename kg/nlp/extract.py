@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,7 @@ class _Text:
     line_starts: tuple[int, ...]
     full: bool  # through the statistical model (prose) or the rules only (headings, boilerplate)
     ents: list[Ent] = field(default_factory=list)
+    nested: list[Ent] = field(default_factory=list)  # names inside names: mentions only
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -88,6 +90,7 @@ class _Canon:
         self.gaz = gaz
         lex = gaz.lexicon
         self.heads: dict[str, str] = lex.get("heads", {})
+        self.plural: dict[str, str] = lex.get("plural_heads", {})
         self.head_case: dict[str, str] = lex.get("head_case", {})
         self.commodities = {c.lower() for c in gaz.commodities}
         self.modifiers = {m.lower() for m in lex.get("name_modifiers", [])} | self.commodities | {"high-grade"}
@@ -97,12 +100,14 @@ class _Canon:
         self.not_name = set(lex.get("not_name_words", []))
         self.org_cues = tuple(lex.get("org_cues", []))
 
-    def ruler(self, text: str, label: str, ent_id: str) -> tuple[str, str, tuple[str, ...]] | None:
+    def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
         entry = self.gaz.by_key().get(ent_id)
         if entry is not None:
             words = re.findall(r"[\w-]+", text.lower())
             own = set(re.findall(r"[\w-]+", entry.label.lower()))
-            return entry.type, entry.label, tuple(w for w in words if w in self.modifiers and w not in own)
+            mods = tuple(w for w in words if w in self.modifiers and w not in own)
+            bare = entry.type in _SITE_PREFERENCE and not any(w in self.heads for w in words)
+            return entry.type, entry.label, mods, bare
         return self.generic(text, label)
 
     def generic(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
@@ -127,6 +132,22 @@ class _Canon:
         if entry is not None:
             return entry.type, entry.label, tuple(mods)
         return label, canonical, tuple(mods)
+
+    def nested(self, ent: Ent) -> list[Ent]:
+        """Names inside a longer name: the "Lucky Friday mill" of "Lucky Friday mill upgrade project"."""
+        out = []
+        words = ent.text.split()
+        for i in range(1, len(words) - 1):
+            longer = f"{words[i]} {words[i + 1]}".lower()
+            multi = longer in self.heads or longer in self.plural
+            if words[i].lower() in self.heads and not multi and words[0] not in self.not_name:
+                inner = " ".join(words[: i + 1])
+                resolved = self.generic(inner, self.heads[words[i].lower()])
+                if resolved is not None and resolved[1] != ent.label:
+                    out.append(
+                        Ent(ent.start, ent.start + len(inner), resolved[0], resolved[1], inner, resolved[2])
+                    )
+        return out
 
     def statistical(self, text: str, label: str, before: str = "") -> tuple[str, str, tuple[str, ...]] | None:
         mapped = self.stat.get(label)
@@ -250,8 +271,10 @@ def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) ->
             else:
                 resolved = canon.statistical(ent.text, ent.label_, target.text[max(0, ent.start_char - 40) : ent.start_char])
             if resolved is not None:
-                ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2]))
+                bare = len(resolved) > 3 and bool(resolved[3])
+                ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2], bare))
         target.ents = _merge(ents, _coordinated(target.text, canon))
+        target.nested = [n for e in target.ents for n in canon.nested(e)]
         target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
 
 
@@ -278,6 +301,7 @@ def _document_facts(
 
     people = _people(texts)
     roots = _site_roots(texts)
+    _prefer_explicit(texts, gaz)
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         # "Don Sergio" tagged PERSON by the model where the document names the "Don Sergio vein"
@@ -286,7 +310,7 @@ def _document_facts(
             if e is not None and not (e.type in ("Person", "Place") and e.label in roots and gaz.find(e.label) is None)
         ]
         t.ents = ents
-        for e in ents:
+        for e in [*ents, *t.nested]:
             line = doc.source_line(_line(t, e.start))
             mentions.append(Mention(doc.name, line, e.ref, e.text))
         if not t.full:
@@ -358,6 +382,35 @@ def _topic(t: _Text) -> Ent | None:
         if e.start >= m.start(1) and e.end <= m.end(1) and e.type in SITE_TYPES:
             return Ent(0, 0, e.type, e.label, e.text)
     return None
+
+
+_SITE_PREFERENCE = ("MiningUnit", "Mine", "Property", "Project", "Facility", "OreBody")
+
+
+def _root(label: str, heads: dict[str, str]) -> str:
+    words = label.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in heads else label
+
+
+def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> None:
+    """A bare name ("La Camorra") means the site this document names in full ("La Camorra Unit"):
+    the most often named full form, a unit before a mine before a property on ties."""
+    heads = gaz.lexicon.get("heads", {})
+    explicit: dict[str, Counter[EntityRef]] = {}
+    for t in texts:
+        for e in t.ents:
+            root = _root(e.label, heads)
+            if e.type in _SITE_PREFERENCE and root != e.label and e.text.strip().casefold() != root.casefold():
+                explicit.setdefault(root.casefold(), Counter())[e.ref] += 1
+    for t in texts:
+        new = []
+        for e in t.ents:
+            full = explicit.get(e.text.strip().casefold()) if e.bare else None
+            if full:
+                ref = sorted(full, key=lambda r: (-full[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
+                e = Ent(e.start, e.end, ref.type, ref.label, e.text, e.modifiers)
+            new.append(e)
+        t.ents = new
 
 
 def _site_roots(texts: list[_Text]) -> set[str]:

@@ -26,6 +26,7 @@ class Ent:
     label: str
     text: str
     modifiers: tuple[str, ...] = ()  # words dropped from the label ("silver", "underground")
+    bare: bool = False  # named without its head noun ("La Camorra" for a unit or a mine)
 
     @property
     def ref(self) -> EntityRef:
