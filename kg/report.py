@@ -18,6 +18,7 @@ import html
 import logging
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,7 @@ PERIOD_KINDS: tuple[tuple[str, int, int], ...] = (("quarterly", 80, 100), ("annu
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 MAX_SERIES = 10
+TOP_COUNTS = 20  # rows of each count table shown before "more"
 
 _E = html.escape
 
@@ -163,6 +165,20 @@ def full_number(text: str) -> str:
     return f"{v:,.4f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
 
 
+def _x_ticks(xs: list[date], sx: Callable[[date], float], min_gap: float = 64.0) -> list[tuple[float, str]]:
+    """Tick positions and labels: years when the data spans two years or more, else the dates, never crowded."""
+    if (xs[-1] - xs[0]).days >= 730:
+        candidates = [(date(y, 1, 1), str(y)) for y in range(xs[0].year + 1, xs[-1].year + 1)]
+    else:
+        candidates = [(d, d.isoformat()) for d in xs]
+    ticks: list[tuple[float, str]] = []
+    for d, text in candidates:
+        x = sx(d)
+        if not ticks or x - ticks[-1][0] >= min_gap:
+            ticks.append((x, text))
+    return ticks
+
+
 def svg_chart(chart: Chart, width: int = 520, height: int = 260) -> str:
     """A line chart as inline SVG: one coloured line per series, a tooltip (<title>) per point."""
     left, right, top, bottom = 56, 170, 12, 30
@@ -193,11 +209,9 @@ def svg_chart(chart: Chart, width: int = 520, height: int = 260) -> str:
         y = sy(v)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#e5e5e5"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_E(short_number(v))}</text>')
-    shown = xs if len(xs) <= 8 else [xs[round(i * (len(xs) - 1) / 7)] for i in range(8)]
-    for d in shown:
-        x = sx(d)
+    for x, text in _x_ticks(xs, sx):
         out.append(f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" stroke="#999"/>')
-        out.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle" class="tick">{d.isoformat()}</text>')
+        out.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle" class="tick">{text}</text>')
     out.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#999"/>')
     for i, (name, ps) in enumerate(chart.series.items()):
         color = PALETTE[i % len(PALETTE)]
@@ -257,12 +271,19 @@ def render_report(
     """The report page from the rows of the report queries and the SHACL findings."""
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
         f"<title>Mining knowledge graph: build report</title><style>{_STYLE}</style></head><body>",
         "<h1>Mining knowledge graph: build report</h1>",
     ]
     if build_summary:
-        parts.append("<h2 id=\"build\">Build</h2><pre>" + _E("\n".join(build_summary)) + "</pre>")
+        head, rest = build_summary[:3], build_summary[3:]
+        parts.append('<h2 id="build">Build</h2><pre>' + _E("\n".join(head)) + "</pre>")
+        if rest:
+            parts.append(
+                f"<details><summary>{len(rest)} more line(s)</summary><pre>"
+                + _E("\n".join(rest))
+                + "</pre></details>"
+            )
 
     parts.append(f'<h2 id="documents">Documents ({len(documents)})</h2>')
     parts.append(_table(
@@ -278,8 +299,14 @@ def render_report(
         rs = [r for r in counts if r["kind"] == kind]
         total = sum(int(r["count"]) for r in rs)
         parts.append(f"<div><h3>{_E(title)} ({total:,})</h3>")
-        parts.append(_table([col, "Count"], [[r["name"], f"{int(r['count']):,}"] for r in rs], numeric={1},
-                            cls=f"counts-{kind}"))
+        cells = [[r["name"], f"{int(r['count']):,}"] for r in rs]
+        parts.append(_table([col, "Count"], cells[:TOP_COUNTS], numeric={1}, cls=f"counts-{kind}"))
+        if len(cells) > TOP_COUNTS:
+            parts.append(
+                f"<details><summary>{len(cells) - TOP_COUNTS} more</summary>"
+                + _table([col, "Count"], cells[TOP_COUNTS:], numeric={1}, cls=f"counts-{kind}")
+                + "</details>"
+            )
         parts.append("</div>")
     parts.append("</div>")
 

@@ -123,12 +123,19 @@ VALIDATION_TTL = """\
 """
 
 
-def build_sample_dir(out: Path) -> Path:
-    """Write graph.trig and validation.ttl of the hand-made sample into ``out``; return ``out``."""
+def build_sample_dir(out: Path, *, with_store: bool = False) -> Path:
+    """Write graph.trig and validation.ttl of the hand-made sample into ``out``; return ``out``.
+
+    ``with_store`` also writes the Oxigraph store, as `kg build` does (the pages then read it).
+    """
     facts, resolution = sample_facts()
     ds = build_dataset(facts, resolution)
     out.mkdir(parents=True, exist_ok=True)
     ds.serialize(destination=out / "graph.trig", format="trig")
+    if with_store:
+        from kg import store
+
+        store.create(out, ds)
     obs = iris.observation("002_c", 103, 0)
     gc = iris.entity(resolution.index[GC])
     (out / "validation.ttl").write_text(VALIDATION_TTL.replace("{obs}", str(obs)).replace("{entity}", str(gc)))
@@ -155,7 +162,7 @@ def test_graph_html_is_self_contained(sample_dir: Path) -> None:
     assert "cytoscape" in html
     # no external resources: every script and stylesheet is inline
     assert not re.search(r"<script[^>]+src=", html)
-    assert not re.search(r"<link[^>]+href=", html)
+    assert not re.search(r"<link[^>]+href=\"(?!data:)", html)
     assert "http://" not in html.split("<script", 1)[0]
     assert "cdn" not in html.lower().replace("cdnjs", "")
 

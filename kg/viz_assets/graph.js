@@ -213,14 +213,6 @@
       body.appendChild(section("Aliases"));
       body.appendChild(el("ul", null, ...n.aliases.map(function (a) { return el("li", { text: a }); })));
     }
-    var fs = data.findings[id] || [];
-    if (fs.length) {
-      body.appendChild(section("Validation findings (" + fs.length + ")"));
-      body.appendChild(el("ul", { id: "details-findings" }, ...fs.map(function (f) {
-        return el("li", null, el("span", { cls: "sev sev-" + f.severity, text: f.severity }), " " + f.message,
-          f.sources.length ? el("div", { cls: "src", text: f.sources.join("  ") }) : null);
-      })));
-    }
     var out = data.edges.filter(function (e) { return e.source === id; });
     var inc = data.edges.filter(function (e) { return e.target === id; });
     if (out.length || inc.length) {
@@ -248,6 +240,21 @@
           el("table", null, ...rows)));
       });
       body.appendChild(wrap);
+    }
+    var fs = data.findings[id] || [];
+    if (fs.length) {
+      var counts = {};
+      fs.forEach(function (f) { counts[f.severity] = (counts[f.severity] || 0) + 1; });
+      var summary = Object.keys(counts).map(function (k) { return counts[k] + " " + k.toLowerCase(); }).join(", ");
+      body.appendChild(section("Validation findings (" + summary + ")"));
+      var list = el("ul", { id: "details-findings" }, ...fs.slice(0, 50).map(function (f) {
+        return el("li", null, el("span", { cls: "sev sev-" + f.severity, text: f.severity }), " " + f.message,
+          f.sources.length ? el("div", { cls: "src", text: f.sources.join("  ") }) : null);
+      }));
+      if (fs.length > 50) list.appendChild(el("li", { cls: "muted", text: "\u2026 " + (fs.length - 50) + " more in validation.txt" }));
+      var box = el("details", null, el("summary", { text: fs.length <= 5 ? "hide" : "show all " + fs.length }), list);
+      if (fs.length <= 5) box.open = true;
+      body.appendChild(box);
     }
     if (n.docs.length) {
       body.appendChild(section("Documents (" + n.docs.length + ")"));

@@ -1,0 +1,245 @@
+"""graph.html and report.html in a real browser: Debian's headless Chromium driven by Playwright.
+
+Nothing is downloaded at test time: Playwright drives the system binary
+(/usr/bin/chromium, installed by `make browser`); without it these tests skip.
+Each page is opened from a file:// URL and over HTTP from the project's server
+(kg.serve, or Python's http.server over the same folder when kg.serve has no
+testable server), with no console errors allowed. Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.report import write_report_html
+from kg.viz import write_graph_html
+
+try:
+    from test_viz import build_sample_dir
+except ImportError:  # tests/ imported as a package
+    from tests.test_viz import build_sample_dir
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: run `make browser` (Debian packages chromium and chromium-driver)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extras: make install-dev")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = build_sample_dir(tmp_path_factory.mktemp("browser-sample"), with_store=True)
+    write_graph_html(out)
+    write_report_html(out, ["built 3 document(s)"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[tuple[str, str]]:
+    """Serve ``folder`` on a free loopback port with `kg serve`'s server; yield the graph and report URLs.
+
+    Falls back to Python's http.server over the same files only when kg.serve is
+    missing (it is another module's job; the pages do not depend on it).
+    """
+    try:
+        from kg.serve import make_server
+    except ImportError:
+        make_server = None
+    if make_server is not None:
+        server = make_server(folder, host="127.0.0.1", port=0).start()
+        try:
+            yield f"{server.url}/", f"{server.url}/report"
+        finally:
+            server.close()
+        return
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    plain = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=plain.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{plain.server_address[1]}"
+        yield f"{base}/graph.html", f"{base}/report.html"
+    finally:
+        plain.shutdown()
+        plain.server_close()
+
+
+@contextlib.contextmanager
+def opened(browser: object, url: str, shot: str) -> Iterator[object]:
+    """A page at ``url`` that fails the test on any console error or uncaught exception."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    try:
+        page.goto(url)
+        yield page
+        page.screenshot(path=str(ARTIFACTS / shot), full_page="report" in shot)
+    finally:
+        page.close()
+    assert errors == []
+
+
+def _drawn_pixels(page: object) -> int:
+    """How many pixels of the graph's canvases are not blank: proves nodes were drawn, not just created."""
+    return page.evaluate(  # type: ignore[attr-defined]
+        """() => {
+          let n = 0;
+          for (const c of document.querySelectorAll('#cy canvas')) {
+            if (!c.width || !c.height) continue;
+            const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) n++;
+          }
+          return n;
+        }"""
+    )
+
+
+def check_graph_page(page: object, expect_label: str, query: str) -> None:
+    page.wait_for_function("window.kg && window.kg.ready")  # type: ignore[attr-defined]
+    total = page.evaluate("window.kg.data.nodes.length")  # type: ignore[attr-defined]
+    assert total > 0
+    assert page.evaluate("window.kg.cy.nodes().length") == total  # type: ignore[attr-defined]
+    assert page.evaluate("window.kg.visibleNodeCount()") == total  # type: ignore[attr-defined]
+    assert page.evaluate("window.kg.cy.edges().length") > 0  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert _drawn_pixels(page) > 500
+
+    # search narrows the graph: type into the box like a person
+    page.fill("#search", query)  # type: ignore[attr-defined]
+    page.wait_for_function(f"window.kg.visibleNodeCount() < {total}")  # type: ignore[attr-defined]
+    shown = page.evaluate("window.kg.visibleNodeCount()")  # type: ignore[attr-defined]
+    assert 1 <= shown < total
+    labels = page.evaluate("window.kg.cy.nodes().not('.hidden').map(n => n.data('label'))")  # type: ignore[attr-defined]
+    assert expect_label in labels
+    assert page.locator("#results li").count() >= 1  # type: ignore[attr-defined]
+
+    # click the node on the canvas: the details panel opens with its label
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    node_id = page.evaluate(  # type: ignore[attr-defined]
+        "label => window.kg.data.nodes.find(n => n.label === label).id", expect_label
+    )
+    box = page.locator("#cy").bounding_box()  # type: ignore[attr-defined]
+    pos = page.evaluate("id => window.kg.cy.getElementById(id).renderedPosition()", node_id)  # type: ignore[attr-defined]
+    assert page.locator("#details").is_hidden()  # type: ignore[attr-defined]
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])  # type: ignore[attr-defined]
+    page.wait_for_selector("#details:not([hidden])")  # type: ignore[attr-defined]
+    assert page.locator("#details h2").inner_text() == expect_label  # type: ignore[attr-defined]
+
+    # clearing the search brings every node back
+    page.fill("#search", "")  # type: ignore[attr-defined]
+    page.wait_for_function(f"window.kg.visibleNodeCount() === {total}")  # type: ignore[attr-defined]
+
+
+def check_report_page(page: object) -> int:
+    charts = page.locator("svg.chart")  # type: ignore[attr-defined]
+    n = charts.count()
+    assert n > 0
+    for i in range(n):
+        chart = charts.nth(i)
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 100
+        assert chart.locator("circle").count() >= 1
+    assert page.locator("table.documents tbody tr").count() >= 1  # type: ignore[attr-defined]
+    return n
+
+
+def test_graph_page_from_file(browser: object, site: Path) -> None:
+    with opened(browser, (site / "graph.html").as_uri(), "graph-file.png") as page:
+        check_graph_page(page, "Lucky Friday Unit", "lucky")
+        # the details panel shows observations with their source lines, and the finding on the node
+        page.evaluate("window.kg.select(window.kg.data.nodes.find(n => n.label === 'Lucky Friday Unit').id)")
+        text = page.locator("#details").inner_text()
+        assert "silver-produced" in text and "002_c.txt:100" in page.locator("#details").text_content()
+        assert "Violation" in page.locator("#details-findings").text_content()
+
+
+def test_graph_page_filters(browser: object, site: Path) -> None:
+    with opened(browser, (site / "graph.html").as_uri(), "graph-filters.png") as page:
+        page.wait_for_function("window.kg && window.kg.ready")
+        total = page.evaluate("window.kg.visibleNodeCount()")
+        page.uncheck("#types input[value=Place]")
+        assert page.evaluate("window.kg.visibleNodeCount()") == total - 2
+        page.check("#types input[value=Place]")
+        page.select_option("#doc", label="001_b.txt")  # only entities named in that release
+        labels = page.evaluate("window.kg.cy.nodes().not('.hidden').map(n => n.data('label'))")
+        assert "San Sebastian Mine" in labels
+        assert not any("Evil" in label for label in labels)  # named in 000_a.txt only
+        page.select_option("#doc", value="")
+        page.uncheck("#relations input[value=locatedIn]")
+        assert page.evaluate("window.kg.cy.edges().not('.hidden').map(e => e.data('label'))").count("locatedIn") == 0
+
+
+def test_graph_page_keeps_hostile_labels_inert(browser: object, site: Path) -> None:
+    with opened(browser, (site / "graph.html").as_uri(), "graph-escaping.png") as page:
+        page.wait_for_function("window.kg && window.kg.ready")
+        assert page.locator("body > script").count() == 3  # library, data, page script: nothing injected
+        page.fill("#search", "evil")
+        page.wait_for_function("window.kg.visibleNodeCount() === 1")
+        page.locator("#results li").first.click()
+        assert "</script>" in page.locator("#details h2").inner_text()
+
+
+def test_report_page_from_file(browser: object, site: Path) -> None:
+    with opened(browser, (site / "report.html").as_uri(), "report-file.png") as page:
+        assert check_report_page(page) >= 6
+
+
+def test_pages_over_http(browser: object, site: Path) -> None:
+    with serving(site) as (graph_url, report_url):
+        with opened(browser, graph_url, "graph-http.png") as page:
+            check_graph_page(page, "Greens Creek Unit", "greens")
+        with opened(browser, report_url, "report-http.png") as page:
+            check_report_page(page)
+
+
+@pytest.mark.slow
+def test_corpus_pages(browser: object, corpus_out: Path, tmp_path: Path) -> None:
+    """The pages of a real `kg build` of the bundled corpus, from files and over HTTP."""
+    site = tmp_path / "corpus"
+    site.mkdir()
+    for name in ("graph.html", "report.html"):
+        shutil.copy(corpus_out / name, site / name)
+    with opened(browser, (site / "graph.html").as_uri(), "corpus-graph-file.png") as page:
+        page.wait_for_function("window.kg && window.kg.ready")
+        first = page.evaluate("window.kg.data.nodes.find(n => n.type === 'MiningUnit') || window.kg.data.nodes[0]")
+        check_graph_page(page, first["label"], first["label"].lower())
+    with opened(browser, (site / "report.html").as_uri(), "corpus-report-file.png") as page:
+        check_report_page(page)
+    with serving(corpus_out) as (graph_url, report_url):
+        with opened(browser, graph_url, "corpus-graph-http.png") as page:
+            page.wait_for_function("window.kg && window.kg.ready")
+            assert _drawn_pixels(page) > 500
+        with opened(browser, report_url, "corpus-report-http.png") as page:
+            check_report_page(page)
