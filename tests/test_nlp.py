@@ -214,3 +214,21 @@ def test_bare_name_means_the_site_named_in_full_and_nested_names_are_mentioned()
     assert by_text["San Sebastian"] == EntityRef("San Sebastian Unit", "MiningUnit")
     assert by_text["Lucky Friday mill"] == EntityRef("Lucky Friday mill", "Facility")
     assert by_text["Lucky Friday mill upgrade project"].type == "Project"
+
+
+def test_one_failing_document_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.nlp import extract, extract_narrative
+
+    good, blocks = _document("Hecla holds a 29.73% interest in the Greens Creek mine.")
+    bad = Document(**{**good.__dict__, "name": "bad.txt", "id": "bad"})
+    real = extract._document_facts
+
+    def flaky(doc, *args, **kwargs):
+        if doc.name == "bad.txt":
+            raise RuntimeError("boom")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(extract, "_document_facts", flaky)
+    facts = extract_narrative([(bad, blocks), (good, blocks)], blank=True)
+    assert [f.doc for f in facts] == ["bad.txt", "t.txt"]
+    assert facts[0].problems[0].severity == "error" and facts[1].relations

@@ -257,7 +257,12 @@ def extract_narrative(
         by_doc.setdefault(t.doc_index, []).append(t)
     out = []
     for i, (doc, blocks) in enumerate(docs):
-        facts = _document_facts(doc, blocks, by_doc.get(i, []), gaz, lex, model)
+        try:
+            facts = _document_facts(doc, blocks, by_doc.get(i, []), gaz, lex, model)
+        except Exception as exc:  # one document's surprise must not cost the others their facts
+            log.exception("narrative: %s failed", doc.name)
+            problem = Problem(doc.name, 0, f"narrative extraction failed: {type(exc).__name__}: {exc}", "error")
+            facts = DocumentFacts(doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256, problems=(problem,))
         out.append(facts)
     return out
 
