@@ -74,3 +74,16 @@ def test_keys_do_not_depend_on_document_order() -> None:
     one, two = resolve([a, b]), resolve([b, a])
     assert one.entities == two.entities
     assert one.index == two.index
+
+
+def test_gazetteer_iris_are_the_resolution_keys() -> None:
+    from kg.nlp.gazetteer import load_gazetteer, make_key
+
+    gaz = load_gazetteer()
+    assert gaz.entries
+    for entry in gaz.entries:
+        assert entry.key == make_key(entry.type, entry.label), entry
+    surfaces = {}
+    for entry in gaz.entries:  # one surface form names one thing of a type
+        for name in (entry.label, *entry.aliases):
+            assert surfaces.setdefault((name.casefold(), entry.type), entry.key) == entry.key, name
