@@ -74,6 +74,14 @@ def classify(text: str) -> str:
         return RULE
     if _YEARS_ONLY.match(stripped):
         return HEADER
+    if (
+        "  " not in stripped
+        and "(" not in stripped
+        and len(text) - len(stripped) < 20
+        and "," not in stripped[-12:]
+    ):
+        # Fast path for prose: single-spaced words, no column gap, no unit captions.
+        return TEXT
     cells = [c for c in _GAP.split(stripped) if c]
     numbers = _trailing_numbers(stripped)
     if numbers >= 2 or (numbers == 1 and _GAP_BEFORE_NUMBER.search(stripped)):

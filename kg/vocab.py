@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from kg.errors import ConfigError
@@ -25,6 +25,7 @@ _MARKERS = re.compile(r"\(\s*\d{1,2}\s*\)|\*+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@cache
 def norm(text: str) -> str:
     """Normalised form of a label for matching ("Treatment & freight costs (2)" → "treatment and freight costs")."""
     text = _MARKERS.sub(" ", text.lower()).replace("&", " and ").replace("%", " percent ")
@@ -71,27 +72,23 @@ class Vocabulary:
     company_terms: frozenset[str]
     categories: tuple[Term, ...]
     price_bases: tuple[Term, ...]
+    # Lookup tables built once with the vocabulary (hashing the whole vocabulary per lookup is slow).
+    _codes: dict[str, Metric] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _labels: dict[str, tuple[Metric, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def metric(self, code: str) -> Metric | None:
-        return self._by_code().get(code)
-
-    def _by_code(self) -> dict[str, Metric]:
-        return _index(self)
+        return self._codes.get(code)
 
     def by_label(self, label: str) -> tuple[Metric, ...]:
         """Metrics one of whose labels equals ``label`` once normalised."""
-        return _label_index(self).get(norm(label), ())
+        return self._labels.get(norm(label), ())
 
 
-@cache
-def _index(v: Vocabulary) -> dict[str, Metric]:
-    return {m.code: m for m in v.metrics}
-
-
-@cache
-def _label_index(v: Vocabulary) -> dict[str, tuple[Metric, ...]]:
+def _label_index(metrics: tuple[Metric, ...]) -> dict[str, tuple[Metric, ...]]:
     out: dict[str, list[Metric]] = {}
-    for m in v.metrics:
+    for m in metrics:
         for label in sorted(m.alt_labels | {norm(m.label)}):
             out.setdefault(label, []).append(m)
     return {k: tuple(ms) for k, ms in out.items()}
@@ -183,6 +180,8 @@ def vocabulary() -> Vocabulary:
 
     company = frozenset(v for t in terms(tt.CompanyTerm) for v in t.variants)
     return Vocabulary(
+        _codes={m.code: m for m in metrics},
+        _labels=_label_index(tuple(metrics)),
         metrics=tuple(metrics),
         units=units,
         table_kinds=tuple(kinds),

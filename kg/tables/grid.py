@@ -50,15 +50,15 @@ class SubTable:
     lines: list[Line] = field(default_factory=list)  # body lines (data, text, blank, rule)
     columns: list[Span] = field(default_factory=list)
     rules: list[Line] = field(default_factory=list)  # rules of the header group (column extents)
+    data: list[Line] = field(default_factory=list)  # the data lines of ``lines`` (set by finish())
+    label_end: int = 0  # column just left of the leftmost number (set by finish())
 
-    @property
-    def data(self) -> list[Line]:
-        return [ln for ln in self.lines if ln.role == DATA]
-
-    @property
-    def label_end(self) -> int:
-        starts = [c.start for ln in self.data for c in ln.row.cells] if self.data else []  # type: ignore[union-attr]
-        return (min(starts) - 1) if starts else 0
+    def finish(self) -> None:
+        """Fix the derived fields once the lines are in."""
+        self.data = [ln for ln in self.lines if ln.role == DATA]
+        starts = [c.start for ln in self.data for c in ln.row.cells]  # type: ignore[union-attr]
+        self.label_end = (min(starts) - 1) if starts else 0
+        self.columns = columns_of(self.data)
 
 
 @dataclass
@@ -112,8 +112,9 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     i = cap_end
     while i < len(lines):
         if in_header[i]:
-            if current.data or current.header:
-                if current.data:
+            has_data = any(ln.role == DATA for ln in current.lines)
+            if has_data or current.header:
+                if has_data:
                     parts.append(current)
                     current = SubTable()
             while i < len(lines) and in_header[i]:
@@ -122,10 +123,10 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
             continue
         current.lines.append(lines[i])
         i += 1
-    if current.data or not parts:
+    if any(ln.role == DATA for ln in current.lines) or not parts:
         parts.append(current)
     for part in parts:
-        part.columns = columns_of(part.data)
+        part.finish()
     return Grid(caption, parts)
 
 

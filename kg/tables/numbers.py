@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 NUMBER, ZERO, NA = "number", "zero", "na"
 
@@ -22,6 +23,7 @@ _NUMBER = re.compile(r"^\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.
 _TOKEN = re.compile(r"\S+")
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Cell:
         return self.number.printed
 
 
+@lru_cache(maxsize=4096)  # tables repeat tokens; Number is immutable
 def parse_number(token: str) -> Number | None:
     """Parse one printed token; None when it is not a number.
 
@@ -56,6 +59,8 @@ def parse_number(token: str) -> Number | None:
     Decimal('217417')
     """
     t = token.strip()
+    if not _DIGIT_OR_DASH.search(t):
+        return None
     if t in ("--", "- -", "\u2014", "\u2013\u2013"):
         return Number(Decimal(0), 0, ZERO, t)
     if t == "-":
@@ -100,6 +105,15 @@ def split_row(line: str) -> SplitRow:
     most one space after a label word (``share (1)``, ``Eagle (25%)``) belongs to
     the label as a footnote marker or a share. ``$`` tokens join the number after them.
     """
+    if not _DIGIT_OR_DASH.search(line):
+        stripped = line.strip()  # no number can stand in a line without digits or dashes
+        start = len(line) - len(line.lstrip())
+        return SplitRow(stripped, start if stripped else -1, start + len(stripped) if stripped else -1, ())
+    stripped = line.rstrip()
+    last = stripped[stripped.rfind(" ") + 1 :]
+    if last != "$" and parse_number(last) is None:
+        start = len(line) - len(line.lstrip())  # a line ending in a word holds no number cells
+        return SplitRow(stripped.strip(), start, len(stripped), ())
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line)]
     kinds: list[str] = []
     for i, (tok, start, _end) in enumerate(tokens):

@@ -1,0 +1,82 @@
+"""Benchmark: ingest + layout + tables per document next to the floor of reading the same files.
+
+Input: a folder of releases (default: the bundled sample corpus). Output: a few
+lines on stdout: documents/second through ``read_document`` → ``segment`` →
+``extract_tables``, documents/second for the floor (reading every file and
+regex-tokenising every line, measured in the same run) and the ratio of their
+times (target: within 10x of the floor), in CPU time of the process. The
+vocabularies are loaded once before timing, as a build does.
+
+    python -m bench.tables [FOLDER] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+_TOKEN = re.compile(r"\S+")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", nargs="?", help="folder of .txt/.htm releases (default: bundled corpus)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each (median reported)")
+    args = ap.parse_args(argv)
+
+    from kg.ingest import read_document
+    from kg.layout import segment
+    from kg.resources import sample_corpus
+    from kg.tables import extract_tables
+    from kg.vocab import vocabulary
+
+    folder = Path(args.folder) if args.folder else sample_corpus()
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".htm", ".html"))
+    if not paths:
+        raise SystemExit(f"no releases in {folder}")
+    vocabulary()  # loaded once per process in a build; not part of the per-document cost
+
+    def floor() -> None:
+        for p in paths:
+            text = p.read_bytes().decode("utf-8", errors="replace")
+            for line in text.splitlines():
+                _TOKEN.findall(line)
+
+    observations = 0
+
+    def stage() -> None:
+        nonlocal observations
+        observations = 0
+        for p in paths:
+            doc = read_document(p)
+            facts = extract_tables(doc, segment(doc))
+            observations += len(facts.observations)
+
+    def timed(fn: Callable[[], None]) -> float:
+        # CPU time of this process: the machines are shared, and wall time swings with the neighbours.
+        runs = []
+        for _ in range(args.repeat):
+            start = time.process_time()
+            fn()
+            runs.append(time.process_time() - start)
+        return statistics.median(runs)
+
+    t_floor = timed(floor)
+    t_stage = timed(stage)
+    n = len(paths)
+    print(f"documents: {n} ({observations} table observations)")
+    print(
+        f"floor (read + regex-tokenise every line): {n / t_floor:10.1f} documents/s  ({t_floor * 1000:.1f} ms)"
+    )
+    print(
+        f"ingest + layout + tables:                 {n / t_stage:10.1f} documents/s  ({t_stage * 1000:.1f} ms)"
+    )
+    print(f"ratio (stage time / floor time): {t_stage / t_floor:.1f}x (target: within 10x)")
+
+
+if __name__ == "__main__":
+    main()
