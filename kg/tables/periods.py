@@ -163,20 +163,20 @@ def column_headers(
             for m in pattern.finditer(line):
                 for i in range(m.start(), m.end()):
                     consumed[i] = True
-        for m in _MONTH_DAY.finditer(line):
-            if m.end() <= label_end:
-                continue
-            c = _nearest(columns, (m.start() + m.end()) / 2)
+        # One date (or year) per column on a line: they go in order, whatever their alignment
+        # (rendered HTML cells do not line up); otherwise each goes to its nearest column.
+        dates = [m for m in _MONTH_DAY.finditer(line) if m.end() > label_end]
+        for k, m in enumerate(dates):
+            c = k if len(dates) == n else _nearest(columns, (m.start() + m.end()) / 2)
             words[c].append(m.group())
             month_day[c] = (m.group("month"), int(m.group("day")))
             if m.group("year"):
                 years[c] = int(m.group("year"))
             for i in range(m.start(), m.end()):
                 consumed[i] = True
-        for m in _YEAR.finditer(line):
-            if consumed[m.start()] or m.end() <= label_end:
-                continue
-            c = _nearest(columns, (m.start() + m.end()) / 2)
+        found_years = [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
+        for k, m in enumerate(found_years):
+            c = k if len(found_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
             years[c] = int(m.group())
             words[c].append(m.group())
             consumed[m.start()] = True
