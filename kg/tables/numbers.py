@@ -156,7 +156,7 @@ def split_row(line: str) -> SplitRow:
         label_end = merged[last_word][2]
         first_value = merged[last_word + 1]
         caps_word = last_word == 0 and merged[0][0].isupper()
-        if first_value[1] - label_end >= 2 or caps_word:
+        if first_value[1] - label_end >= 2 or caps_word or first_value[3] == "$":
             break
         last_word += 1
     label_tokens = merged[: last_word + 1]
