@@ -36,7 +36,7 @@ _RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
 _NUM_CELL = re.compile(
     r"^(?:\(\d\)\s*)?(?:\$\s*)?(?:\(\s*\$?\s*[\d,]*\.?\d+\s*\)|-?\$?\s*[\d,]*\.?\d+%?|-\s?-|-)(?:\s*\(\d\))?$"
 )
-_NUM_TOKEN = re.compile(r"^\$?\(?\$?[\d,]*\.?\d+\)?%?$|^--$|^-$")
+_NUM_TOKEN = re.compile(r"^-?\$?\(?\$?[\d,]*\.?\d+\)?%?$|^--$|^-$|^n/?[am]\.?$", re.I)
 _MARKER = re.compile(r"^\(\d\)$")
 _GAP_BEFORE_NUMBER = re.compile(r"\S\s{2,}[$(]*\s*[\d.]|\S\s{2,}-")
 _UNIT_CAPTION = re.compile(r"\((?:[a-z/%$.]{1,8})\)", re.I)

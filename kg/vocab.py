@@ -72,6 +72,7 @@ class Vocabulary:
     company_terms: frozenset[str]
     categories: tuple[Term, ...]
     price_bases: tuple[Term, ...]
+    estimate_words: frozenset[str] = frozenset()  # column-header words of forecasts ("guidance")
     # Lookup tables built once with the vocabulary (hashing the whole vocabulary per lookup is slow).
     _codes: dict[str, Metric] = field(default_factory=dict, compare=False, hash=False, repr=False)
     _labels: dict[str, tuple[Metric, ...]] = field(
@@ -189,6 +190,7 @@ def vocabulary() -> Vocabulary:
         company_terms=company,
         categories=tuple(categories),
         price_bases=terms(tt.PriceBasis),
+        estimate_words=frozenset(v for t in terms(tt.EstimateTerm) for v in t.variants),
     )
 
 

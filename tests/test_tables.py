@@ -514,3 +514,28 @@ def test_html_exhibit_table_cells_that_do_not_line_up() -> None:
     for o in f.observations:  # the cited line is the HTML source line that prints the number
         assert o.printed.strip("$()").split(",")[0] in raw[o.source.line - 1]
     assert not [p for p in f.problems if p.severity != "info"]
+
+
+def test_minus_signs_words_for_not_applicable_and_forecast_columns() -> None:
+    text = (
+        "                     HECLA MINING COMPANY\n"
+        "                       Production Data\n\n"
+        "                                    Year Ended\n"
+        "                                     Dec. 31,         2008\n"
+        "                                       2007       Guidance\n\n"
+        "LUCKY FRIDAY UNIT\n"
+        "Silver produced (oz.)             5,509,746      6,000,000\n"
+        "Gold produced (oz.)                 179,276            n/a\n"
+        "Average cost per ounce of\n"
+        " silver produced:\n"
+        "  Total cash costs                    -0.15           1.00\n"
+    )
+    doc = parse_document(text.encode(), name="guidance.txt")
+    f = extract_tables(doc, segment(doc))
+    y07 = {"start": date(2007, 1, 1), "end": date(2007, 12, 31)}
+    y08 = {"start": date(2008, 1, 1), "end": date(2008, 12, 31)}
+    assert one(f, metric="total-cash-cost-per-oz-silver", **y07).value == Decimal("-0.15")
+    assert not one(f, metric="silver-produced", **y07).estimate
+    assert one(f, metric="silver-produced", **y08).estimate
+    assert not find(f, metric="gold-produced", **y08)  # "n/a"
+    assert one(f, metric="gold-produced", **y07).subject.label == "Lucky Friday Unit"

@@ -526,6 +526,7 @@ class TableReader:
                 continue
             period = Period(end=header.period.end) if instant_metric else header.period
             value, decimals = _scaled(cell, factor, cents)
+            estimate = bool(set(norm(header.text).split()) & self.vocab.estimate_words)
             self.observations.append(
                 Observation(
                     subject=subject,
@@ -540,6 +541,7 @@ class TableReader:
                     category=self.ctx.category if self.kind == "reserves" else "",
                     column=header.text,
                     footnotes=notes,
+                    estimate=estimate,
                     basis=basis,
                     share=share,
                     mapped=mapped,

@@ -19,10 +19,12 @@ from functools import lru_cache
 
 NUMBER, ZERO, NA = "number", "zero", "na"
 
-_NUMBER = re.compile(r"^\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\)?%?$")
+_NUMBER = re.compile(r"^(?P<minus>-)?\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\)?%?$")
 _TOKEN = re.compile(r"\S+")
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Cells that say "not applicable" or "not meaningful" in words.
+_NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
 
 
@@ -59,6 +61,8 @@ def parse_number(token: str) -> Number | None:
     Decimal('217417')
     """
     t = token.strip()
+    if t.lower() in _NOT_APPLICABLE:
+        return Number(None, 0, NA, t)
     if not _DIGIT_OR_DASH.search(t):
         return None
     if t in ("--", "- -", "\u2014", "\u2013\u2013"):
@@ -68,7 +72,7 @@ def parse_number(token: str) -> Number | None:
     m = _NUMBER.match(t)
     if not m:
         return None
-    body = t.replace("$", "")
+    body = t.replace("$", "").lstrip("-")
     negative = body.startswith("(") and body.rstrip("%").endswith(")")
     if (body.startswith("(") or body.rstrip("%").endswith(")")) and not negative:
         return None  # unbalanced parenthesis: "(4" or "3)" belongs to prose
@@ -78,6 +82,9 @@ def parse_number(token: str) -> Number | None:
     except InvalidOperation:
         return None
     places = len(digits.split(".", 1)[1]) if "." in digits else 0
+    if m.group("minus") and negative:
+        return None  # "-(3)" is not a way tables print numbers
+    negative = negative or bool(m.group("minus"))
     return Number(-value if negative else value, places, NUMBER, t)
 
 
