@@ -192,6 +192,7 @@ class TableReader:
         self.observations: list[Observation] = []
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
+        self.unmapped: dict[str, int] = {}  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
 
@@ -219,6 +220,16 @@ class TableReader:
         )
         if self.kind:
             self.state.last_kind = self.kind
+        if self.unmapped:
+            # One note per table, not per row: unmapped labels are expected (balance-sheet detail).
+            first = min(self.unmapped.values())
+            labels = "; ".join(sorted(self.unmapped))
+            self._problem(
+                first,
+                f"table {self.table_id}: {len(self.unmapped)} row label(s) match no known metric "
+                f"(observations kept under minted x- codes): {labels}",
+                "info",
+            )
         return TableResult(self.observations, info, self.problems)
 
     def _caption_line(self, line: Line) -> None:
@@ -548,7 +559,7 @@ class TableReader:
                 )
             )
         if not mapped:
-            self._problem(line.n, f"row label {raw!r} matches no known metric; minted {code}", "info")
+            self.unmapped.setdefault(raw or code, line.n)
 
     def _scale(self, raw: str, unit: str, headers: Sequence[ColumnHeader]) -> tuple[int, bool]:
         """(factor, cents) for a row: the row's own "(in thousands)", else the caption's scale for
