@@ -192,7 +192,8 @@ class TableReader:
         self.observations: list[Observation] = []
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
-        self.unmapped: dict[str, int] = {}  # row label -> first line, for one note per table
+        self.unmapped: dict[str, int] = {}
+        self._estimates: dict[str, bool] = {}  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
 
@@ -472,7 +473,7 @@ class TableReader:
             return None
         ctx = self.ctx
         local = f"{raw} {ctx.family}".lower()
-        metal = self._metal(raw)
+        metal = self._metal(raw) if any(m.cues for m in candidates) else ""
         cue_text = f"{local} {metal}"
         scored = []
         for m in candidates:
@@ -528,6 +529,8 @@ class TableReader:
         factor, cents = self._scale(raw, unit, headers)
         basis = self._basis(raw) if code.startswith("price-") or "price" in code else ""
         notes = self._footnotes(raw)
+        source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
+        category = self.ctx.category if self.kind == "reserves" else ""
         for cell, col in zip(line.row.cells, cols, strict=True):
             header = headers[col]
             if cell.number.kind == NA or cell.number.value is None:
@@ -537,7 +540,7 @@ class TableReader:
                 continue
             period = Period(end=header.period.end) if instant_metric else header.period
             value, decimals = _scaled(cell, factor, cents)
-            estimate = bool(set(norm(header.text).split()) & self.vocab.estimate_words)
+            estimate = self._estimate(header.text)
             self.observations.append(
                 Observation(
                     subject=subject,
@@ -546,10 +549,10 @@ class TableReader:
                     value=value,
                     unit=unit,
                     decimals=decimals,
-                    source=Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id),
+                    source=source,
                     printed=cell.printed,
                     label=raw,
-                    category=self.ctx.category if self.kind == "reserves" else "",
+                    category=category,
                     column=header.text,
                     footnotes=notes,
                     estimate=estimate,
@@ -560,6 +563,15 @@ class TableReader:
             )
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
+
+    def _estimate(self, header_text: str) -> bool:
+        """Whether a column header marks a forecast ("2008 Guidance"), memoised per header."""
+        known = self._estimates.get(header_text)
+        if known is None:
+            known = self._estimates[header_text] = bool(
+                set(norm(header_text).split()) & self.vocab.estimate_words
+            )
+        return known
 
     def _scale(self, raw: str, unit: str, headers: Sequence[ColumnHeader]) -> tuple[int, bool]:
         """(factor, cents) for a row: the row's own "(in thousands)", else the caption's scale for
