@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem, Source, TableInfo
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
@@ -140,11 +141,14 @@ def title_name(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=8192)
 def _strip_markers(text: str) -> str:
     return " ".join(_MARKER.sub(" ", text).split())
 
 
 def _markers(text: str) -> list[str]:
+    if "(" not in text and "*" not in text:
+        return []
     return [m.group(1) or m.group(2) for m in _MARKER.finditer(text)]
 
 
@@ -161,6 +165,7 @@ def _share(text: str) -> Decimal | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def entity_name(label: str) -> tuple[str, Decimal | None]:
     """A row or section label naming a unit → (name, share): "Greens Creek (29.73%), USA(5)" →
     ("Greens Creek", 0.2973). Parentheticals, markers and a trailing country go."""
@@ -578,7 +583,7 @@ class TableReader:
         its unit, else the release's; counts and rates are never scaled by a dollars caption."""
         low = raw.lower()
         cents = "cents" in low and unit.startswith("USD-PER")
-        m = _ROW_SCALE.search(raw)
+        m = _ROW_SCALE.search(raw) if ("thousand" in low or "million" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON"):
             return _SCALE_FACTOR[(m.group(1) or m.group(2)).lower()], cents
         if unit in self.scale:

@@ -38,10 +38,7 @@ class Line:
     role: str
     indent: int
     row: SplitRow | None = None  # for data lines
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
+    stripped: str = ""  # the text without its indentation (set by build_grid)
 
 
 @dataclass
@@ -95,7 +92,8 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     lines = []
     for n, text in numbered:
         role, row = line_role(text)
-        lines.append(Line(n, text, role, len(text) - len(text.lstrip(" ")), row))
+        stripped = text.strip()
+        lines.append(Line(n, text, role, len(text) - len(text.lstrip(" ")), row, stripped))
     in_header = _header_groups(lines)
     first_data = next((i for i, ln in enumerate(lines) if ln.role == DATA), len(lines))
     first_head = next((i for i, ln in enumerate(lines) if in_header[i]), len(lines))
