@@ -140,3 +140,19 @@ def test_segment_never_fails_and_covers_every_line(lines: list[str]) -> None:
     for n in range(1, len(doc.lines) + 1):
         if doc.text(n).strip():
             assert n in covered
+
+
+def test_paragraphs_without_blank_lines_split_at_indented_first_lines() -> None:
+    text = (
+        "    COEUR D'ALENE, Idaho--(BUSINESS WIRE)--Feb. 12, 2004--Hecla Mining\n"
+        "Company (NYSE:HL) today reported 2003 results.\n"
+        "    Hecla's President said the year was good. He\n"
+        "said more.\n"
+        "    Fourth quarter net income was $2.2 million.\n"
+    )
+    blocks = segment(_doc(text))
+    assert [(b.kind, b.first_line, b.last_line) for b in blocks] == [
+        ("prose", 1, 2),
+        ("prose", 3, 4),
+        ("prose", 5, 5),
+    ]

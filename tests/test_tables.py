@@ -539,3 +539,26 @@ def test_minus_signs_words_for_not_applicable_and_forecast_columns() -> None:
     assert one(f, metric="silver-produced", **y08).estimate
     assert not find(f, metric="gold-produced", **y08)  # "n/a"
     assert one(f, metric="gold-produced", **y07).subject.label == "Lucky Friday Unit"
+
+
+_CELL = st.one_of(
+    _AMOUNTS.map(lambda d: _print_number(d.quantize(Decimal("0.01")), 2, "")),
+    st.sampled_from(["$", "- -", "--", "-", "(1)", "n/a", "2006", "Dec. 31,", "Quarter Ended", "TOTAL"]),
+    st.text(alphabet="abcdefgh ():%$,.-", min_size=1, max_size=12),
+)
+_ROW = st.tuples(st.integers(min_value=0, max_value=6), st.lists(_CELL, min_size=0, max_size=6)).map(
+    lambda t: " " * t[0] + "   ".join(t[1])
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_ROW, min_size=1, max_size=25))
+def test_random_tables_never_raise_and_cite_printed_numbers(rows: list[str]) -> None:
+    text = (
+        "                HECLA MINING COMPANY\n         (dollars in thousands)\n\n" + "\n".join(rows) + "\n"
+    )
+    doc = parse_document(text.encode(), name="random.txt")
+    f = extract_tables(doc, segment(doc))
+    assert not [p for p in f.problems if p.severity == "error"], f.problems
+    for o in f.observations:
+        assert o.printed in doc.lines[o.source.line - 1]
