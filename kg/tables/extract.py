@@ -624,10 +624,8 @@ class TableReader:
             return "TON"
         if "days" in low:
             return "DAY"
-        if self.kind in _FINANCIAL_KINDS or self.kind == "production" and "$" in raw:
-            return "USD"
-        if self.kind == "production":
-            return "USD"
+        if self.kind in _FINANCIAL_KINDS or "$" in raw:
+            return "USD"  # statements print money unless the label says otherwise
         return "NUMBER"
 
     # ------------------------------------------------------------ reserves and intercepts
