@@ -151,7 +151,8 @@ def _caption_like(line: _Line) -> bool:
         return False
     if _URL.search(s) or _BOILERPLATE.search(s) or _FOOTNOTE_START.match(s):
         return False
-    if len(s) > 75 or s.endswith((".", ":", ";")) or _AMOUNT.search(s):
+    # A capitalised title may end in an abbreviation ("ACME SILVER CORP.").
+    if len(s) > 75 or (s.endswith((".", ":", ";")) and not _is_caps(s)) or _AMOUNT.search(s):
         return False
     if line.indent >= 6:
         return True

@@ -562,3 +562,26 @@ def test_random_tables_never_raise_and_cite_printed_numbers(rows: list[str]) -> 
     assert not [p for p in f.problems if p.severity == "error"], f.problems
     for o in f.observations:
         assert o.printed in doc.lines[o.source.line - 1]
+
+
+def test_metric_units_scale_variants_and_a_change_column() -> None:
+    text = (
+        "                     ACME SILVER CORP.\n"
+        "                        Operating Data\n"
+        "            (in thousands of U.S. dollars, except where noted)\n\n"
+        "                              Three Months Ended\n"
+        "                               March 31,  March 31,\n"
+        "                                 2008       2007     % Change\n\n"
+        "Tonnes milled                   120,000    100,000        20%\n"
+        "Silver produced (oz.)         1,200,000  1,000,000        20%\n"
+        "Capital expenditures              5,000      4,000        25%\n"
+    )
+    doc = parse_document(text.encode(), name="metric.txt")
+    f = extract_tables(doc, segment(doc))
+    q1 = {"start": date(2008, 1, 1), "end": date(2008, 3, 31)}
+    milled = one(f, metric="ore-processed", **q1)
+    assert milled.unit == "TONNE" and milled.value == 120000 and milled.subject.label == "Acme Silver Corp."
+    assert one(f, metric="capital-additions", **q1).value == 5000000
+    assert len(f.observations) == 6  # the % Change column has no period: left out, with one note
+    notes = [p for p in f.problems if "no period" in p.message]
+    assert len(notes) == 1 and "% Change" in notes[0].message

@@ -46,6 +46,8 @@ _SCALE = re.compile(
     r"\(?\s*((?:dollars|shares|ounces|tons)(?:\s*(?:,|and)\s*(?:dollars|shares|ounces|tons))*)\s+in\s+(thousands|millions)",
     re.I,
 )
+_SCALE_OF_DOLLARS = re.compile(r"\bin\s+(thousands|millions)\s+of\s+(?:U\.?S\.?\s*)?(?:dollars|\$)", re.I)
+_DOLLAR_THOUSANDS = re.compile(r"\(\s*(?:US)?\$\s*0{3}'?s?\s*(?:omitted)?\s*\)|\b0{3}'s\s+omitted\b", re.I)
 _SCALE_WORD_UNIT = {"dollars": "USD", "shares": "SHARES", "ounces": "OZ", "tons": "TON"}
 _SCALE_FACTOR = {"thousands": 1000, "millions": 1000000}
 _ROW_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\s*\)?|\bin\s+(thousands|millions)\)", re.I)
@@ -119,6 +121,12 @@ def caption_scale(text: str) -> dict[str, int]:
         factor = _SCALE_FACTOR[m.group(2).lower()]
         for word in re.findall(r"dollars|shares|ounces|tons", m.group(1), re.I):
             out[_SCALE_WORD_UNIT[word.lower()]] = factor
+    # Other ways of saying it: "(in thousands of U.S. dollars)", "($000)", "(US$ 000's)".
+    m = _SCALE_OF_DOLLARS.search(joined)
+    if m:
+        out.setdefault("USD", _SCALE_FACTOR[m.group(1).lower()])
+    if _DOLLAR_THOUSANDS.search(joined):
+        out.setdefault("USD", 1000)
     return out
 
 
@@ -198,7 +206,8 @@ class TableReader:
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
         self.unmapped: dict[str, int] = {}
-        self._estimates: dict[str, bool] = {}  # row label -> first line, for one note per table
+        self._estimates: dict[str, bool] = {}
+        self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
 
@@ -529,7 +538,7 @@ class TableReader:
         assert line.row is not None
         mapped = isinstance(metric, Metric)
         code = metric.code if isinstance(metric, Metric) else metric
-        unit = metric.unit if isinstance(metric, Metric) else self._guess_unit(raw)
+        unit = printed_unit(metric.unit, raw) if isinstance(metric, Metric) else self._guess_unit(raw)
         instant_metric = isinstance(metric, Metric) and metric.period_kind == "instant"
         factor, cents = self._scale(raw, unit, headers)
         basis = self._basis(raw) if code.startswith("price-") or "price" in code else ""
@@ -541,7 +550,14 @@ class TableReader:
             if cell.number.kind == NA or cell.number.value is None:
                 continue
             if header.period is None:
-                self._problem(line.n, f"no period for column {col + 1} of {raw!r}: {header.problem}")
+                if (id(headers), col) not in self._no_period:
+                    # one note per column, not per row: a "% Change" column has no period at all
+                    self._no_period.add((id(headers), col))
+                    self._problem(
+                        line.n,
+                        f"table {self.table_id}: no period for column {col + 1} ({header.text!r}): "
+                        f"{header.problem}; its numbers are left out",
+                    )
                 continue
             period = Period(end=header.period.end) if instant_metric else header.period
             value, decimals = _scaled(cell, factor, cents)
@@ -656,7 +672,7 @@ class TableReader:
             header = headers[col]
             metric = self._column_metric(header.text)
             if isinstance(metric, Metric):
-                code, unit, mapped = metric.code, metric.unit, True
+                code, unit, mapped = metric.code, printed_unit(metric.unit, header.text), True
             else:
                 code, unit, mapped = metric, _unit_from_header(header.text), False
             value, decimals = _scaled(cell, 1, False)
@@ -698,6 +714,17 @@ class TableReader:
             self.ctx.family = hole
         vein = vein or self.ctx.section or "unnamed vein"
         return EntityRef(vein, "OreBody"), (self.ctx.family or raw)
+
+
+def printed_unit(unit: str, *texts: str) -> str:
+    """The unit a figure was printed in when its label or header says metric units: tonnes for
+    tons, grams per tonne for ounces per ton; otherwise the metric's own unit."""
+    low = " ".join(texts).lower()
+    if unit == "TON" and "tonne" in low:
+        return "TONNE"
+    if unit == "OZ-PER-TON" and ("g/t" in low or "grams per tonne" in low or "gpt" in low.split()):
+        return "G-PER-TONNE"
+    return unit
 
 
 def _first_metal(text: str) -> str:
