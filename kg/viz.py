@@ -155,19 +155,26 @@ def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str,
 
 
 def graph_data(data: Path) -> dict[str, object]:
-    """Everything graph.html shows, as one JSON-ready dict (deterministic order)."""
+    """Everything graph.html shows for the graph in ``data``, as one JSON-ready dict."""
     rows = select(data, "graph-nodes", "graph-edges", "entity-observations", "report-documents")
-    nodes, edges, obs = rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"]
+    docs = [r["doc"] for r in rows["report-documents"]]
+    return page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, read_findings(data))
+
+
+def page_data(
+    nodes: list[Row], edges: list[Row], obs: list[Row], documents: list[str], shacl: list[dict[str, str]]
+) -> dict[str, object]:
+    """The page's data from the rows of the page queries and the SHACL findings (deterministic order)."""
     g = project_rows(nodes, edges, obs)
     pos = layout(g)
 
-    docs = sorted({r["doc"] for r in rows["report-documents"]} | {r["doc"] for r in obs})
+    docs = sorted(set(documents) | {r["doc"] for r in obs})
     doc_index = {d: i for i, d in enumerate(docs)}
 
     def doc_ids(value: str) -> list[int]:
         return sorted(doc_index[d] for d in split(value) if d in doc_index)
 
-    findings, loose = attach_findings(read_findings(data), set(g.nodes), obs)
+    findings, loose = attach_findings(shacl, set(g.nodes), obs)
     node_list = []
     for n in sorted(g.nodes):
         a = g.nodes[n]

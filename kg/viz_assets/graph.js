@@ -52,12 +52,14 @@
   var cy = cytoscape({
     container: document.getElementById("cy"),
     elements: elements,
-    layout: { name: "preset", fit: true, padding: 30 },
+    // Positions come from Python; fit: false because fitting measures every label (slow on big graphs).
+    layout: { name: "preset", fit: false },
     minZoom: 0.02,
     maxZoom: 5,
     boxSelectionEnabled: false,
     selectionType: "single",
-    // Large graphs: draw a cached bitmap while panning/zooming and skip edges meanwhile.
+    // Large graphs: draw a cached bitmap while panning/zooming and skip edges meanwhile; their edges are
+    // "haystack" lines (no arrowheads, about twice as fast to draw; direction stays in the details panel).
     textureOnViewport: big,
     hideEdgesOnViewport: big,
     hideLabelsOnViewport: big,
@@ -67,8 +69,7 @@
       { selector: "node", style: {
         "background-color": "data(color)", "width": "data(size)", "height": "data(size)",
         "label": "data(label)", "font-size": 10, "min-zoomed-font-size": 7, "text-valign": "bottom",
-        "text-margin-y": 2, "color": "#222", "text-max-width": 140, "text-wrap": "ellipsis",
-        "border-width": 1, "border-color": "#fff" } },
+        "text-margin-y": 2, "color": "#222", "border-width": big ? 0 : 1, "border-color": "#fff" } },
       { selector: "node.finding-Violation", style: { "border-width": 4, "border-color": "#d00" } },
       { selector: "node.finding-Warning", style: { "border-width": 4, "border-color": "#f90" } },
       { selector: "node.finding-Info", style: { "border-width": 3, "border-color": "#39f" } },
@@ -76,7 +77,7 @@
       { selector: "node:selected", style: { "underlay-color": "#000", "underlay-opacity": 0.3, "underlay-padding": 8 } },
       { selector: "edge", style: {
         "width": 1.4, "line-color": "#b5b5b5", "target-arrow-color": "#b5b5b5", "target-arrow-shape": "triangle",
-        "arrow-scale": 0.8, "curve-style": big ? "straight" : "bezier", "label": "data(label)", "font-size": 8,
+        "arrow-scale": 0.8, "curve-style": big ? "haystack" : "bezier", "label": "data(label)", "font-size": 8,
         "min-zoomed-font-size": 8, "color": "#666", "text-rotation": "autorotate",
         "text-background-color": "#fff", "text-background-opacity": 0.8, "text-background-padding": 1 } },
       { selector: "edge.near", style: { "line-color": "#555", "target-arrow-color": "#555", "width": 2 } },
@@ -135,9 +136,7 @@
       });
     });
     var shown = visibleNodes();
-    countEl.textContent = shown.length + " of " + data.nodes.length + " entities, " +
-      cy.edges().not(".hidden").length + " of " + data.edges.length + " relations, " +
-      data.counts.observations + " observations, " + data.counts.findings + " validation findings";
+    updateCount();
     results.textContent = "";
     matches.sort(function (a, b) { return a.label.localeCompare(b.label); });
     matches.slice(0, 50).forEach(function (d) {
@@ -146,7 +145,30 @@
       results.appendChild(li);
     });
     if (matches.length > 50) results.appendChild(el("li", { cls: "muted", text: "\u2026 " + (matches.length - 50) + " more" }));
-    if (q !== "" && shown.length) cy.fit(shown, 60);
+    if (q !== "" && shown.length) fitNodes(shown, 60);
+  }
+
+  function updateCount() {
+    countEl.textContent = visibleNodes().length + " of " + data.nodes.length + " entities, " +
+      cy.edges().not(".hidden").length + " of " + data.edges.length + " relations, " +
+      data.counts.observations + " observations, " + data.counts.findings + " validation findings";
+  }
+
+  // Fit the view to node positions (cy.fit would measure every label first).
+  function fitNodes(nodes, padding) {
+    if (!nodes.length) return;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    nodes.forEach(function (n) {
+      var p = n.position();
+      if (p.x < x0) x0 = p.x;
+      if (p.x > x1) x1 = p.x;
+      if (p.y < y0) y0 = p.y;
+      if (p.y > y1) y1 = p.y;
+    });
+    var w = cy.width(), h = cy.height();
+    var zoom = Math.min((w - 2 * padding) / Math.max(x1 - x0, 1), (h - 2 * padding) / Math.max(y1 - y0, 1));
+    zoom = Math.max(cy.minZoom(), Math.min(zoom, 2));
+    cy.viewport({ zoom: zoom, pan: { x: w / 2 - zoom * (x0 + x1) / 2, y: h / 2 - zoom * (y0 + y1) / 2 } });
   }
 
   function visibleNodes() { return cy.nodes().not(".hidden"); }
@@ -279,8 +301,8 @@
 
   cy.on("tap", "node", function (ev) { select(ev.target.id()); });
 
-  applyFilters();
-  cy.fit(undefined, 30);
+  updateCount();  // everything starts visible: no need to run the filters
+  fitNodes(cy.nodes(), 40);
   // A small API for people in the console and for the browser tests.
   window.kg = {
     cy: cy,
