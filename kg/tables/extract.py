@@ -765,8 +765,8 @@ def _scaled(cell: Cell, factor: int, cents: bool) -> tuple[Decimal, int]:
     if cents:
         value = value / 100
         decimals += 2
-    if number.kind == NUMBER and decimals > 0:
-        value = value.quantize(Decimal(1).scaleb(-decimals))
+    if cents and number.kind == NUMBER and decimals > 0:
+        value = value.quantize(Decimal(1).scaleb(-decimals))  # 35.0 cents is 0.350 dollars
     elif number.kind == ZERO:
         value = Decimal(0)
     return value, decimals

@@ -14,7 +14,6 @@ columns drifting by a few characters still land right.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -172,7 +171,8 @@ def columns_of(data: Sequence[Line]) -> list[Span]:
     full = [ln.row.cells for ln in data if ln.row and len(ln.row.cells) == width]
     spans = []
     for k in range(width):
-        right = int(statistics.median(cells[k].end for cells in full))
+        ends = sorted(cells[k].end for cells in full)
+        right = ends[(len(ends) - 1) // 2]  # the (lower) median right edge
         left = min(cells[k].start for cells in full)
         spans.append(Span(left, right))
     return spans
