@@ -275,17 +275,29 @@ def synthetic_rows(hubs: int = 60, leaves: int = 40, cross: int = 600, singles: 
     return nodes, edges
 
 
-FRAMES_JS = """() => new Promise(resolve => {
-  const cy = window.kg.cy, times = [];
-  let last = performance.now(), k = 0;
-  function step(now) {
-    times.push(now - last); last = now;
-    cy.zoom({level: cy.zoom() * (k % 20 < 10 ? 1.1 : 1 / 1.1), renderedPosition: {x: 500, y: 400}});
-    cy.panBy({x: 6, y: 3});
-    if (++k < 60) requestAnimationFrame(step); else resolve(times.slice(1).sort((a, b) => a - b));
-  }
-  requestAnimationFrame(step);
-})"""
+# Records the interval between animation frames while a person drags and scrolls the graph.
+FRAMES_START_JS = """() => {
+  window.__frames = []; window.__stop = false;
+  let last = performance.now();
+  function f(now) { window.__frames.push(now - last); last = now; if (!window.__stop) requestAnimationFrame(f); }
+  requestAnimationFrame(f);
+}"""
+FRAMES_STOP_JS = "() => { window.__stop = true; return window.__frames.slice(1).sort((a, b) => a - b); }"
+
+
+def drag_and_zoom(page: object) -> list[float]:
+    """Pan by dragging, then zoom in and out with the wheel, as a person would; frame intervals in ms."""
+    page.evaluate(FRAMES_START_JS)  # type: ignore[attr-defined]
+    mouse = page.mouse  # type: ignore[attr-defined]
+    mouse.move(700, 450)
+    mouse.down()
+    for i in range(40):
+        mouse.move(700 + i * 6, 450 + i * 3)
+    mouse.up()
+    for i in range(30):
+        mouse.wheel(0, -120 if i < 15 else 120)
+    return page.evaluate(FRAMES_STOP_JS)  # type: ignore[attr-defined]
+
 
 FULL_RENDER_JS = """() => {
   const r = window.kg.cy.renderer(), t = performance.now();
@@ -316,14 +328,16 @@ def test_large_graph_stays_smooth(browser: object, tmp_path: Path) -> None:
         ready_ms = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
         assert page.evaluate("window.kg.cy.nodes().length") == len(nodes)
         full_ms = page.evaluate(FULL_RENDER_JS)
-        frames = page.evaluate(FRAMES_JS)
+        frames = drag_and_zoom(page)
         page.fill("#search", "hub 1")
         page.wait_for_function(f"window.kg.visibleNodeCount() < {len(nodes)}")
     median, p90 = frames[len(frames) // 2], frames[int(len(frames) * 0.9)]
     report = (f"nodes {len(nodes)} edges {len(edges)} layout {layout_s:.2f}s page ready {ready_ms:.0f}ms "
-              f"full redraw {full_ms:.0f}ms pan/zoom frame median {median:.0f}ms p90 {p90:.0f}ms "
-              f"html {page_file.stat().st_size} bytes\n")
+              f"full redraw {full_ms:.0f}ms; while dragging and wheel-zooming: {len(frames)} frames, "
+              f"median {median:.0f}ms p90 {p90:.0f}ms max {frames[-1]:.0f}ms; html {page_file.stat().st_size} bytes\n")
     (ARTIFACTS / "graph-perf.txt").write_text(report)
     assert layout_s < 30
     assert ready_ms < 30_000
-    assert median < 250  # 60 fps is 17 ms; an idle desktop gets there, a loaded CI box without a GPU does not
+    # 60 fps is 17 ms a frame: panning and zooming draw a cached bitmap, so frames stay near that even
+    # here (no GPU, shared cores); the full redraw after a gesture ends is the rare long frame.
+    assert p90 < 100, report
