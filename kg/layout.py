@@ -45,7 +45,7 @@ _HEADER_WORD = re.compile(
     r"\b(?:" + _MONTH + r"\s+\d{1,2}|(?:19|20)\d\d|Quarter|Months|Year|Ended|Twelve|Six|Nine|Three)\b", re.I
 )
 _YEARS_ONLY = re.compile(r"^(?:(?:19|20)\d\d\s*)+$")
-_FOOTNOTE_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\*+|\d\))\s*[A-Za-z]")
+_FOOTNOTE_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\([a-z]\)|\*+|\d\))\s*[A-Za-z]")
 _URL = re.compile(r"https?://|www\.", re.I)
 _BOILERPLATE = re.compile(
     r"forward[- ]looking\s+statements|cautionary\s+note|news\s+releases?\s+can\s+be\s+accessed|"

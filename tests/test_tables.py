@@ -585,3 +585,25 @@ def test_metric_units_scale_variants_and_a_change_column() -> None:
     assert len(f.observations) == 6  # the % Change column has no period: left out, with one note
     notes = [p for p in f.problems if "no period" in p.message]
     assert len(notes) == 1 and "% Change" in notes[0].message
+
+
+def test_markers_glued_to_numbers_and_percent_rows() -> None:
+    text = (
+        "                     HECLA MINING COMPANY\n"
+        "                       Production Data\n\n"
+        "                                    Year Ended\n"
+        "                                 Dec. 31,    Dec. 31,\n"
+        "                                   2007        2006\n\n"
+        "LUCKY FRIDAY UNIT\n"
+        "Silver produced (oz.)          1,234,567(a)   1,000,000\n"
+        "Mill recovery (%)                   91.5        90.2\n\n"
+        "(a) Includes ounces from development.\n"
+    )
+    doc = parse_document(text.encode(), name="glued.txt")
+    f = extract_tables(doc, segment(doc))
+    y07 = {"start": date(2007, 1, 1), "end": date(2007, 12, 31)}
+    silver = one(f, metric="silver-produced", **y07)
+    assert silver.value == 1234567 and silver.printed == "1,234,567(a)"
+    assert [n.marker for n in silver.footnotes] == ["a"]
+    recovery = [o for o in f.observations if "recovery" in o.metric]
+    assert recovery and {o.unit for o in recovery} == {"PERCENT"} and not recovery[0].mapped

@@ -25,7 +25,7 @@ __all__ = ["extract_tables"]
 
 log = logging.getLogger(__name__)
 
-_FOOTNOTE = re.compile(r"^\s*(?:\((?P<num>\d{1,2})\)|(?P<star>\*+))\s*(?P<text>\S.*)$")
+_FOOTNOTE = re.compile(r"^\s*(?:\((?P<num>\d{1,2}|[a-z])\)|(?P<star>\*+))\s*(?P<text>\S.*)$")
 _COMPANY = re.compile(r"\b(?:COMPANY|CORPORATION|CORP\.?|INC\.?|LIMITED|LTD\.?|PLC)\s*$", re.I)
 
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem, Source, TableInfo
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
-from kg.tables.numbers import NA, NUMBER, ZERO, Cell
+from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
 from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date
 from kg.vocab import Metric, Vocabulary, norm
 
@@ -562,6 +562,7 @@ class TableReader:
             period = Period(end=header.period.end) if instant_metric else header.period
             value, decimals = _scaled(cell, factor, cents)
             estimate = self._estimate(header.text)
+            cell_note = self.footnotes.get(glued_marker(cell.printed)) if ")" in cell.printed else None
             self.observations.append(
                 Observation(
                     subject=subject,
@@ -575,7 +576,7 @@ class TableReader:
                     label=raw,
                     category=category,
                     column=header.text,
-                    footnotes=notes,
+                    footnotes=notes + (cell_note,) if cell_note and cell_note not in notes else notes,
                     estimate=estimate,
                     basis=basis,
                     share=share,
@@ -640,6 +641,8 @@ class TableReader:
             return "TON"
         if "days" in low:
             return "DAY"
+        if "%" in low or "percent" in low:
+            return "PERCENT"
         if self.kind in _FINANCIAL_KINDS or "$" in raw:
             return "USD"  # statements print money unless the label says otherwise
         return "NUMBER"

@@ -24,6 +24,7 @@ _TOKEN = re.compile(r"\S+")
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Cells that say "not applicable" or "not meaningful" in words.
+_GLUED_MARKER = re.compile(r"^(.*\d\)?%?)\((?:\d|[a-z])\)$")
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
 
@@ -71,6 +72,9 @@ def parse_number(token: str) -> Number | None:
         return Number(None, 0, NA, t)
     m = _NUMBER.match(t)
     if not m:
+        glued = _GLUED_MARKER.match(t)  # "1,234(a)": a footnote marker glued to the number
+        if glued and glued.group(1) and (inner := parse_number(glued.group(1))) is not None:
+            return Number(inner.value, inner.places, inner.kind, t)
         return None
     body = t.replace("$", "").lstrip("-")
     negative = body.startswith("(") and body.rstrip("%").endswith(")")
@@ -86,6 +90,12 @@ def parse_number(token: str) -> Number | None:
         return None  # "-(3)" is not a way tables print numbers
     negative = negative or bool(m.group("minus"))
     return Number(-value if negative else value, places, NUMBER, t)
+
+
+def glued_marker(printed: str) -> str:
+    """The footnote marker glued to a printed number ("1,234(a)" → "a"), or ""."""
+    m = _GLUED_MARKER.match(printed)
+    return printed[len(m.group(1)) :].strip("()") if m and m.group(1) else ""
 
 
 def is_marker(token: str) -> bool:
@@ -182,7 +192,10 @@ def split_row(line: str) -> SplitRow:
 
 
 def _digit_span(token: str, start: int) -> tuple[int, int]:
-    """Span of the digits (or dashes) of a token, ignoring ``$``, parentheses and ``%``."""
+    """Span of the digits (or dashes) of a token, ignoring ``$``, parentheses, ``%`` and a glued marker."""
+    glued = _GLUED_MARKER.match(token)
+    if glued and glued.group(1):
+        token = glued.group(1)
     chars = [i for i, c in enumerate(token) if c.isdigit() or c == "-"]
     if not chars:
         return start, start + len(token)
