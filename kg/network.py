@@ -34,6 +34,24 @@ SEP = " | "  # the separator the page queries use in GROUP_CONCAT columns
 
 Row = dict[str, str]
 
+# Colour per entity type (colour-blind-safe hues first; presentation only).
+TYPE_COLORS: dict[str, str] = {
+    "Company": "#1f77b4",
+    "MiningUnit": "#d62728",
+    "Mine": "#ff7f0e",
+    "OreBody": "#8c564b",
+    "Property": "#bcbd22",
+    "Project": "#9467bd",
+    "Facility": "#7f7f7f",
+    "Person": "#2ca02c",
+    "Position": "#98df8a",
+    "Organization": "#17becf",
+    "Place": "#e377c2",
+    "Commodity": "#c5b0d5",
+    "Segment": "#aec7e8",
+    "Entity": "#cccccc",
+}
+
 
 # ---------------------------------------------------------------- query rows
 
@@ -176,9 +194,23 @@ def _write(data: Path, to: Path, fmt: str) -> None:
     if fmt == "graphml":
         nx.write_graphml(g, tmp, encoding="utf-8", prettyprint=True, named_key_ids=True)
     else:
-        nx.write_gexf(g, tmp, encoding="utf-8", prettyprint=True)
+        nx.write_gexf(with_gexf_viz(g), tmp, encoding="utf-8", prettyprint=True)
     tmp.replace(to)
     log.info("wrote %s: %d nodes, %d edges", to, g.number_of_nodes(), g.number_of_edges())
+
+
+def with_gexf_viz(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` with GEXF viz attributes (colour by type, the page's layout), so Gephi opens it drawn."""
+    h = g.copy()
+    pos = layout(g)
+    for n, a in h.nodes(data=True):
+        rgb = TYPE_COLORS.get(a["type"], "#999999").lstrip("#")
+        a["viz"] = {
+            "color": {"r": int(rgb[0:2], 16), "g": int(rgb[2:4], 16), "b": int(rgb[4:6], 16), "a": 1.0},
+            "position": {"x": pos[n][0], "y": -pos[n][1], "z": 0.0},  # GEXF's y axis points up
+            "size": 5.0 + min(20.0, (a["mentions"] + a["observations"]) ** 0.5),
+        }
+    return h
 
 
 def write_graphml(data_dir: Path, to: Path) -> None:

@@ -21,27 +21,9 @@ from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
-from kg.network import Row, layout, project_rows, select, split
+from kg.network import TYPE_COLORS, Row, layout, project_rows, select, split
 
 log = logging.getLogger(__name__)
-
-# Colour per entity type (colour-blind-safe hues first; presentation only).
-TYPE_COLORS: dict[str, str] = {
-    "Company": "#1f77b4",
-    "MiningUnit": "#d62728",
-    "Mine": "#ff7f0e",
-    "OreBody": "#8c564b",
-    "Property": "#bcbd22",
-    "Project": "#9467bd",
-    "Facility": "#7f7f7f",
-    "Person": "#2ca02c",
-    "Position": "#98df8a",
-    "Organization": "#17becf",
-    "Place": "#e377c2",
-    "Commodity": "#c5b0d5",
-    "Segment": "#aec7e8",
-    "Entity": "#cccccc",
-}
 
 # Values kept per (entity, metric, category, unit) in the details panel; the rest
 # are counted. Keeps the page small on a corpus with thousands of numbers.

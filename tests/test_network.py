@@ -76,3 +76,17 @@ def test_layout_places_every_node_deterministically() -> None:
     assert set(pos) == set(g)
     assert pos == layout(g)
     assert len(set(pos.values())) == len(pos)  # no two nodes on the same spot
+
+
+@pytest.mark.slow
+def test_corpus_exports_match_the_projection(corpus_out: Path, tmp_path: Path) -> None:
+    """`kg export DIR --format graphml|gexf` on a real build: same node and edge counts as the projection."""
+    from kg.export import export
+
+    g = project(corpus_out)
+    assert g.number_of_nodes() > 10 and g.number_of_edges() > 5
+    export(corpus_out, "graphml", tmp_path / "kg.graphml")
+    export(corpus_out, "gexf", tmp_path / "kg.gexf")
+    for back in (nx.read_graphml(tmp_path / "kg.graphml", force_multigraph=True), nx.read_gexf(tmp_path / "kg.gexf")):
+        assert (back.number_of_nodes(), back.number_of_edges()) == (g.number_of_nodes(), g.number_of_edges())
+        assert {d["type"] for _, d in back.nodes(data=True)} == {d["type"] for _, d in g.nodes(data=True)}

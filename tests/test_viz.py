@@ -209,3 +209,16 @@ def test_graph_html_is_deterministic(sample_dir: Path) -> None:
     first = (sample_dir / "graph.html").read_bytes()
     write_graph_html(sample_dir)
     assert (sample_dir / "graph.html").read_bytes() == first
+
+
+def test_pages_of_an_empty_graph(tmp_path: Path) -> None:
+    """A build where nothing was extracted still gets both pages (no validation report either)."""
+    from kg.report import write_report_html
+    from kg.viz import write_graph_html
+
+    build_dataset([], Resolution((), {})).serialize(destination=tmp_path / "graph.trig", format="trig")
+    write_graph_html(tmp_path)
+    write_report_html(tmp_path, [])
+    data = _page_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert data["nodes"] == [] and data["edges"] == []
+    assert "No validation report" in (tmp_path / "report.html").read_text(encoding="utf-8")
