@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.facts import Block, Document
 
@@ -57,8 +57,7 @@ _BODY_NUMBER = re.compile(r"\$\s?\d|\d,\d{3}")
 _AMOUNT = re.compile(r"\$\s?\d|\bmillion\b|\bbillion\b", re.I)
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: thousands per document, built fast
     n: int
     text: str
     kind: str
@@ -348,7 +347,7 @@ def _assemble(doc: Document, lines: Sequence[_Line], marks: Sequence[int]) -> tu
             j = i
             while j + 1 < n_lines and marks[j + 1] == marks[i]:
                 j += 1
-            blocks.append(_block(doc, "table", i, j, section))
+            blocks.append(_block(lines, "table", i, j, section))
             i = j + 1
             continue
         if ln.kind == BLANK or ln.n in doc.furniture:
@@ -374,17 +373,17 @@ def _assemble(doc: Document, lines: Sequence[_Line], marks: Sequence[int]) -> tu
             kind = "prose"
         if kind == "heading":
             section = " ".join(text.split())
-        blocks.append(_block(doc, kind, i, j, section))
+        blocks.append(_block(lines, kind, i, j, section))
         i = j + 1
     return tuple(blocks)
 
 
-def _block(doc: Document, kind: str, i: int, j: int, section: str) -> Block:
-    first, last = i + 1, j + 1
+def _block(lines: Sequence[_Line], kind: str, i: int, j: int, section: str) -> Block:
+    # lines[x].text is doc.text(x + 1): furniture already blanked
     return Block(
         kind=kind,
-        first_line=first,
-        last_line=last,
-        lines=tuple(doc.text(n) for n in range(first, last + 1)),
+        first_line=i + 1,
+        last_line=j + 1,
+        lines=tuple(ln.text for ln in lines[i : j + 1]),
         section=section,
     )
