@@ -86,7 +86,9 @@ def _read(
     state: DocState, grid: Grid, block: Block, table_id: str, footnotes: dict[str, Footnote]
 ) -> TableResult:
     reader = TableReader(state, grid, table_id, block.first_line, block.last_line)
-    if reader.kind == "hedges":
+    if reader.kind == "hedges" and not any(part.header for part in grid.parts):
+        # a statement in words ("Sold forward: 48,928 gold ounces @ ..."); a hedging table with a
+        # column header is read like any other table
         numbered = [(n, state.doc.text(n)) for n in range(block.first_line, block.last_line + 1)]
         return hedges(state, numbered, table_id)
     return reader.read(footnotes)
