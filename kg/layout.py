@@ -133,7 +133,7 @@ def _is_caps(text: str) -> bool:
 def _label_like(line: _Line) -> bool:
     """A text line that can sit inside a table: a wrapped row label or a section row."""
     s = line.text.strip()
-    if _FOOTNOTE_START.match(s) and not s.startswith("(Reflects"):
+    if _FOOTNOTE_START.match(s):
         return False
     if _URL.search(s) or _BOILERPLATE.search(s):
         return False
