@@ -255,7 +255,10 @@ def layout(g: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
 
     pos: dict[str, tuple[float, float]] = {}
     x = y = row_h = 0.0
-    width = max(1200.0, math.sqrt(sum(_extent(p)[0] * _extent(p)[1] for _, p in placed) or 1) * 1.2)
+    # Rows as wide as the largest component (or a screen-shaped box around everything), so the
+    # whole graph fits a landscape window rather than a tall strip.
+    area = sum(_extent(p)[0] * _extent(p)[1] for _, p in placed) + len(singles) * 110.0 * 70.0
+    width = max([1200.0, math.sqrt(area * 1.6)] + [_extent(p)[0] for _, p in placed[:1]])
     gap = 80.0
     for _comp, p in placed:
         w, h = _extent(p)
@@ -268,10 +271,10 @@ def layout(g: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
         x += w + gap
         row_h = max(row_h, h)
     y = y + row_h + (gap if placed else 0)
-    cols = max(1, int(math.sqrt(len(singles)) * 1.6))
-    step = 60.0
+    step_x, step_y = 110.0, 70.0  # room for a label under each isolated node
+    cols = max(1, int(width // step_x))
     for i, n in enumerate(sorted(singles, key=lambda n: (g.nodes[n].get("type", ""), g.nodes[n].get("label", ""), n))):
-        pos[n] = (round((i % cols) * step, 1), round(y + (i // cols) * step, 1))
+        pos[n] = (round((i % cols) * step_x, 1), round(y + (i // cols) * step_y, 1))
     return pos
 
 

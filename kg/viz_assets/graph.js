@@ -68,7 +68,7 @@
     style: [
       { selector: "node", style: {
         "background-color": "data(color)", "width": "data(size)", "height": "data(size)",
-        "label": "data(label)", "font-size": 10, "min-zoomed-font-size": 7, "text-valign": "bottom",
+        "label": "data(label)", "font-size": 12, "min-zoomed-font-size": big ? 7 : 6, "text-valign": "bottom",
         "text-margin-y": 2, "color": "#222", "border-width": big ? 0 : 1, "border-color": "#fff" } },
       { selector: "node.finding-Violation", style: { "border-width": 4, "border-color": "#d00" } },
       { selector: "node.finding-Warning", style: { "border-width": 4, "border-color": "#f90" } },
@@ -77,8 +77,8 @@
       { selector: "node:selected", style: { "underlay-color": "#000", "underlay-opacity": 0.3, "underlay-padding": 8 } },
       { selector: "edge", style: {
         "width": 1.4, "line-color": "#b5b5b5", "target-arrow-color": "#b5b5b5", "target-arrow-shape": "triangle",
-        "arrow-scale": 0.8, "curve-style": big ? "haystack" : "bezier", "label": "data(label)", "font-size": 8,
-        "min-zoomed-font-size": 8, "color": "#666", "text-rotation": "autorotate",
+        "arrow-scale": 0.8, "curve-style": big ? "haystack" : "bezier", "label": "data(label)", "font-size": 9,
+        "min-zoomed-font-size": big ? 8 : 5, "color": "#666", "text-rotation": "autorotate",
         "text-background-color": "#fff", "text-background-opacity": 0.8, "text-background-padding": 1 } },
       { selector: "edge.near", style: { "line-color": "#555", "target-arrow-color": "#555", "width": 2 } },
       { selector: ".hidden", style: { "display": "none" } }
