@@ -57,7 +57,6 @@ _UNIT_PAREN = re.compile(
     re.I,
 )
 _COUNTRY_TAIL = re.compile(r",\s*[A-Z][A-Za-z .]*$")
-_METALS = ("silver", "gold")
 _UNIT_WORDS = re.compile(r"\b(?:unit|mine|mines|project|property|properties|division|complex)\b", re.I)
 _FINANCIAL_KINDS = {
     "highlights",
@@ -207,6 +206,8 @@ class TableReader:
         self.footnotes: dict[str, Footnote] = {}
         self.unmapped: dict[str, int] = {}
         self._estimates: dict[str, bool] = {}
+        # The metals whose costs are told apart by context: single-word cues of the metric vocabulary.
+        self.metals = sorted({g[0] for m in self.vocab.metrics for g in m.cues if len(g) == 1})
         self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
@@ -507,17 +508,17 @@ class TableReader:
     def _metal(self, raw: str) -> str:
         ctx = self.ctx
         for text in (raw, ctx.family, ctx.section):
-            found = _first_metal(text)
+            found = _first_metal(text, self.metals)
             if found:
                 return found
         for label in reversed(ctx.section_labels):
-            found = _first_metal(label)
+            found = _first_metal(label, self.metals)
             if found and "divided" in label.lower():
                 return found
         remembered = self.state.metal_of.get(ctx.subject.label, "")
         if remembered:
             return remembered
-        return _first_metal(self.caption)
+        return _first_metal(self.caption, self.metals)
 
     def _mint(self, raw: str) -> str:
         clean = norm(_UNIT_PAREN.sub(" ", _strip_markers(raw)))
@@ -730,11 +731,11 @@ def printed_unit(unit: str, *texts: str) -> str:
     return unit
 
 
-def _first_metal(text: str) -> str:
+def _first_metal(text: str, metals: Sequence[str]) -> str:
     low = text.lower()
     best = ""
     pos = len(low) + 1
-    for metal in _METALS:
+    for metal in metals:
         i = low.find(metal)
         if 0 <= i < pos:
             best, pos = metal, i
