@@ -88,6 +88,9 @@ def sample_facts() -> tuple[list[DocumentFacts], Resolution]:
              label="Other income, miscellaneous"),
         _obs(d1, 20, HECLA, "gold-produced", Q1_2007, "40000", "OZ", estimate=True, extractor="prose", decimals=-3),
         _obs(d1, 75, HECLA, "price-silver", Y2006, "11.55", "USD-PER-OZ", decimals=2, basis="London Fix"),
+        _obs(d1, 100, HECLA, "sales", Y2006, "218000000", "USD", decimals=-3, printed="218,000"),
+        _obs(d1, 101, HECLA, "net-income", Y2006, "69000000", "USD", decimals=-3, printed="69,000"),
+        _obs(d1, 45, LF, "ore-processed", Q4_2006, "80000", "TON", label="Ore milled (tons)"),
     )
     obs2 = (
         _obs(d2, 30, LF, "silver-produced", Q1_2007, "760000", "OZ"),

@@ -44,6 +44,14 @@ def test_runs_on_the_sample_graph_with_its_declared_columns(q, sample_out):
     assert result.columns == list(q.returns), f"{q.name}: header says {q.returns}, query projects {result.columns}"
 
 
+@pytest.mark.parametrize("q", QUERIES, ids=NAMES)
+def test_no_duplicate_rows_on_the_sample_graph(q, sample_out):
+    # a triple stated in several graphs (a type from the build and the gazetteer) must not double a row
+    rows = run_query(q.name, sample_out).plain_rows()
+    assert rows, f"{q.name} returns no rows on the sample graph"
+    assert len(rows) == len({tuple(r) for r in rows}), f"{q.name} repeats rows"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("q", QUERIES, ids=NAMES)
 def test_returns_rows_on_the_corpus(q, corpus_out):
