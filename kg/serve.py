@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import OrderedDict
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -56,6 +57,8 @@ class Limits:
     max_connections: int = 64  # requests handled at once; more get 503
     socket_timeout: float = 15.0  # seconds a client may take to send its request
     memory: int = 4 * 1024**3  # address space of a worker process (bytes), 0 for no limit
+    queue_timeout: float = 30.0  # seconds a request may wait for a free worker before 503
+    cache_bytes: int = 128 * 1024**2  # answers kept for repeated queries (the store never changes); 0 for none
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -260,6 +263,42 @@ class _Worker:
                 pass
 
 
+class AnswerCache:
+    """Answers by (query text, format), least recently used first out, bounded in bytes.
+
+    The store is a read-only snapshot, so an answer stays right until the server
+    restarts; repeated named queries then cost nothing.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, str], tuple[int, str, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(self, key: tuple[str, str]) -> tuple[int, str, bytes] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+            return hit
+
+    def put(self, key: tuple[str, str], answer: tuple[int, str, bytes]) -> None:
+        size = len(answer[2]) + len(key[0])
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                old_key, old = self._items.popitem(last=False)
+                self._bytes -= len(old[2]) + len(old_key[0])
+
+
 class WorkerPool:
     """Query worker processes; a query over the time limit costs its worker, which is replaced."""
 
@@ -270,6 +309,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.cache = AnswerCache(limits.cache_bytes) if limits.cache_bytes else None
         workers = [self._spawn() for _ in range(max(1, limits.workers))]
         for w in workers:
             w.wait_ready(120)
@@ -304,11 +344,21 @@ class WorkerPool:
 
     def run(self, text: str, fmt: str) -> tuple[int, str, bytes]:
         """(status, content type, body) of a query, within the time limit."""
-        deadline = time.monotonic() + self.limits.timeout
+        key = (text, fmt)
+        cached = self.cache.get(key) if self.cache else None
+        if cached is not None:
+            return cached
         try:
-            w = self._idle.get(timeout=self.limits.timeout)
+            w = self._idle.get(timeout=self.limits.queue_timeout)
         except queue.Empty:
             return 503, "text/plain; charset=utf-8", b"the server is busy; try again"
+        answer = self._run_on(w, text, fmt)
+        if self.cache and answer[0] in (200, 400, 403):  # deterministic answers only
+            self.cache.put(key, answer)
+        return answer
+
+    def _run_on(self, w: _Worker, text: str, fmt: str) -> tuple[int, str, bytes]:
+        deadline = time.monotonic() + self.limits.timeout
         try:
             w.send((text, fmt))
             if w.poll(deadline - time.monotonic()):
