@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-dev browser lint bench clean
+.PHONY: run test install install-dev browser rdf-tools lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,17 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || echo "warning: could not install chromium; browser tests will be skipped"; }
 
+# Debian's raptor (rapper) and rasqal (roqet): independent RDF parsers and a SPARQL protocol client for the tests.
+rdf-tools:
+	@command -v rapper >/dev/null 2>&1 && command -v roqet >/dev/null 2>&1 || { \
+	  echo "installing Debian's raptor2-utils and rasqal-utils for the export and endpoint tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils rasqal-utils >/dev/null) \
+	  || echo "warning: could not install raptor2-utils/rasqal-utils; rapper/roqet tests will be skipped"; }
+
 run: install
 	$(BIN)/kg build --out $(OUT)
 
-test: install-dev browser
+test: install-dev browser rdf-tools
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
