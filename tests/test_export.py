@@ -148,3 +148,25 @@ def test_unknown_format_and_missing_folder_are_clear(sample_out, tmp_path):
 def test_corpus_turtle_rebuild_is_byte_identical(corpus_out, tmp_path):
     export.export(corpus_out, "ttl", tmp_path / "graph.ttl")
     assert (tmp_path / "graph.ttl").read_bytes() == (corpus_out / "graph.ttl").read_bytes()
+
+
+def test_exports_equal_the_built_files(sample_out, tmp_path):
+    for fmt, name in (("trig", "graph.trig"), ("jsonld", "graph.jsonld")):
+        export.export(sample_out, fmt, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (sample_out / name).read_bytes(), fmt
+
+
+def test_same_bytes_across_processes_and_hash_seeds(tmp_path):
+    import os
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    script = "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; " \
+             "import sample_kg; sample_kg.build_sample(Path(sys.argv[2]))"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(tests), str(tmp_path / seed)], env=env, check=True,
+                       timeout=300)
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
