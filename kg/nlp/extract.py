@@ -224,13 +224,17 @@ def _merge(ents: list[Ent], extra: list[Ent]) -> list[Ent]:
 
 
 def extract_narrative(
-    docs: Sequence[tuple[Document, Sequence[Block]]], *, blank: bool = False
+    docs: Sequence[tuple[Document, Sequence[Block]]], *, blank: bool = False, gazetteer: Gazetteer | None = None
 ) -> list[DocumentFacts]:
-    """Mentions, relations and prose figures for each document (one DocumentFacts per document)."""
+    """Mentions, relations and prose figures for each document (one DocumentFacts per document).
+
+    ``gazetteer`` defaults to the whole gazetteer; ``load_gazetteer(tier="generic")``
+    runs the stage as it would meet a release of a company nobody listed.
+    """
     from kg.nlp.pipeline import RULER, get_pipeline
 
-    nlp, model = get_pipeline(blank)
-    gaz = load_gazetteer()
+    gaz = gazetteer or load_gazetteer()
+    nlp, model = get_pipeline(blank, gaz)
     canon = _Canon(gaz)
     lex = dict(gaz.lexicon)
     lex["_commodities"] = sorted(canon.commodities)

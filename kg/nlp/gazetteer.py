@@ -1,10 +1,15 @@
-"""Gazetteer and lexicon: ``ontology/gazetteer.ttl`` + ``ontology/patterns/`` → plain Python lookups.
+"""Gazetteer and lexicon: ``ontology/gazetteer*.ttl`` + ``ontology/patterns/`` → plain Python lookups.
 
 Input: the ontology folder (Turtle gazetteer of known entities, JSON lexicon of
 trigger words, JSONL EntityRuler patterns). Output: :class:`Gazetteer`, a frozen
-view used by the narrative extractor and by resolution. The Turtle file is read
-with rdflib here because it is data shipped with the project, not the graph
+view used by the narrative extractor and by resolution. The Turtle files are read
+with rdflib here because they are data shipped with the project, not the graph
 being built; nothing RDF leaves this module.
+
+The gazetteer has two tiers: ``gazetteer.ttl`` holds generic knowledge (countries,
+states, commodities, exchanges, regulators), ``gazetteer-*.ttl`` the named things
+of a corpus (a company's units, mines, people, ...). ``load_gazetteer(tier="generic")``
+reads the first alone: what the extractor knows about a release nobody annotated.
 """
 
 from __future__ import annotations
@@ -95,11 +100,12 @@ def _index_surface(gaz: Gazetteer) -> dict[str, tuple[Entry, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-def _read_turtle(path: Path) -> tuple[Entry, ...]:
-    import rdflib  # local: only the gazetteer file, never the build's graph
+def _read_turtle(paths: list[Path]) -> tuple[Entry, ...]:
+    import rdflib  # local: only the gazetteer files, never the build's graph
 
     graph = rdflib.Graph()
-    graph.parse(path, format="turtle")
+    for path in paths:
+        graph.parse(path, format="turtle")
     pref = rdflib.URIRef(_SKOS + "prefLabel")
     alt = rdflib.URIRef(_SKOS + "altLabel")
     kind = rdflib.URIRef(MKG + "placeKind")
@@ -112,7 +118,7 @@ def _read_turtle(path: Path) -> tuple[Entry, ...]:
             continue
         label = graph.value(subject, pref)
         if label is None:
-            log.warning("gazetteer %s: %s has no skos:prefLabel; skipped", path.name, iri)
+            log.warning("gazetteer: %s has no skos:prefLabel; skipped", iri)
             continue
         parent = graph.value(subject, located) or graph.value(subject, part)
         entries.append(
@@ -140,11 +146,24 @@ def _read_patterns(folder: Path) -> tuple[dict[str, Any], ...]:
     return tuple(patterns)
 
 
+TIERS = ("all", "generic")
+
+
+def gazetteer_files(root: Path, tier: str = "all") -> list[Path]:
+    """The Turtle files of a tier: ``gazetteer.ttl`` (generic), then every ``gazetteer-*.ttl`` for "all"."""
+    if tier not in TIERS:
+        raise ValueError(f"unknown gazetteer tier {tier!r}; expected one of {', '.join(TIERS)}")
+    files = [root / "gazetteer.ttl"]
+    if tier == "all":
+        files += sorted(root.glob("gazetteer-*.ttl"))
+    return files
+
+
 @cache
-def load_gazetteer(folder: str | None = None) -> Gazetteer:
-    """Read the gazetteer, lexicon and patterns once per process."""
+def load_gazetteer(folder: str | None = None, tier: str = "all") -> Gazetteer:
+    """Read the gazetteer (of ``tier``), lexicon and patterns once per process."""
     root = Path(folder) if folder else data_dir("ontology")
-    entries = _read_turtle(root / "gazetteer.ttl")
+    entries = _read_turtle(gazetteer_files(root, tier))
     lexicon = json.loads((root / "patterns" / "lexicon.json").read_text(encoding="utf-8"))
     patterns = _read_patterns(root / "patterns")
     log.debug("gazetteer: %d entries, %d patterns", len(entries), len(patterns))

@@ -85,12 +85,16 @@ def build_pipeline(nlp: Language, gazetteer: Gazetteer) -> Language:
     return nlp
 
 
+def get_pipeline(blank: bool = False, gazetteer: Gazetteer | None = None) -> tuple[Language, str]:
+    """The process-wide pipeline for a gazetteer (built on first use; default: the whole
+    gazetteer) and the name of the model behind it."""
+    return _pipeline(blank, gazetteer or load_gazetteer())
+
+
 @cache
-def get_pipeline(blank: bool = False) -> tuple[Language, str]:
-    """The process-wide pipeline (built on first use) and the name of the model behind it."""
+def _pipeline(blank: bool, gazetteer: Gazetteer) -> tuple[Language, str]:
     import spacy
 
-    gazetteer = load_gazetteer()
     if blank:
         nlp, name = spacy.blank("en"), "blank:en"
     else:
