@@ -285,13 +285,20 @@ def render_report(
                 + "</pre></details>"
             )
 
+    # A release that prints no "For the Period Ended" line is about the latest period its figures cover.
+    latest: dict[str, str] = {}
+    for r in observations:
+        if r["estimate"] != "true" and r["period_start"] and r["period_end"] > latest.get(r["doc"], ""):
+            latest[r["doc"]] = r["period_end"]
     parts.append(f'<h2 id="documents">Documents ({len(documents)})</h2>')
     parts.append(_table(
         ["File", "Title", "Released", "Period ended", "Observations", "Mentions", "Relations"],
-        [[d["doc"], d["title"], d["release_date"], d["period_end"], d["observations"] or "0", d["mentions"] or "0",
-          d["relations"] or "0"] for d in documents],
+        [[d["doc"], d["title"], d["release_date"], d["period_end"] or (f"{latest[d['doc']]} *" if d["doc"] in latest else ""),
+          d["observations"] or "0", d["mentions"] or "0", d["relations"] or "0"] for d in documents],
         numeric={4, 5, 6}, cls="documents",
     ))
+    if any(not d["period_end"] and d["doc"] in latest for d in documents):
+        parts.append('<p class="muted">* not printed in the release: the latest period its figures cover.</p>')
 
     parts.append('<h2 id="counts">Contents</h2><div class="counts">')
     for kind, title, col in (("entity", "Entities by type", "Type"), ("relation", "Relations by predicate", "Predicate"),
