@@ -17,6 +17,7 @@ import logging
 import re
 from collections import Counter
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from dateutil import parser as dateparser
@@ -54,6 +55,9 @@ _COMPANY_TICKER = re.compile(
     r"\(\s*(?:(?:NYSE|NASDAQ|AMEX|TSX|NYSE\s*Amex)\s*:\s*([A-Z.]{1,6})|([A-Z.]{1,6})\s*:\s*(?:NYSE|NASDAQ|AMEX|TSX))\s*\)",
 )
 _EXHIBIT = re.compile(r"^\s*(?:EX-|Exhibit\s+)(\d+(?:\.\d+)?)", re.I)
+# Bytes below 32 other than tab, newline, form feed and carriage return: counted to spot binary input.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def slug(text: str) -> str:
@@ -69,7 +73,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if b"\x00" in sample:
         offset = sample.index(b"\x00")
         raise InputError(f"binary content (NUL byte at offset {offset}); expected a text or HTML press release", doc=name)
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(sample) // 100):
         raise InputError(f"binary content ({controls} control bytes in the first {len(sample)}); expected text", doc=name)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -83,10 +87,19 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 def split_lines(text: str) -> list[str]:
     """Split on \\r\\n, \\r or \\n only (not on form feeds), tabs expanded, form feeds blanked."""
-    lines = re.split(r"\r\n|\r|\n", text)
+    lines = text.split("\n") if "\r" not in text else _LINE_END.split(text)
     if lines and lines[-1] == "":
         lines.pop()
+    if "\t" not in text and "\f" not in text and "\v" not in text:
+        return [line.rstrip() for line in lines]  # the common case, over every line of a corpus
     return [line.replace("\f", "").replace("\v", "").expandtabs(8).rstrip() for line in lines]
+
+
+def line_count(text: str) -> int:
+    """How many lines :func:`split_lines` finds in ``text``, without building them."""
+    if "\r" in text:
+        return len(split_lines(text))
+    return text.count("\n") + (0 if not text or text.endswith("\n") else 1)
 
 
 def looks_like_html(text: str) -> bool:
@@ -98,16 +111,32 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
     """1-based numbers of lines that are page furniture: SGML markers, logos, page
     numbers, contact blocks and footers repeated on every page."""
     found: set[int] = set()
-    normal = [" ".join(line.split()).lower() for line in lines]
-    counts = Counter(n for n in normal if n)
+    # One pass over the lines with a cheap test of the first character before each pattern (every
+    # pattern is anchored after leading blanks); this runs over every line of a corpus.
+    normal: list[str] = []
+    contacts: list[int] = []
     for i, line in enumerate(lines, start=1):
-        if _SGML_LINE.match(line) or _LOGO.match(line):
+        head = line.lstrip()
+        if not head:
+            normal.append("")
+            continue
+        normal.append(" ".join(line.split()).lower())
+        c = head[0]
+        if c == "<":
+            if _SGML_LINE.match(line):
+                found.add(i)
+        elif c == "[":
+            if _LOGO.match(line):
+                found.add(i)
+        elif (c.isdigit() or c in "-pP") and _PAGE_NUMBER.match(line) and _blank_around(lines, i):
             found.add(i)
-        elif _PAGE_NUMBER.match(line) and _blank_around(lines, i):
-            found.add(i)
+        if c == "C" and _CONTACT_BLOCK.match(line):
+            contacts.append(i)
+    counts = Counter(n for n in normal if n)
     # Repeated footers: a line seen on three or more pages carrying a contact cue,
     # and the repeated lines right next to it (address, "o FAX ...").
-    footer = {i for i, n in enumerate(normal, start=1) if n and counts[n] >= 3 and _FOOTER_CUE.search(n)}
+    cued = {n for n, k in counts.items() if k >= 3 and _FOOTER_CUE.search(n)}
+    footer = [i for i, n in enumerate(normal, start=1) if n in cued] if cued else []
     grown = set(footer)
     for i in footer:
         for step in (-1, 1):
@@ -117,8 +146,8 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
                 j += step
     found |= grown
     # A closing contact block: "CONTACT: ..." and its indented continuation lines.
-    for i, line in enumerate(lines, start=1):
-        if i in found or not _CONTACT_BLOCK.match(line):
+    for i in contacts:
+        if i in found:
             continue
         j = i
         while j <= len(lines) and lines[j - 1].strip() and j - i < 6:
@@ -142,7 +171,7 @@ def _parse_date(text: str) -> date | None:
 
 def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
     """Title, release date, period, company and ticker from the head of a release."""
-    body = [(i, line) for i, line in enumerate(lines, start=1) if i not in furniture]
+    body = list(islice(((i, line) for i, line in enumerate(lines, start=1) if i not in furniture), 80))
     head = "\n".join(line for _, line in body[:80])
     joined_head = " ".join(head.split())
 
@@ -197,8 +226,8 @@ def read_document(path: str | Path, *, name: str | None = None) -> Document:
 def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
     """Bytes → Document (pure; no file system access)."""
     text, encoding = decode(data, name)
-    source_count = len(split_lines(text))
     if looks_like_html(text):
+        source_count = line_count(text)
         pairs = html_to_lines(text)
         lines = [line.expandtabs(8).rstrip() for line, _ in pairs]
         source_lines = [min(max(n, 1), max(source_count, 1)) for _, n in pairs]

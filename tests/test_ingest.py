@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.ingest import decode, discover, find_furniture, parse_document, read_document, split_lines
+from kg.ingest import decode, discover, find_furniture, line_count, parse_document, read_document, split_lines
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -107,6 +107,7 @@ def test_split_lines_counts_like_an_editor(lines: list[str], ending: str) -> Non
     got = split_lines(text)
     assert len(got) == len(lines)
     assert got == [line.expandtabs(8).rstrip() for line in lines]
+    assert line_count(text) == len(lines)
 
 
 def test_decode_prefers_utf8() -> None:
