@@ -274,7 +274,7 @@
           f.sources.length ? el("div", { cls: "src", text: f.sources.join("  ") }) : null);
       }));
       if (fs.length > 50) list.appendChild(el("li", { cls: "muted", text: "\u2026 " + (fs.length - 50) + " more in validation.txt" }));
-      var box = el("details", null, el("summary", { text: fs.length <= 5 ? "hide" : "show all " + fs.length }), list);
+      var box = el("details", null, el("summary", { text: fs.length + (fs.length === 1 ? " finding" : " findings") }), list);
       if (fs.length <= 5) box.open = true;
       body.appendChild(box);
     }
