@@ -178,6 +178,13 @@ def check_report_page(page: object) -> int:
 def test_graph_page_from_file(browser: object, site: Path) -> None:
     with opened(browser, (site / "graph.html").as_uri(), "graph-file.png") as page:
         check_graph_page(page, "Lucky Friday Unit", "lucky")
+        # validation findings are marked on the nodes they concern (an observation's on its subject)
+        assert page.evaluate("window.kg.cy.nodes('.finding-Violation').map(n => n.data('label'))") == [
+            "Lucky Friday Unit"
+        ]
+        assert page.evaluate("window.kg.cy.nodes('.finding-Warning').map(n => n.data('label'))") == [
+            "Greens Creek Unit"
+        ]
         # the details panel shows observations with their source lines, and the finding on the node
         page.evaluate("window.kg.select(window.kg.data.nodes.find(n => n.label === 'Lucky Friday Unit').id)")
         text = page.locator("#details").inner_text()
