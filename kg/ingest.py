@@ -169,11 +169,33 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
+def _title_part(line: str, company: str) -> str:
+    """The part of a head line that belongs to the title: letterhead columns
+    (a logo's "HECLA / MINING COMPANY" printed left of the title) and lines with
+    no words (filing codes such as "2003-07") are left out."""
+    parts = [p for p in re.split(r"\s{5,}", line.strip()) if p]
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", company)}
+    keep = []
+    for part in parts:
+        letters = re.findall(r"[A-Za-z]+", part)
+        if not letters or (words and {w.lower() for w in letters} <= words):
+            continue
+        keep.append(part)
+    return " ".join(keep)
+
+
 def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
     """Title, release date, period, company and ticker from the head of a release."""
     body = list(islice(((i, line) for i, line in enumerate(lines, start=1) if i not in furniture), 80))
     head = "\n".join(line for _, line in body[:80])
     joined_head = " ".join(head.split())
+
+    company = ticker = ""
+    m = _COMPANY_TICKER.search(joined_head)
+    if m:
+        company = " ".join(m.group(1).split())
+        company = re.sub(r"^.*--\s*", "", company)
+        ticker = m.group(2) or m.group(3) or ""
 
     exhibit = ""
     title_lines: list[str] = []
@@ -182,14 +204,15 @@ def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
         if m and not exhibit and not title_lines:
             exhibit = m.group(1)
             continue
-        if not line.strip():
-            if title_lines:
-                break
-            continue
         if _FOR_RELEASE.search(line) or _PERIOD_ENDED.search(line) or _DATELINE.search(line):
             break
-        title_lines.append(line.strip())
-    title = " ".join(" ".join(title_lines).split())
+        text = _title_part(line, company)
+        if not text:
+            if title_lines and not line.strip():
+                break
+            continue
+        title_lines.append(text)
+    title = " ".join(" ".join(title_lines).split()).rstrip(";:, ")
 
     release = None
     for pattern in (_DATELINE, _FOR_RELEASE):
@@ -201,12 +224,6 @@ def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
     m = _PERIOD_ENDED.search(joined_head)
     if m:
         period_end = _parse_date(m.group(1))
-    company = ticker = ""
-    m = _COMPANY_TICKER.search(joined_head)
-    if m:
-        company = " ".join(m.group(1).split())
-        company = re.sub(r"^.*--\s*", "", company)
-        ticker = m.group(2) or m.group(3) or ""
     return DocumentMeta(
         title=title, release_date=release, period_end=period_end, company=company, ticker=ticker, exhibit=exhibit
     )

@@ -123,3 +123,11 @@ def test_contact_block_ends_at_blank_line() -> None:
 def test_single_phone_number_in_prose_is_not_furniture() -> None:
     lines = ["Call the company at 208-555-0100 for details.", "", "Other prose."]
     assert find_furniture(lines) == frozenset()
+
+
+def test_title_skips_letterhead_and_filing_codes() -> None:
+    doc = read_document(CORPUS / "003_f30b3e34200e5f68.txt")
+    assert doc.meta.title.startswith("HECLA REPORTS $6.7 MILLION IN NET INCOME FOR FIRST QUARTER")
+    assert doc.meta.title.endswith("CASH POSITION")
+    doc = read_document(CORPUS / "002_d8c640435ff6aab9.txt")
+    assert doc.meta.title.endswith("Income before Environmental Accruals")
