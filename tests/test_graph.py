@@ -120,3 +120,18 @@ def test_decimal_literal_is_canonical_and_exact(value: Decimal) -> None:
     assert "E" not in text.upper() and not text.startswith("+")
     assert Decimal(text) == value
     assert text == "0" or not (("." in text) and text.endswith("0"))
+
+
+def test_minted_metric_gets_one_preferred_label() -> None:
+    facts, resolution = _facts()
+    period = Period(start=date(2006, 1, 1), end=date(2006, 12, 31))
+    extra = tuple(
+        Observation(HECLA, "x-operations-other", period, Decimal(n), "USD", -3, Source("a.txt", 600 + n, "table", "t01"),
+                    label=label, mapped=False)
+        for n, label in enumerate(["Other operating expense", "Other expense", "Other operating expenses"])
+    )
+    facts[0] = DocumentFacts(**{**facts[0].__dict__, "observations": facts[0].observations + extra})
+    shared = build_dataset(facts, resolution).graph(iris.SHARED_GRAPH)
+    metric = iris.metric("x-operations-other")
+    assert list(shared.objects(metric, SKOS.prefLabel)) == [Literal("Other expense")]
+    assert len(list(shared.objects(metric, SKOS.altLabel))) == 2

@@ -74,9 +74,24 @@ def build_dataset(facts: Sequence[DocumentFacts], resolution: Resolution) -> Dat
         triples = list(_document_triples(doc, resolution, shared))
         g = ds.graph(graph_iri)
         g.addN((s, p, o, g) for s, p, o in triples)
+    _pick_preferred_labels(shared)
     sg = ds.graph(iris.SHARED_GRAPH)
     sg.addN((s, p, o, sg) for s, p, o in shared)
     return ds
+
+
+def _pick_preferred_labels(shared: set[Triple]) -> None:
+    """Give each minted metric exactly one skos:prefLabel: its shortest label (then
+    alphabetical), so the choice does not depend on document order."""
+    labels: dict[URIRef, list[str]] = defaultdict(list)
+    minted = {s for s, p, o in shared if p == RDF.type and o == MKG.UnmappedMetric}
+    for s, p, o in shared:
+        if p == SKOS.altLabel and s in minted:
+            labels[s].append(str(o))
+    for metric, names in labels.items():
+        best = min(names, key=lambda n: (len(n), n))
+        shared.discard((metric, SKOS.altLabel, _str(best)))
+        shared.add((metric, SKOS.prefLabel, _str(best)))
 
 
 def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Triple]) -> Iterable[Triple]:
@@ -197,9 +212,11 @@ def _observation_triples(
     metric = iris.metric(obs.metric)
     yield node, MKG.metric, metric
     if not obs.mapped:
+        # Several row labels can mint one code; all become altLabels and
+        # build_dataset picks one prefLabel per metric afterwards.
         shared.add((metric, RDF.type, MKG.UnmappedMetric))
         shared.add((metric, SKOS.notation, _str(obs.metric)))
-        shared.add((metric, SKOS.prefLabel, _str(obs.label or obs.metric)))
+        shared.add((metric, SKOS.altLabel, _str(obs.label or obs.metric)))
         shared.add((metric, MKG.unit, iris.unit(obs.unit)))
     yield node, MKG.period, _period_triples(obs.period, shared)
     if obs.category:
