@@ -232,3 +232,68 @@ def test_one_failing_document_does_not_stop_the_others(monkeypatch: pytest.Monke
     facts = extract_narrative([(bad, blocks), (good, blocks)], blank=True)
     assert [f.doc for f in facts] == ["bad.txt", "t.txt"]
     assert facts[0].problems[0].severity == "error" and facts[1].relations
+
+
+def _generic_facts(text: str, company: str = "Northwind Mining Corporation"):
+    """The narrative stage over ``text`` with the generic gazetteer tier only (no corpus names)."""
+    from kg.nlp import extract_narrative
+
+    doc, blocks = _document(text)
+    doc = Document(**{**doc.__dict__, "meta": DocumentMeta(company=company, release_date=date(2009, 2, 10))})
+    [facts] = extract_narrative([(doc, blocks)], blank=True, gazetteer=load_gazetteer(tier="generic"))
+    return facts
+
+
+def test_generic_tier_holds_no_corpus_names() -> None:
+    gaz = load_gazetteer(tier="generic")
+    assert {e.type for e in gaz.entries} <= {"Place", "Commodity", "Organization"}
+    assert gaz.find("Idaho") is not None and gaz.find("gold") is not None and gaz.find("NYSE") is not None
+    assert gaz.find("Lucky Friday") is None and gaz.find("Hecla") is None
+    assert len(load_gazetteer().entries) > len(gaz.entries)
+    with pytest.raises(ValueError, match="unknown gazetteer tier"):
+        load_gazetteer(tier="everything")
+
+
+def test_releasing_company_by_its_short_names_and_group_companies() -> None:
+    from kg.nlp.extract import _company_forms
+
+    lex = load_gazetteer().lexicon
+    assert _company_forms("Northwind Mining Corporation", lex) == [
+        "Northwind Mining Corporation", "Northwind Mining", "Northwind"]
+    facts = _generic_facts("Northwind holds a 40% interest in the Osprey mine.\n"
+                           "Northwind's results improved.")
+    companies = {(m.text, m.entity) for m in facts.mentions if m.entity.type == "Company"}
+    assert ("Northwind", EntityRef("Northwind Mining Corporation", "Company")) in companies
+    [own] = [r for r in facts.relations if r.predicate == "ownershipInterest"]
+    assert (own.subject.label, own.object.label, own.value) == ("Northwind Mining Corporation", "Osprey mine", "40")
+
+
+def test_the_mine_is_the_nearest_mine_named_before_it_in_the_paragraph() -> None:
+    facts = _generic_facts(
+        "The Osprey Unit includes the Kite mine in Nevada. The mine produced\n"
+        "12,000 ounces of gold in 2008. Drilling cut the Blue vein within the mine."
+    )
+    corefs = {m.text: m.entity for m in facts.mentions if m.text.lower().startswith("the mine")}
+    assert corefs == {"The mine": EntityRef("Kite mine", "Mine"), "the mine": EntityRef("Kite mine", "Mine")}
+    rels = {(r.subject.label, r.predicate, r.object.label if r.object else "") for r in facts.relations}
+    assert ("Blue vein", "partOf", "Kite mine") in rels
+    [gold] = [o for o in facts.observations if o.metric == "gold-produced"]
+    assert gold.subject == EntityRef("Kite mine", "Mine") and gold.value == Decimal(12000)
+
+
+def test_footnote_ore_bodies_belong_to_the_document_site_the_row_names() -> None:
+    from kg.nlp import extract_narrative
+
+    lines = (
+        "The Kestrel Unit in Nevada and the Kestrel mine did well.",
+        "",
+        " Kestrel Unit,",
+        "  USA(1)                  1,000     2,000",
+        "",
+        "(1) Inferred resources, Red and Blue veins, diluted.",
+    )
+    doc, _ = _document("\n".join(lines))
+    blocks = (Block("prose", 1, 1, lines[:1]), Block("table", 3, 4, lines[2:4]), Block("prose", 6, 6, lines[5:]))
+    [facts] = extract_narrative([(doc, blocks)], blank=True, gazetteer=load_gazetteer(tier="generic"))
+    parts = {(r.subject.label, r.object.label) for r in facts.relations if r.predicate == "partOf"}
+    assert parts == {("Red vein", "Kestrel Unit"), ("Blue vein", "Kestrel Unit")}

@@ -33,7 +33,7 @@ from kg.facts import (
 )
 from kg.nlp.figures import FigureContext, find_figures
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
-from kg.nlp.model import SITE_TYPES, Ent, Sentence
+from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence
 from kg.nlp.relations import Context, Found, find_relations
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ class _Canon:
         self.stat = lex.get("statistical_labels", {})
         self.not_name = set(lex.get("not_name_words", []))
         self.org_cues = tuple(lex.get("org_cues", []))
+        self.suffixes = set(lex.get("corporate_suffixes", []))
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
         entry = self.gaz.by_key().get(ent_id)
@@ -149,21 +150,28 @@ class _Canon:
                     )
         return out
 
-    def statistical(self, text: str, label: str, before: str = "") -> tuple[str, str, tuple[str, ...]] | None:
-        mapped = self.stat.get(label)
-        if mapped is None:
-            return None
+    def statistical(
+        self, text: str, label: str, before: str = "", after: str = ""
+    ) -> tuple[str, str, tuple[str, ...]] | None:
         text = re.sub(r"^(?:the|The)\s+", "", text).strip()
         text = re.sub(r"'s$", "", text)
         if not text or "\n" in text or re.search(r"\d", text):
             return None
+        words = text.split()
+        mapped = self.stat.get(label)
+        if words[-1] in self.suffixes and len(words) > 1:
+            mapped = "Organization"  # "Great Basin Gold, Inc." whatever the model calls it
+        elif mapped in ("Organization", "Person") and self._in_place(after):
+            mapped = "Place"  # "Coeur d'Alene, Idaho": a town before its state
+        if mapped is None:
+            return None
         entry = self.gaz.find(text)
         if entry is not None:
             return entry.type, entry.label, ()
-        words = text.split()
-        if any(not (w[:1].isupper() or w in ("of", "and", "de", "del", "la", "&")) for w in words):
+        if any(not (w[:1].isupper() or w in ("of", "and", "de", "del", "la", "&") or _PARTICLE.match(w)) for w in words):
             return None
-        if words[0] in self.not_name or text in self.org_not:
+        commodity_first = words[0].lower() in self.commodities and mapped == "Place"  # "Silver Valley"
+        if (words[0] in self.not_name and not commodity_first) or text in self.org_not:
             return None
         if mapped == "Person":
             if len(words) < 2 or len(words) > 5:
@@ -176,6 +184,20 @@ class _Canon:
             if len(words) > 4 or text.isupper():
                 return None
         return mapped, text, ()
+
+    def _in_place(self, after: str) -> bool:
+        """Whether text right after a name is ", <a known state or country>"."""
+        m = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", after)
+        if not m:
+            return False
+        for name in (m.group(1), m.group(1).split()[0]):
+            entry = self.gaz.find(name)
+            if entry is not None and entry.type == "Place":
+                return True
+        return False
+
+
+_PARTICLE = re.compile(r"^[a-z]{1,2}'[A-Z]")  # "d'Alene", "l'Est"
 
 
 def _coordinated(text: str, canon: _Canon) -> list[Ent]:
@@ -278,7 +300,8 @@ def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) ->
             if ent.label_ in CONTRACT_TYPES:
                 resolved = canon.ruler(ent.text, ent.label_, ent.ent_id_)
             else:
-                resolved = canon.statistical(ent.text, ent.label_, target.text[max(0, ent.start_char - 40) : ent.start_char])
+                resolved = canon.statistical(ent.text, ent.label_, target.text[max(0, ent.start_char - 40) : ent.start_char],
+                                             target.text[ent.end_char : ent.end_char + 40])
             if resolved is not None:
                 bare = len(resolved) > 3 and bool(resolved[3])
                 ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2], bare))
@@ -308,16 +331,20 @@ def _document_facts(
     if model == "blank:en":
         problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
 
+    if company is not None:
+        forms = _company_forms(company.label, lex)
+        for t in texts:
+            t.ents = _company_mentions(t, company, forms, lex)
     people = _people(texts)
     roots = _site_roots(texts)
-    _prefer_explicit(texts, gaz)
+    explicit = _prefer_explicit(texts, gaz)
+    regions = set(lex.get("region_words", []))
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
-        # "Don Sergio" tagged PERSON by the model where the document names the "Don Sergio vein"
-        ents = [
-            e for e in ents
-            if e is not None and not (e.type in ("Person", "Place") and e.label in roots and gaz.find(e.label) is None)
-        ]
+        ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
+        ents = [_with_region(t.text, e, regions) for e in ents]
+        if t.full:
+            ents = _coreference(t.text, ents, lex.get("anaphora", {}))
         t.ents = ents
         for e in [*ents, *t.nested]:
             line = doc.source_line(_line(t, e.start))
@@ -342,7 +369,7 @@ def _document_facts(
                 return doc.source_line(sent.line_of(pos))
 
             observations.extend(find_figures(sent, fctx, line_of, t.text[:start]))
-        relations.extend(_footnote_relations(doc, blocks, t, gaz))
+        relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
     return DocumentFacts(
         doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256,
         observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
@@ -401,7 +428,7 @@ def _root(label: str, heads: dict[str, str]) -> str:
     return " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in heads else label
 
 
-def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> None:
+def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> dict[str, Counter[EntityRef]]:
     """A bare name ("La Camorra") means the site this document names in full ("La Camorra Unit"):
     the most often named full form, a unit before a mine before a property on ties."""
     heads = gaz.lexicon.get("heads", {})
@@ -420,16 +447,107 @@ def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> None:
                 e = Ent(e.start, e.end, ref.type, ref.label, e.text, e.modifiers)
             new.append(e)
         t.ents = new
+    for t in texts:  # names written in full count for themselves (a table row "Lucky Friday Unit, USA")
+        for e in t.ents:
+            if e.type in _SITE_PREFERENCE:
+                explicit.setdefault(e.label.casefold(), Counter())[e.ref] += 1
+    return explicit
 
 
-def _site_roots(texts: list[_Text]) -> set[str]:
-    """Names of the document's sites without their head noun ("Don Sergio" of "Don Sergio vein")."""
-    roots = set()
+def _site_roots(texts: list[_Text]) -> dict[str, set[str]]:
+    """Names of the document's sites without their head noun ("Don Sergio" of "Don Sergio vein"),
+    with the types of the sites they name."""
+    roots: dict[str, set[str]] = {}
     for t in texts:
         for e in t.ents:
             if e.type in SITE_TYPES and " " in e.label:
-                roots.add(e.label.rsplit(" ", 1)[0])
+                roots.setdefault(e.label.rsplit(" ", 1)[0], set()).add(e.type)
     return roots
+
+
+def _bare_site(
+    e: Ent, roots: dict[str, set[str]], explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer
+) -> Ent:
+    """"Don Sergio" tagged PERSON or "San Sebastian" tagged GPE by the model where the document
+    names the "Don Sergio vein" or the "San Sebastian Unit": the site (the one named in full most
+    often); but "Vancouver" stays a place beside the "Vancouver office"."""
+    if e.type not in ("Person", "Place", "Organization") or e.label not in roots or gaz.find(e.label) is not None:
+        return e
+    if e.type != "Person" and roots[e.label] == {"Facility"}:
+        return e
+    refs = explicit.get(e.label.casefold())
+    if not refs:
+        return e
+    ref = sorted(refs, key=lambda r: (-refs[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
+    return Ent(e.start, e.end, ref.type, ref.label, e.text, e.modifiers, bare=True)
+
+
+def _company_forms(label: str, lex: dict[str, Any]) -> list[str]:
+    """The names a release calls its own company by, longest first: "Hecla Mining Company",
+    "Hecla Mining", "Hecla" (corporate suffixes, then descriptive words, dropped from the end)."""
+    suffixes = set(lex.get("corporate_suffixes", [])) | {"Company"}
+    descriptors = set(lex.get("company_descriptors", []))
+    words = label.replace(",", " ").split()
+    forms = [label]
+    while len(words) > 1 and words[-1] in suffixes:
+        words = words[:-1]
+        forms.append(" ".join(words))
+    while len(words) > 1 and words[-1] in descriptors:
+        words = words[:-1]
+        forms.append(" ".join(words))
+    return list(dict.fromkeys(forms))
+
+
+def _company_mentions(t: _Text, company: EntityRef, forms: list[str], lex: dict[str, Any]) -> list[Ent]:
+    """The releasing company wherever the text names it by one of its forms; a company named
+    after it with a corporate suffix ("Hecla Limited") is a company of the group, not any organisation."""
+    suffixes = set(lex.get("corporate_suffixes", []))
+    short = forms[-1]
+    out: list[Ent] = []
+    for e in t.ents:
+        name = re.sub(r"'s$", "", e.text.strip())
+        if name in forms or name.upper() in {f.upper() for f in forms}:
+            e = Ent(e.start, e.end, "Company", company.label, e.text, e.modifiers)
+        elif e.type in ORG_TYPES and e.label.startswith(short + " ") and e.label.split()[-1] in suffixes:
+            e = Ent(e.start, e.end, "Company", e.label, e.text, e.modifiers)
+        out.append(e)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
+    for m in pattern.finditer(t.text):
+        if not any(e.start < m.end() and m.start() < e.end for e in out):
+            out.append(Ent(m.start(), m.end(), "Company", company.label, m.group()))
+    return sorted(out, key=lambda e: e.start)
+
+
+def _with_region(text: str, e: Ent, regions: set[str]) -> Ent:
+    """"North Idaho": a capitalised compass word before a place names a region of it."""
+    if e.type != "Place":
+        return e
+    m = re.search(r"(?<![\w-])([A-Z][a-z]+)\s+$", text[max(0, e.start - 20) : e.start])
+    if m and m.group(1) in regions:
+        start = e.start - len(m.group(0))
+        label = f"{m.group(1)} {e.label}"
+        return Ent(start, e.end, "Place", label, text[start : e.end], e.modifiers)
+    return e
+
+
+def _coreference(text: str, ents: list[Ent], anaphora: dict[str, list[str]]) -> list[Ent]:
+    """"the mine", "This mine", "the unit": the nearest site of that type named before it in the
+    paragraph (the head's first type, else the next one listed for it)."""
+    if not anaphora:
+        return ents
+    heads = "|".join(sorted(map(re.escape, anaphora), key=len, reverse=True))
+    out = list(ents)
+    for m in re.finditer(rf"\b(?:[Tt]he|[Tt]his)\s+({heads})\b(?!-)", text):
+        if any(e.start < m.end() and m.start() < e.end for e in out):
+            continue
+        before = [e for e in ents if e.end <= m.start()]
+        for type_ in anaphora[m.group(1).lower()]:
+            found = [e for e in before if e.type == type_]
+            if found:
+                ant = found[-1]
+                out.append(Ent(m.start(), m.end(), ant.type, ant.label, m.group(), ()))
+                break
+    return sorted(out, key=lambda e: e.start)
 
 
 def _people(texts: list[_Text]) -> dict[str, Ent]:
@@ -452,9 +570,12 @@ def _person_alias(e: Ent, people: dict[str, Ent]) -> Ent | None:
     return e
 
 
-def _footnote_relations(doc: Document, blocks: Sequence[Block], t: _Text, gaz: Gazetteer) -> list[Relation]:
+def _footnote_relations(
+    doc: Document, blocks: Sequence[Block], t: _Text, gaz: Gazetteer, explicit: dict[str, Counter[EntityRef]]
+) -> list[Relation]:
     """A footnote under a table ("(5) Inferred resources, East, West ... orebodies") names ore bodies
-    of the row it annotates ("Greens Creek (29.73%), USA(5)")."""
+    of the row it annotates ("Greens Creek (29.73%), USA(5)"): the site of the document whose name
+    the row label holds (the one named in full most often), else a site of the gazetteer."""
     m = _FOOTNOTE.match(t.text)
     if not m:
         return []
@@ -466,11 +587,16 @@ def _footnote_relations(doc: Document, blocks: Sequence[Block], t: _Text, gaz: G
     if table is None:
         return []
     row_entity = None
+    previous = ""
     for line in table.lines:
         label = re.split(r"\s{2,}", line.strip())[0]
         if marker in label:
-            row_entity = _longest_entry(label.replace(marker, ""), gaz)
+            label = label.replace(marker, "")
+            if previous.endswith(","):  # "La Camorra Unit," / "Venezuela(1)"
+                label = f"{previous} {label}"
+            row_entity = _document_site(label, explicit) or _longest_entry(label, gaz)
             break
+        previous = label
     if row_entity is None:
         return []
     out = []
@@ -480,6 +606,18 @@ def _footnote_relations(doc: Document, blocks: Sequence[Block], t: _Text, gaz: G
             out.append(Relation(e.ref, "partOf", row_entity, Source(doc.name, line, "prose"),
                                 text=re.sub(r"\s+", " ", t.text)))
     return out
+
+
+def _document_site(label: str, explicit: dict[str, Counter[EntityRef]]) -> EntityRef | None:
+    """The document's site a table row label names: its longest name in the label."""
+    best = ""
+    for name in explicit:
+        if len(name) > len(best) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", label.casefold()):
+            best = name
+    if not best:
+        return None
+    refs = explicit[best]
+    return sorted(refs, key=lambda r: (-refs[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
 
 
 def _longest_entry(label: str, gaz: Gazetteer) -> EntityRef | None:
