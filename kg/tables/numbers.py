@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 NUMBER, ZERO, NA = "number", "zero", "na"
 
@@ -39,9 +40,10 @@ class Number:
     printed: str
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A number cell of a row, with the character span of its digits (for column alignment)."""
+class Cell(NamedTuple):
+    """A number cell of a row, with the character span of its digits (for column alignment).
+
+    A named tuple, not a dataclass: a corpus has tens of thousands and they are built per line."""
 
     number: Number
     start: int
@@ -132,63 +134,67 @@ def split_row(line: str) -> SplitRow:
         start = len(line) - len(line.lstrip())  # a line ending in a word holds no number cells
         return SplitRow(stripped.strip(), start, len(stripped), ())
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line)]
-    kinds: list[str] = []
-    for i, (tok, start, _end) in enumerate(tokens):
+    count = len(tokens)
+    # The label runs to the last word (a token that is neither "$" nor a number); only the tokens
+    # after it need reading, and they are read as a left-to-right pass would read them.
+    w = count - 1
+    while w >= 0 and (tokens[w][0] == "$" or parse_number(tokens[w][0]) is not None):
+        w -= 1
+    # tail: (token, start, end, kind, index of its first token) after the last word, "- -" joined
+    tail: list[tuple[str, int, int, str, int]] = []
+    prev_kind = "word" if w >= 0 else ""
+    for i in range(w + 1, count):
+        tok, start, end = tokens[i]
         if tok == "$":
-            kinds.append("$")
-            continue
-        num = parse_number(tok)
-        if num is None:
-            kinds.append("word")
-            continue
-        if i == 0 and start < 8 and _MARKER.match(tok) and len(tokens) > 1:
-            kinds.append("label-num")  # " (2)   $ (0.10)": the marker of a label wrapped onto this line
-            continue
-        prev_end = tokens[i - 1][2] if i else -10
-        if i and kinds[i - 1] in ("word", "label-num") and start - prev_end <= 1 and tok.startswith("("):
-            kinds.append("label-num")  # "(3)" or "(29.73%)," right after a label word
-            continue
-        kinds.append("num")
-    # "- -" is one zero cell.
-    merged: list[tuple[str, int, int, str]] = []
-    for (tok, start, end), kind in zip(tokens, kinds, strict=True):
-        if (
-            kind == "num"
-            and tok == "-"
-            and merged
-            and merged[-1][3] == "num"
-            and merged[-1][0] == "-"
-            and start - merged[-1][2] == 1
+            kind = "$"
+        elif i == 0 and start < 8 and _MARKER.match(tok) and count > 1:
+            kind = "label-num"  # " (2)   $ (0.10)": the marker of a label wrapped onto this line
+        elif i and prev_kind in ("word", "label-num") and start - tokens[i - 1][2] <= 1 and tok[0] == "(":
+            kind = "label-num"  # "(3)" or "(29.73%)," right after a label word
+        else:
+            kind = "num"
+        prev_kind = kind
+        if kind == "num" and tok == "-" and tail and tail[-1][3] == "num" and tail[-1][0] == "-" and (
+            start - tail[-1][2] == 1
         ):
-            merged[-1] = ("- -", merged[-1][1], end, "num")
+            tail[-1] = ("- -", tail[-1][1], end, "num", tail[-1][4])  # "- -" is one zero cell
             continue
-        merged.append((tok, start, end, kind))
-    last_word = -1
-    for i, (_tok, _s, _e, kind) in enumerate(merged):
-        if kind in ("word", "label-num"):
-            last_word = i
+        tail.append((tok, start, end, kind, i))
+    # last: index in ``tail`` of the label's last token; -1 for the word at ``w`` (or no label).
+    last = -1
+    for k, item in enumerate(tail):
+        if item[3] == "label-num":
+            last = k
+    has_label = w >= 0 or last >= 0
+    label_end = tail[last][2] if last >= 0 else (tokens[w][2] if w >= 0 else -1)
+    last_index = tail[last][4] if last >= 0 else w
     # Numbers stand in a column after a gap: one space after a label word makes the number part of
     # the label ("amounts -", "Hecla's 29.73%"), except after a one-word capitalised label ("TOTAL 607,569").
-    while 0 <= last_word < len(merged) - 1:
-        label_end = merged[last_word][2]
-        first_value = merged[last_word + 1]
-        caps_word = last_word == 0 and merged[0][0].isupper()
+    while has_label and last < len(tail) - 1:
+        first_value = tail[last + 1]
+        caps_word = last_index == 0 and tokens[0][0].isupper()
         if first_value[1] - label_end >= 2 or caps_word or first_value[3] == "$":
             break
-        last_word += 1
-    label_tokens = merged[: last_word + 1]
+        last += 1
+        label_end, last_index = first_value[2], first_value[4]
     cells = []
-    for tok, start, _end, kind in merged[last_word + 1 :]:
+    for tok, start, _end, kind, _i in tail[last + 1 :]:
         if kind != "num":
             continue
-        num = parse_number(tok)
-        if num is None:  # pragma: no cover - kinds guarantee a number
-            continue
-        cells.append(Cell(num, *_digit_span(tok, start)))
-    if label_tokens:
-        label = line[label_tokens[0][1] : label_tokens[-1][2]]
-        return SplitRow(label, label_tokens[0][1], label_tokens[-1][2], tuple(cells))
+        number, d_start, d_end = _cell_token(tok)
+        cells.append(Cell(number, start + d_start, start + d_end))
+    if has_label:
+        return SplitRow(line[tokens[0][1] : label_end], tokens[0][1], label_end, tuple(cells))
     return SplitRow("", -1, -1, tuple(cells))
+
+
+@lru_cache(maxsize=8192)  # tables repeat tokens
+def _cell_token(token: str) -> tuple[Number, int, int]:
+    """A number token's value and the span of its digits within the token."""
+    number = parse_number(token)
+    assert number is not None  # only called for tokens read as numbers
+    d_start, d_end = _digit_span(token, 0)
+    return number, d_start, d_end
 
 
 def _digit_span(token: str, start: int) -> tuple[int, int]:
