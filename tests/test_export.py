@@ -170,3 +170,15 @@ def test_same_bytes_across_processes_and_hash_seeds(tmp_path):
                        timeout=300)
     for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_cli_export_every_format(sample_out, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    for fmt in ("ttl", "jsonld", "nq", "trig", "csv"):
+        target = tmp_path / f"g.{fmt}"
+        result = CliRunner().invoke(app, ["export", str(sample_out), "--format", fmt, "--to", str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.stat().st_size > 0

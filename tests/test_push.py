@@ -112,3 +112,14 @@ def test_unreachable_endpoint_is_a_clear_error(tmp_path):
         push_to_endpoint(out, f"http://127.0.0.1:{_free_port()}/store", graph=None, timeout=5)
     with pytest.raises(KGError, match="http"):
         push_to_endpoint(out, "file:///etc/passwd", graph=None)
+
+
+def test_cli_pushes_to_the_endpoint(oxigraph_server, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out = build_sample(tmp_path / "out")
+    result = CliRunner().invoke(app, ["export", str(out), "--to-endpoint", oxigraph_server + "/store"])
+    assert result.exit_code == 0, result.output
+    assert f"pushed {len(_quads(_dump(oxigraph_server)))} triples" in result.output
