@@ -211,6 +211,8 @@ class TableReader:
         self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
+        # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
+        self._columns: dict[int, tuple[list[ColumnHeader], list[tuple[ColumnHeader, Period | None, Period | None, bool]]]] = {}
 
     # ------------------------------------------------------------ entry
 
@@ -546,11 +548,13 @@ class TableReader:
         notes = self._footnotes(raw)
         source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         category = self.ctx.category if self.kind == "reserves" else ""
+        columns = self._column_info(headers)
         for cell, col in zip(line.row.cells, cols, strict=True):
-            header = headers[col]
-            if cell.number.kind == NA or cell.number.value is None:
+            number = cell.number
+            if number.kind == NA or number.value is None:
                 continue
-            if header.period is None:
+            header, duration, instant, estimate = columns[col]
+            if duration is None:
                 if (id(headers), col) not in self._no_period:
                     # one note per column, not per row: a "% Change" column has no period at all
                     self._no_period.add((id(headers), col))
@@ -560,20 +564,22 @@ class TableReader:
                         f"{header.problem}; its numbers are left out",
                     )
                 continue
-            period = Period(end=header.period.end) if instant_metric else header.period
-            value, decimals = _scaled(cell, factor, cents)
-            estimate = self._estimate(header.text)
-            cell_note = self.footnotes.get(glued_marker(cell.printed)) if ")" in cell.printed else None
+            if factor == 1 and not cents:  # most cells: the number as printed
+                value, decimals = (number.value, number.places) if number.kind == NUMBER else _scaled(cell, 1, False)
+            else:
+                value, decimals = _scaled(cell, factor, cents)
+            printed = number.printed
+            cell_note = self.footnotes.get(glued_marker(printed)) if ")" in printed else None
             self.observations.append(
                 Observation(
                     subject=subject,
                     metric=code,
-                    period=period,
+                    period=instant if instant_metric else duration,
                     value=value,
                     unit=unit,
                     decimals=decimals,
                     source=source,
-                    printed=cell.printed,
+                    printed=printed,
                     label=raw,
                     category=category,
                     column=header.text,
@@ -586,6 +592,26 @@ class TableReader:
             )
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
+
+    def _column_info(
+        self, headers: list[ColumnHeader]
+    ) -> list[tuple[ColumnHeader, Period | None, Period | None, bool]]:
+        """Per column: the header, its period, the instant at its end and whether it is a forecast;
+        worked out once per header list, not per cell."""
+        cached = self._columns.get(id(headers))
+        if cached is not None and cached[0] is headers:
+            return cached[1]
+        info = [
+            (
+                h,
+                h.period,
+                Period(end=h.period.end) if h.period is not None else None,
+                self._estimate(h.text),
+            )
+            for h in headers
+        ]
+        self._columns[id(headers)] = (headers, info)
+        return info
 
     def _estimate(self, header_text: str) -> bool:
         """Whether a column header marks a forecast ("2008 Guidance"), memoised per header."""
