@@ -297,3 +297,14 @@ def test_footnote_ore_bodies_belong_to_the_document_site_the_row_names() -> None
     [facts] = extract_narrative([(doc, blocks)], blank=True, gazetteer=load_gazetteer(tier="generic"))
     parts = {(r.subject.label, r.object.label) for r in facts.relations if r.predicate == "partOf"}
     assert parts == {("Red vein", "Kestrel Unit"), ("Blue vein", "Kestrel Unit")}
+
+
+def test_generic_name_patterns_come_from_the_lexicon() -> None:
+    facts = _generic_facts(
+        "Drilling near the Gold Hunter mine and the Coeur d'Alene Basin cut the Raven fault.\n"
+        "Northwind sold the Osprey Creek gold exploration project to Great Basin Gold, Inc. in May."
+    )
+    found = {(m.entity.type, m.entity.label) for m in facts.mentions}
+    assert {("Mine", "Gold Hunter mine"), ("Place", "Coeur d'Alene Basin"), ("OreBody", "Raven fault"),
+            ("Project", "Osprey Creek"), ("Organization", "Great Basin Gold, Inc.")} <= found
+    assert not any(label in ("Great Basin", "Hunter mine") for _, label in found)

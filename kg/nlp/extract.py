@@ -100,6 +100,7 @@ class _Canon:
         self.not_name = set(lex.get("not_name_words", []))
         self.org_cues = tuple(lex.get("org_cues", []))
         self.suffixes = set(lex.get("corporate_suffixes", []))
+        self.descriptive_heads = set(lex.get("descriptive_heads", []))
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
         entry = self.gaz.by_key().get(ent_id)
@@ -128,6 +129,10 @@ class _Canon:
         name = " ".join(w.strip("'\"") for w in words)
         if not name:
             return None
+        if mods and head_words and head_words[0] in self.descriptive_heads:
+            # "the Hollister Development Block gold exploration project": the project's name is
+            # the capitalised part, "gold exploration project" describes it
+            head_words = []
         canonical = " ".join([name, *head_words])
         entry = self.gaz.find(canonical)
         if entry is not None:
@@ -174,8 +179,8 @@ class _Canon:
         if (words[0] in self.not_name and not commodity_first) or text in self.org_not:
             return None
         if mapped == "Person":
-            if len(words) < 2 or len(words) > 5:
-                return None
+            if len(words) < 2 or len(words) > 5 or any(w in self.not_name for w in words):
+                return None  # "Isidora Indicated": a name beside a resource category
         elif mapped == "Organization":
             cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
             if not cued and (words[-1] not in self.org_heads or len(words) < 2):
@@ -231,6 +236,32 @@ def _coordinated(text: str, canon: _Canon) -> list[Ent]:
             begin = m.start(1) + start
             end = m.end() if i == len(pieces) - 1 else begin + len(word)
             out.append(Ent(begin, end, resolved[0], resolved[1], text[begin:end], resolved[2]))
+    return out
+
+
+def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """A name followed by more capitalised words and a corporate suffix is one organisation:
+    "Great Basin Gold, Inc.", never the place "Great Basin" and the metal "Gold"."""
+    if not canon.suffixes:
+        return ents
+    suffix = "|".join(sorted(map(re.escape, canon.suffixes), key=len, reverse=True))
+    tail = re.compile(rf"((?:\s+[A-Z][\w&'.-]*){{0,3}}),?\s+(?:{suffix})(?![\w.])\.?")
+    out: list[Ent] = []
+    cover = -1
+    for e in ents:
+        if e.start < cover:
+            continue
+        m = tail.match(text, e.end) if e.type not in ("Organization", "Company", "Person") else None
+        if m:
+            end = m.end()
+            name = text[e.start : end]
+            if name.endswith(".") and not any(name.endswith(x) for x in canon.suffixes):
+                end -= 1
+                name = name[:-1]
+            out.append(Ent(e.start, end, "Organization", name, name))
+            cover = end
+            continue
+        out.append(e)
     return out
 
 
@@ -305,6 +336,7 @@ def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) ->
             if resolved is not None:
                 bare = len(resolved) > 3 and bool(resolved[3])
                 ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2], bare))
+        ents = _corporate_names(target.text, ents, canon)
         target.ents = _merge(ents, _coordinated(target.text, canon))
         target.nested = [n for e in target.ents for n in canon.nested(e)]
         target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]

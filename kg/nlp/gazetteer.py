@@ -1,7 +1,8 @@
 """Gazetteer and lexicon: ``ontology/gazetteer*.ttl`` + ``ontology/patterns/`` → plain Python lookups.
 
 Input: the ontology folder (Turtle gazetteer of known entities, JSON lexicon of
-trigger words, JSONL EntityRuler patterns). Output: :class:`Gazetteer`, a frozen
+trigger words and name heads from which :mod:`kg.nlp.pipeline` makes the EntityRuler's
+generic name patterns, optional literal JSONL patterns). Output: :class:`Gazetteer`, a frozen
 view used by the narrative extractor and by resolution. The Turtle files are read
 with rdflib here because they are data shipped with the project, not the graph
 being built; nothing RDF leaves this module.
@@ -135,10 +136,11 @@ def _read_turtle(paths: list[Path]) -> tuple[Entry, ...]:
 
 
 def _read_patterns(folder: Path) -> tuple[dict[str, Any], ...]:
+    """Literal EntityRuler patterns, one JSON object a line (the format spaCy's ruler reads)."""
     patterns: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip() and not line.lstrip().startswith("//"):
+            if line.strip():
                 try:
                     patterns.append(json.loads(line))
                 except json.JSONDecodeError as exc:

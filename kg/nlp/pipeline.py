@@ -58,9 +58,46 @@ def _case_variants(name: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
+_NAME_WORD = r"^(?:[A-Z][A-Za-z'.\-]*|[a-z]{1,2}'[A-Z][A-Za-z'.\-]*|\d{2,5}[A-Z]?|[A-Z0-9]{1,5})$"
+
+
+def name_patterns(lexicon: dict[str, Any]) -> list[dict[str, Any]]:
+    """Generic EntityRuler patterns from the lexicon: a capitalised name, optional descriptive
+    words ("silver", "underground") and a head noun ("mine", "vein", "Basin") typed by the head
+    ("Kestrel silver mine" → Mine); a naming prefix before a name ("Mina Isidora" → Mine).
+
+    The first word of a name may not be one of ``not_name_words`` ("The", "At", "Mining",
+    month names); words inside it may not be one of ``not_inner_name_words``, so "Hollister
+    Development Block" and "Coeur d'Alene Mining District" stay whole. Commodity words may open
+    a name ("Gold Hunter mine", "Silver Valley"): a name of descriptive words alone is dropped
+    when the extractor canonicalises it.
+    """
+    commodities = {c.lower() for c in lexicon.get("_commodities", ())}
+    not_first = [w for w in lexicon.get("not_name_words", []) if w.lower() not in commodities]
+    not_inner = list(lexicon.get("not_inner_name_words", []))
+    connectors = list(lexicon.get("name_connectors", []))
+    mods = sorted({*lexicon.get("name_modifiers", []), *commodities, "/", "high-grade"})
+    first = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_first}}
+    inner = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_inner}, "OP": "*"}
+    connector = {"LOWER": {"IN": connectors}, "OP": "?"}
+    more = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_inner}, "OP": "+"}
+    out: list[dict[str, Any]] = []
+    heads = {**lexicon.get("heads", {}), **lexicon.get("place_heads", {})}
+    for head, type_ in sorted(heads.items()):
+        tail = [{"LOWER": w} for w in head.split()]
+        for name in ([first, inner], [first, inner, connector, more]):
+            modifiers = [] if type_ == "Place" else [{"LOWER": {"IN": mods}, "OP": "*"}]
+            out.append({"label": type_, "pattern": [*name, *modifiers, *tail], "id": f"generic-{head.replace(' ', '-')}"})
+    for prefix, type_ in sorted(lexicon.get("prefix_heads", {}).items()):
+        pattern = [{"ORTH": prefix}, {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_first}, "OP": "+"}]
+        out.append({"label": type_, "pattern": pattern, "id": f"prefix-{prefix.lower()}"})
+    return out
+
+
 def ruler_patterns(gazetteer: Gazetteer) -> list[dict[str, Any]]:
     """EntityRuler patterns: every gazetteer label and alias (as printed, in capitals,
-    capitalised) under its type, then the generic name patterns of the pattern files."""
+    capitalised) under its type, then the generic name patterns of the lexicon and any
+    literal patterns of the pattern files (``ontology/patterns/*.jsonl``)."""
     patterns: list[dict[str, Any]] = []
     for entry in gazetteer.entries:
         for name in (entry.label, *entry.aliases):
@@ -71,6 +108,8 @@ def ruler_patterns(gazetteer: Gazetteer) -> list[dict[str, Any]]:
                     patterns.append({"label": entry.type, "pattern": [token], "id": entry.key})
                     continue
                 patterns.append({"label": entry.type, "pattern": variant, "id": entry.key})
+    lexicon = {**gazetteer.lexicon, "_commodities": gazetteer.commodities}
+    patterns.extend(name_patterns(lexicon))
     patterns.extend(gazetteer.patterns)
     return patterns
 
