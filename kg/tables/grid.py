@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kg.layout import HEADER, classify
 from kg.tables.numbers import NUMBER, Cell, SplitRow, is_year, split_row
@@ -30,8 +31,7 @@ _AS_OF = re.compile(r"\bas\s+of\b", re.I)
 _RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: one per table line, built fast
     n: int  # analysis line number
     text: str
     role: str
@@ -76,9 +76,10 @@ def line_role(text: str) -> tuple[str, SplitRow | None]:
             c.number.kind == NUMBER and "," not in c.printed and is_year(c.printed.strip("$()"))
             for c in row.cells
         )
-        label_words = _DATE_WORDS.sub(" ", row.label).split()
-        if years and (not label_words or (len(label_words) <= 2 and row.label.isupper())):
-            return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
+        if years:
+            label_words = _DATE_WORDS.sub(" ", row.label).split()
+            if not label_words or (len(label_words) <= 2 and row.label.isupper()):
+                return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
         return DATA, row
     if _AS_OF.search(stripped):
         return TEXT, None  # "(as of December 31, 2006)" dates the whole table: caption, not column header

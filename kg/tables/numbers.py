@@ -21,7 +21,6 @@ from typing import NamedTuple
 NUMBER, ZERO, NA = "number", "zero", "na"
 
 _NUMBER = re.compile(r"^(?P<minus>-)?\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\)?%?$")
-_TOKEN = re.compile(r"\S+")
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Cells that say "not applicable" or "not meaningful" in words.
@@ -133,13 +132,22 @@ def split_row(line: str) -> SplitRow:
     if last != "$" and parse_number(last) is None:
         start = len(line) - len(line.lstrip())  # a line ending in a word holds no number cells
         return SplitRow(stripped.strip(), start, len(stripped), ())
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line)]
-    count = len(tokens)
+    words = line.split()
+    count = len(words)
     # The label runs to the last word (a token that is neither "$" nor a number); only the tokens
     # after it need reading, and they are read as a left-to-right pass would read them.
     w = count - 1
-    while w >= 0 and (tokens[w][0] == "$" or parse_number(tokens[w][0]) is not None):
+    while w >= 0 and (words[w] == "$" or parse_number(words[w]) is not None):
         w -= 1
+    # (token, start, end) from the label's last word on, located from the right: only blanks
+    # follow a token up to the next one's start, so its last occurrence before that is the token.
+    tokens: list[tuple[str, int, int]] = [("", 0, 0)] * count
+    pos = len(line)
+    for k in range(count - 1, max(w, 0) - 1, -1):
+        start = line.rfind(words[k], 0, pos)
+        tokens[k] = (words[k], start, start + len(words[k]))
+        pos = start
+    label_start = len(line) - len(line.lstrip())
     # tail: (token, start, end, kind, index of its first token) after the last word, "- -" joined
     tail: list[tuple[str, int, int, str, int]] = []
     prev_kind = "word" if w >= 0 else ""
@@ -172,7 +180,7 @@ def split_row(line: str) -> SplitRow:
     # the label ("amounts -", "Hecla's 29.73%"), except after a one-word capitalised label ("TOTAL 607,569").
     while has_label and last < len(tail) - 1:
         first_value = tail[last + 1]
-        caps_word = last_index == 0 and tokens[0][0].isupper()
+        caps_word = last_index == 0 and words[0].isupper()
         if first_value[1] - label_end >= 2 or caps_word or first_value[3] == "$":
             break
         last += 1
@@ -184,7 +192,7 @@ def split_row(line: str) -> SplitRow:
         number, d_start, d_end = _cell_token(tok)
         cells.append(Cell(number, start + d_start, start + d_end))
     if has_label:
-        return SplitRow(line[tokens[0][1] : label_end], tokens[0][1], label_end, tuple(cells))
+        return SplitRow(line[label_start:label_end], label_start, label_end, tuple(cells))
     return SplitRow("", -1, -1, tuple(cells))
 
 
