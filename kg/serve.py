@@ -51,7 +51,7 @@ class Limits:
     """Bounds on what one request may cost."""
 
     timeout: float = 10.0  # seconds a query may run (including serialisation)
-    max_rows: int = 10_000  # rows (or triples) a result may have
+    max_rows: int = 50_000  # rows (or triples) a result may have
     max_body: int = 256 * 1024  # bytes of a POST body
     workers: int = 2  # query processes (one per core on the reference machine)
     max_connections: int = 64  # requests handled at once; more get 503

@@ -98,3 +98,36 @@ def test_malformed_query_is_a_query_error(sample_out, tmp_path):
 
 def test_header_parser():
     assert parse_header("#+ summary: a b\n#+ returns: x, y\nSELECT") == {"summary": "a b", "returns": "x, y"}
+
+
+def _records(name, out, **bindings):
+    return run_query(name, out, bindings=bindings or None).records()
+
+
+def test_analyst_queries_give_the_right_answers_on_the_sample(sample_out):
+    [r] = _records("restatements", sample_out)
+    assert (r["metric"], r["value"], r["other_value"], r["difference"], r["restated"]) == (
+        "total-assets", "560100000", "562300000", "2200000", "true")
+    assert (r["doc"], r["line"], r["other_doc"], r["other_line"]) == ("000_annual2006.txt", "70", "001_q1-2007.txt", "44")
+
+    [p] = _records("prose-vs-table", sample_out)
+    assert (p["prose_value"], p["table_value"], p["agrees"]) == ("700000", "725000", "true")  # 0.7 million ± 50,000
+
+    [c] = _records("contained-metal-changes", sample_out)
+    assert (c["subject"], c["as_of"], c["previous_as_of"], c["change"], c["change_pct"]) == (
+        "Lucky Friday Unit", "2006-12-31", "2005-12-31", "1500000", "5.1")
+
+    people = _records("people-positions", sample_out)
+    assert [(x["person"], x["date"]) for x in people] == [
+        ("Phillips S. Baker, Jr.", "2007-02-21"), ("Phillips S. Baker, Jr.", "2007-05-08")]
+
+    places = {(x["entity"], x.get("country", "")) for x in _records("properties-by-country", sample_out)}
+    assert ("San Sebastian property", "Mexico") in places
+    assert ("Lucky Friday mine", "United States") in places  # Idaho → United States from the gazetteer
+
+    [u] = _records("unmapped-labels", sample_out)
+    assert (u["label"], u["observations"]) == ("Other income, miscellaneous", "1")
+
+    production = _records("production", sample_out)
+    assert all(x["metric"] in ("silver-produced", "gold-produced") for x in production)
+    assert not any(x["period_start"] == "2007-01-01" and x["subject"] == "Hecla Mining Company" for x in production)
