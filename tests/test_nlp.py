@@ -308,3 +308,9 @@ def test_generic_name_patterns_come_from_the_lexicon() -> None:
     assert {("Mine", "Gold Hunter mine"), ("Place", "Coeur d'Alene Basin"), ("OreBody", "Raven fault"),
             ("Project", "Osprey Creek"), ("Organization", "Great Basin Gold, Inc.")} <= found
     assert not any(label in ("Great Basin", "Hunter mine") for _, label in found)
+
+
+def test_production_cue_needs_a_single_site() -> None:
+    s = sentence("[gold|Commodity|gold] production rose at the [Owl mine|Mine|Owl mine] "
+                 "and fell at the [Lark mine|Mine|Lark mine].")
+    assert [f for f in find_relations(s, context()) if f.predicate == "producedAt"] == []

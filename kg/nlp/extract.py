@@ -371,10 +371,12 @@ def _document_facts(
     roots = _site_roots(texts)
     explicit = _prefer_explicit(texts, gaz)
     regions = set(lex.get("region_words", []))
+    bare = _bare_name_pattern(explicit, gaz)
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
         ents = [_with_region(t.text, e, regions) for e in ents]
+        ents = _bare_names(t.text, ents, bare)
         if t.full:
             ents = _coreference(t.text, ents, lex.get("anaphora", {}))
         t.ents = ents
@@ -497,6 +499,48 @@ def _site_roots(texts: list[_Text]) -> dict[str, set[str]]:
     return roots
 
 
+def _bare_name_pattern(
+    explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer
+) -> tuple[re.Pattern[str], dict[str, EntityRef]] | None:
+    """The bare names of the document's mines, units, properties and projects ("Greens Creek" of
+    the "Greens Creek mine"), each meaning the site named in full most often; ore bodies and
+    facilities are left out ("East" of "East orebody" is no name on its own)."""
+    heads = gaz.lexicon.get("heads", {})
+    not_name = set(gaz.lexicon.get("not_name_words", []))
+    names: dict[str, EntityRef] = {}
+    for key, refs in explicit.items():
+        ref = sorted(refs, key=lambda r: (-refs[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
+        if ref.type not in ("MiningUnit", "Mine", "Property", "Project"):
+            continue
+        root = _root(ref.label, heads)
+        words = root.split()
+        if root.casefold() != key or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+            continue
+        if words[0] in not_name or (len(words) < 2 and len(root) < 5) or gaz.find(root) is not None:
+            continue
+        names[root.casefold()] = ref
+    if not names:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'-])(?:{alternatives})(?![\w-])", re.I), names
+
+
+def _bare_names(
+    text: str, ents: list[Ent], bare: tuple[re.Pattern[str], dict[str, EntityRef]] | None
+) -> list[Ent]:
+    """Bare names of the document's sites where nothing else was found ("Greens Creek produced ...")."""
+    if bare is None:
+        return ents
+    pattern, names = bare
+    out = list(ents)
+    for m in pattern.finditer(text):
+        if not m.group()[:1].isupper() or any(e.start < m.end() and m.start() < e.end for e in out):
+            continue
+        ref = names[m.group().casefold()]
+        out.append(Ent(m.start(), m.end(), ref.type, ref.label, m.group(), (), bare=True))
+    return sorted(out, key=lambda e: e.start)
+
+
 def _bare_site(
     e: Ent, roots: dict[str, set[str]], explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer
 ) -> Ent:
@@ -544,8 +588,17 @@ def _company_mentions(t: _Text, company: EntityRef, forms: list[str], lex: dict[
             e = Ent(e.start, e.end, "Company", e.label, e.text, e.modifiers)
         out.append(e)
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
+    suffix = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
+    group = re.compile(rf"(?:\s+[A-Z][\w&-]*){{0,2}},?\s+(?:{suffix})(?![\w.])\.?") if suffix else None
     for m in pattern.finditer(t.text):
-        if not any(e.start < m.end() and m.start() < e.end for e in out):
+        if any(e.start < m.end() and m.start() < e.end for e in out):
+            continue
+        tail = group.match(t.text, m.end()) if group is not None and m.group() != forms[0] else None
+        if tail:  # "Hecla Limited"
+            name = t.text[m.start() : tail.end()].rstrip(",")
+            out = [e for e in out if not (e.start < tail.end() and m.start() < e.end)]
+            out.append(Ent(m.start(), m.start() + len(name), "Company", name, name))
+        else:
             out.append(Ent(m.start(), m.end(), "Company", company.label, m.group()))
     return sorted(out, key=lambda e: e.start)
 

@@ -114,8 +114,18 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
             continue  # "Hecla ... in Mexico" says where it works, not where it is
         if obj.type == "Property" and not re.search(r"located|situated", m.group(0)):
             continue
-        if subj.label != obj.label:
-            yield Found(subj.ref, "locatedIn", obj.ref, _pos(s, m))
+        subjects = [subj]
+        if subj.type in SITE_TYPES:  # "the San Sebastian and Rio Grande properties in Mexico"
+            subjects += _coordinated_before(s, m.start(), subj.type)
+        for x in subjects:
+            if x.label != obj.label:
+                yield Found(x.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "opened a corporate office in Vancouver": the Vancouver office is in Vancouver
+    offices = "|".join(ctx.lexicon.get("office_words", ["office"]))
+    for m in re.finditer(rf"\b(?:{offices})\s+(?:located\s+)?in\s+({PLACE})", t):
+        place = _ent(s, m, 1)
+        word = re.match(r"\w+", m.group(0)).group(0)  # type: ignore[union-attr]
+        yield Found(EntityRef(f"{place.label} {word}", "Facility"), "locatedIn", place.ref, _pos(s, m))
     # "<org|place> of <place>": "Nordmin Engineering of Thunder Bay", "the Silver Valley of northern Idaho"
     for m in re.finditer(rf"({ORG}|{PLACE})\s+of\s+{REGION_ADJ}({PLACE})", t):
         subj = s.ents[_idx(m.group(2) or m.group(3))]
@@ -125,6 +135,15 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
     for m in re.finditer(rf"({PLACE})'s\s+({PLACE})", t):
         yield Found(s.ents[_idx(m.group(4))].ref, "locatedIn", s.ents[_idx(m.group(2))].ref, _pos(s, m))
     yield from _place_chains(s, ctx)
+
+
+def _coordinated_before(s: Sentence, tpl_pos: int, type_: str) -> list[Ent]:
+    """Sites of one type listed just before ``tpl_pos``: "<a>, <b> and " before "<c> in Mexico"."""
+    head = s.template()[:tpl_pos]
+    m = re.search(rf"((?:{ph(type_)}(?:,\s+|\s+and\s+|,\s+and\s+))+)$", head)
+    if not m:
+        return []
+    return [s.ents[int(x)] for x in re.findall(r"<(\d+)\|", m.group(1))]
 
 
 def _place_chains(s: Sentence, ctx: Context) -> Iterator[Found]:
@@ -344,10 +363,43 @@ def produced_at(s: Sentence, ctx: Context) -> Iterator[Found]:
     pat = rf"(?:ounces|tons|pounds)\s+of\s+({COMMODITY})\s+(?:\w+\s+)?(?:from|at)\s+(?:the\s+)?({ph(*producers)})"
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 1).ref, "producedAt", _ent(s, m, 3).ref, _pos(s, m, 1))
+    # "By-product gold, zinc and lead credits ... <site>"; "Gold production ... <site>" in a
+    # sentence about one site (else the paragraph's heading site)
+    yield from _production_cues(s, ctx, producers)
     # "<gold> is a by-product at the <mine>"
     pat = rf"({COMMODITY})\s+is\s+(?:a|the)\s+(?:main\s+|principal\s+)?(?:by-?product|product|co-?product)\s+(?:at|of)\s+(?:the\s+)?({ph(*producers)})"
     for m in re.finditer(pat, t, re.I):
         yield Found(_ent(s, m, 1).ref, "producedAt", _ent(s, m, 3).ref, _pos(s, m))
+
+
+def _production_cues(s: Sentence, ctx: Context, producers: tuple[str, ...]) -> Iterator[Found]:
+    t = s.template()
+    nouns = "|".join(ctx.lexicon.get("production_nouns", ["production"]))
+    verbs = "|".join(ctx.lexicon.get("production_verbs", ["produce", "produced"]))
+    lists = rf"{COMMODITY}(?:(?:,\s+|,?\s+and\s+){COMMODITY})*"
+    cues = [
+        rf"(?i:by-?products?)\s+({lists})",
+        rf"({lists})\s+(?i:{nouns})\b",
+        rf"(?i:\b(?:{verbs})\s+(?:more\s+|additional\s+|less\s+)?)({lists})",
+        rf"(?i:\b(?:production|output)\s+of\s+)({lists})",
+        rf"(?i:cash\s+costs?\s+(?:per\s+ounce\s+)?of\s+)({lists})",
+    ]
+    commodities = []
+    for cue in cues:
+        for m in re.finditer(cue, t):
+            commodities += [(int(x), m.start(1)) for x in re.findall(r"<(\d+)\|Commodity>", m.group(1))]
+    if not commodities:
+        return
+    sites = {e.label: e for e in s.ents if e.type in producers}
+    if len(sites) > 1:
+        return  # which of them produces what is not said
+    site = next(iter(sites.values()), None)
+    if site is None and s.topic is not None and s.topic.type in producers:
+        site = s.topic
+    if site is None:
+        return
+    for idx, at in commodities:
+        yield Found(s.ents[idx].ref, "producedAt", site.ref, s.position(at))
 
 
 def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
