@@ -121,12 +121,13 @@ def classify(text: str) -> str:
     return TEXT
 
 
-def _trailing_numbers(stripped: str) -> int:
-    """How many number cells end the line ("$ 1,234", "(3.70)", "- -", "(1)" markers skipped)."""
+def _trailing_numbers(stripped: str, limit: int = 2) -> int:
+    """How many number cells end the line ("$ 1,234", "(3.70)", "- -", "(1)" markers skipped),
+    counting up to ``limit`` (a line is a row of numbers from two on)."""
     tokens = stripped.split()
     count = 0
     i = len(tokens) - 1
-    while i >= 0:
+    while i >= 0 and count < limit:
         tok = tokens[i]
         if tok == "$" or _MARKER.match(tok):
             i -= 1
@@ -155,11 +156,9 @@ def _is_caps(text: str) -> bool:
 def _label_like(line: _Line) -> bool:
     """A text line that can sit inside a table: a wrapped row label or a section row."""
     s = line.text.strip()
-    if _FOOTNOTE_START.match(s):
+    if len(s) > 60 or line.indent > 8:
         return False
-    if _URL.search(s) or _BOILERPLATE.search(s):
-        return False
-    return len(s) <= 60 and line.indent <= 8
+    return not (_FOOTNOTE_START.match(s) or _URL.search(s) or _BOILERPLATE.search(s))
 
 
 def _caption_like(line: _Line) -> bool:
