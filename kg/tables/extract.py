@@ -148,6 +148,12 @@ def title_name(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=8192)  # row labels repeat from table to table and release to release
+def _without_units(label: str) -> str:
+    """A row label without footnote markers and unit parentheticals, as metric labels are written."""
+    return _UNIT_PAREN.sub(" ", _strip_markers(label))
+
+
 @lru_cache(maxsize=8192)
 def _strip_markers(text: str) -> str:
     return " ".join(_MARKER.sub(" ", text).split())
@@ -484,8 +490,7 @@ class TableReader:
         return metric, ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
-        clean = _UNIT_PAREN.sub(" ", _strip_markers(raw))
-        candidates = [m for m in self.vocab.by_label(clean) if self._applies(m)]
+        candidates = [m for m in self.vocab.by_label(_without_units(raw)) if self._applies(m)]
         if not candidates:
             return None
         ctx = self.ctx

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -88,6 +89,7 @@ def _make_date(year: int, month: str, day: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # a release prints the same few periods over and over; Period is immutable
 def period_for(end: date, months: int) -> Period:
     """The period of ``months`` months ending on ``end`` (instant when 0)."""
     if months <= 0:
@@ -149,8 +151,7 @@ def column_headers(
                 if any(taken[m.start() : m.end()]) or m.end() <= label_end:
                     continue
                 phrases.append((Span(m.start(), m.end()), length, m.group()))
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     if phrases:
         spans = [p[0] for p in phrases]
         for c in range(n):
@@ -161,8 +162,7 @@ def column_headers(
         consumed = [False] * len(line)
         for pattern, _length in _PHRASES:
             for m in pattern.finditer(line):
-                for i in range(m.start(), m.end()):
-                    consumed[i] = True
+                consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         # One date (or year) per column on a line: they go in order, whatever their alignment
         # (rendered HTML cells do not line up); otherwise each goes to its nearest column.
         dates = [m for m in _MONTH_DAY.finditer(line) if m.end() > label_end]
@@ -172,8 +172,7 @@ def column_headers(
             month_day[c] = (m.group("month"), int(m.group("day")))
             if m.group("year"):
                 years[c] = int(m.group("year"))
-            for i in range(m.start(), m.end()):
-                consumed[i] = True
+            consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         found_years = [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
         for k, m in enumerate(found_years):
             c = k if len(found_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
