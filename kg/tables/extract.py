@@ -754,6 +754,8 @@ class TableReader:
 def printed_unit(unit: str, *texts: str) -> str:
     """The unit a figure was printed in when its label or header says metric units: tonnes for
     tons, grams per tonne for ounces per ton; otherwise the metric's own unit."""
+    if unit not in ("TON", "OZ-PER-TON"):
+        return unit
     low = " ".join(texts).lower()
     if unit == "TON" and "tonne" in low:
         return "TONNE"
