@@ -55,7 +55,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def load_test(host: str, port: int, queries: dict[str, str], *, clients: int = 16, seconds: float = 20.0) -> dict:
+def load_test(
+    host: str, port: int, queries: dict[str, str], *, clients: int = 16, seconds: float = 20.0
+) -> dict:
     """Run ``clients`` threads sending the queries round-robin for ``seconds``; return the figures."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("the load test only targets loopback")
@@ -75,10 +77,15 @@ def load_test(host: str, port: int, queries: dict[str, str], *, clients: int = 1
                 body = urllib.parse.urlencode({"query": queries[name]})
                 t = time.perf_counter()
                 try:
-                    conn.request("POST", "/sparql", body=body, headers={
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Accept": "application/sparql-results+json",
-                    })
+                    conn.request(
+                        "POST",
+                        "/sparql",
+                        body=body,
+                        headers={
+                            "Content-Type": "application/x-www-form-urlencoded",
+                            "Accept": "application/sparql-results+json",
+                        },
+                    )
                     resp = conn.getresponse()
                     resp.read()
                     status = resp.status
@@ -115,7 +122,9 @@ def load_test(host: str, port: int, queries: dict[str, str], *, clients: int = 1
         "p50": percentile(every, 50),
         "p90": percentile(every, 90),
         "p99": percentile(every, 99),
-        "per_query": {n: (len(v), statistics.median(v), percentile(v, 99)) for n, v in sorted(latencies.items())},
+        "per_query": {
+            n: (len(v), statistics.median(v), percentile(v, 99)) for n, v in sorted(latencies.items())
+        },
     }
 
 
@@ -142,8 +151,11 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--workers", type=int, default=Limits().workers)
-    ap.add_argument("--modes", default="cached,uncached",
-                    help="cached (the server's answer cache on, as deployed), uncached (every query runs), or both")
+    ap.add_argument(
+        "--modes",
+        default="cached,uncached",
+        help="cached (the server's answer cache on, as deployed), uncached (every query runs), or both",
+    )
     args = ap.parse_args(argv)
     data, cleanup = _data_dir(args.data)
     queries = {n: find_query(n).text for n in MIX}
@@ -151,7 +163,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     try:
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
             cache = Limits().cache_bytes if mode == "cached" else 0
-            server = make_server(data, "127.0.0.1", 0, Limits(workers=args.workers, cache_bytes=cache)).start()
+            server = make_server(
+                data, "127.0.0.1", 0, Limits(workers=args.workers, cache_bytes=cache)
+            ).start()
             try:
                 host, port = server.server_address[:2]
                 figures = load_test(host, port, queries, clients=args.clients, seconds=args.seconds)
@@ -166,12 +180,16 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
 
 
 def _report(mode: str, workers: int, n_queries: int, figures: dict) -> None:
-    print(f"kg serve load test ({mode}): {figures['clients']} clients x {figures['seconds']:.1f} s, "
-          f"{workers} query workers, {n_queries} named queries")
+    print(
+        f"kg serve load test ({mode}): {figures['clients']} clients x {figures['seconds']:.1f} s, "
+        f"{workers} query workers, {n_queries} named queries"
+    )
     print(f"  requests {figures['requests']}  ok {figures['ok']}  errors {len(figures['errors'])}")
     print(f"  throughput {figures['qps']:.1f} queries/s")
-    print(f"  latency p50 {figures['p50'] * 1000:.0f} ms  p90 {figures['p90'] * 1000:.0f} ms  "
-          f"p99 {figures['p99'] * 1000:.0f} ms")
+    print(
+        f"  latency p50 {figures['p50'] * 1000:.0f} ms  p90 {figures['p90'] * 1000:.0f} ms  "
+        f"p99 {figures['p99'] * 1000:.0f} ms"
+    )
     for name, (n, p50, p99) in figures["per_query"].items():
         print(f"    {name:26s} n={n:5d}  p50 {p50 * 1000:7.0f} ms  p99 {p99 * 1000:7.0f} ms")
     for e in figures["errors"][:10]:

@@ -77,7 +77,7 @@ class _Prefixer:
         out = iri
         for prefix, ns in self.table:
             if iri.startswith(ns) and len(iri) > len(ns):
-                out = f"{prefix}:{iri[len(ns):]}"
+                out = f"{prefix}:{iri[len(ns) :]}"
                 self.used.add(prefix)
                 break
         self._memo[iri] = out
@@ -125,8 +125,15 @@ def sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
 def merged_triples(quads: Iterable[Quad]) -> list[ox.Triple]:
     """The triples of every graph, merged (duplicates across graphs once), in a stable order."""
     triples = {q.triple for q in quads}
-    return sorted(triples, key=lambda t: (_term_key(t.subject), 0 if t.predicate.value == RDF_TYPE else 1,
-                                          t.predicate.value, _term_key(t.object)))
+    return sorted(
+        triples,
+        key=lambda t: (
+            _term_key(t.subject),
+            0 if t.predicate.value == RDF_TYPE else 1,
+            t.predicate.value,
+            _term_key(t.object),
+        ),
+    )
 
 
 # ---------------------------------------------------------------- writers (pyoxigraph quads → bytes)
@@ -203,7 +210,9 @@ def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
     """
     d = _prepared(data)
     px = _Prefixer()
-    graphs: dict[str, dict[str, dict[str, list[object]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    graphs: dict[str, dict[str, dict[str, list[object]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
     for q in d.quads:
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_node_ref(q.graph_name, px)
         node = graphs[g][_jsonld_node_ref(q.subject, px)]
@@ -354,13 +363,17 @@ def _graph_url(url: str, graph: str | None) -> str:
 
 
 def _put(url: str, body: bytes, timeout: float) -> None:
-    req = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"})
+    req = urllib.request.Request(
+        url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (URL given by the user)
             resp.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read(500).decode("utf-8", "replace").strip()
-        raise KGError(f"{url}: the graph store refused the upload: HTTP {exc.code} {exc.reason} {detail}") from exc
+        raise KGError(
+            f"{url}: the graph store refused the upload: HTTP {exc.code} {exc.reason} {detail}"
+        ) from exc
     except (urllib.error.URLError, OSError) as exc:
         raise KGError(f"{url}: cannot reach the graph store: {getattr(exc, 'reason', exc)}") from exc
 

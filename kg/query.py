@@ -125,7 +125,9 @@ class ResultTooLarge(QueryError):
 
 # ---------------------------------------------------------------- safety checks
 
-_UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"})
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"}
+)
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _KEYWORD = re.compile(r"(?<![?$:\w.\-@])([A-Za-z][A-Za-z0-9_]*)(?![:\w\-])")
 
@@ -381,7 +383,9 @@ def _json(result: QueryResult) -> str:
     else:
         bindings = []
         for row in result.rows:
-            bindings.append({c: json_term(v) for c, v in zip(result.columns, row, strict=True) if v is not None})
+            bindings.append(
+                {c: json_term(v) for c, v in zip(result.columns, row, strict=True) if v is not None}
+            )
         doc = {"head": {"vars": result.columns}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
@@ -404,7 +408,9 @@ def _xml_term(term: Term) -> str:
 def _xml(result: QueryResult) -> str:
     parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
     if result.kind == "ask":
-        parts.append("</head>\n<boolean>" + ("true" if result.boolean else "false") + "</boolean>\n</sparql>\n")
+        parts.append(
+            "</head>\n<boolean>" + ("true" if result.boolean else "false") + "</boolean>\n</sparql>\n"
+        )
         return "".join(parts)
     cols = result.header()
     parts += [f'<variable name="{xml_escape(c)}"/>' for c in cols]

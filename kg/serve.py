@@ -58,7 +58,8 @@ class Limits:
     socket_timeout: float = 15.0  # seconds a client may take to send its request
     memory: int = 4 * 1024**3  # address space of a worker process (bytes), 0 for no limit
     queue_timeout: float = 30.0  # seconds a request may wait for a free worker before 503
-    cache_bytes: int = 128 * 1024**2  # answers kept for repeated queries (the store never changes); 0 for none
+    # answers kept for repeated queries (the store never changes); 0 for none
+    cache_bytes: int = 128 * 1024**2
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -219,7 +220,15 @@ class _Worker:
 
     def __init__(self, data_dir: Path, limits: Limits) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.serve", "--worker", str(data_dir), str(limits.max_rows), str(limits.memory)],
+            [
+                sys.executable,
+                "-m",
+                "kg.serve",
+                "--worker",
+                str(data_dir),
+                str(limits.max_rows),
+                str(limits.memory),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
@@ -447,7 +456,9 @@ class KGServer(ThreadingHTTPServer):
         from kg.store import store_path
 
         if not store_path(data_dir).is_dir():
-            raise KGError(f"{data_dir} is not a `kg build` output folder: it has no store/ (run `kg build` first)")
+            raise KGError(
+                f"{data_dir} is not a `kg build` output folder: it has no store/ (run `kg build` first)"
+            )
         self.data_dir = Path(data_dir)
         self.limits = limits
         self._slots = threading.BoundedSemaphore(limits.max_connections)
@@ -467,7 +478,9 @@ class KGServer(ThreadingHTTPServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
             try:
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
             except OSError:
                 pass
             self.shutdown_request(request)
@@ -495,7 +508,9 @@ class KGServer(ThreadingHTTPServer):
         self.pool.close()
 
 
-def make_server(data_dir: Path, host: str = "127.0.0.1", port: int = 0, limits: Limits | None = None) -> KGServer:
+def make_server(
+    data_dir: Path, host: str = "127.0.0.1", port: int = 0, limits: Limits | None = None
+) -> KGServer:
     """A ready server bound to ``host:port`` (0 picks a free port); call ``.start()`` or ``.serve_forever()``."""
     return KGServer(Path(data_dir), (host, port), limits or Limits())
 
@@ -555,7 +570,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
-            self._text(404 if url.path not in ("/", "/queries") else 405, f"POST is only for /sparql, not {url.path}")
+            self._text(
+                404 if url.path not in ("/", "/queries") else 405, f"POST is only for /sparql, not {url.path}"
+            )
             return
         length_header = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding") or length_header is None:
@@ -574,7 +591,9 @@ class _Handler(BaseHTTPRequestHandler):
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if ctype == "application/x-www-form-urlencoded":
             try:
-                form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+                form = urllib.parse.parse_qs(
+                    body.decode("utf-8"), keep_blank_values=True, strict_parsing=False
+                )
             except UnicodeDecodeError:
                 self._text(400, "the form is not UTF-8")
                 return

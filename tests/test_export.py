@@ -40,8 +40,11 @@ def test_turtle_holds_every_triple_of_the_dataset(sample_out):
 def test_trig_nquads_and_jsonld_hold_the_same_quads(sample_out, tmp_path):
     expected = _quads(sample_dataset())
     export.export(sample_out, "nq", tmp_path / "g.nq")
-    for path, fmt in ((sample_out / "graph.trig", "trig"), (tmp_path / "g.nq", "nquads"),
-                      (sample_out / "graph.jsonld", "json-ld")):
+    for path, fmt in (
+        (sample_out / "graph.trig", "trig"),
+        (tmp_path / "g.nq", "nquads"),
+        (sample_out / "graph.jsonld", "json-ld"),
+    ):
         ds = Dataset()
         ds.parse(path, format=fmt)
         assert _quads(ds) == expected, path.name
@@ -112,8 +115,13 @@ def test_pyld_expands_the_jsonld_offline(sample_out):
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="Debian's raptor2-utils (rapper) is not installed")
 @pytest.mark.parametrize("name,syntax", [("graph.ttl", "turtle"), ("graph.trig", "trig")])
 def test_rapper_parses_the_files(sample_out, name, syntax):
-    proc = subprocess.run(["rapper", "-q", "-i", syntax, "-o", "nquads", str(sample_out / name)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        ["rapper", "-q", "-i", syntax, "-o", "nquads", str(sample_out / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     ds = Dataset()
     ds.parse(data=proc.stdout, format="nquads")
@@ -124,8 +132,13 @@ def test_rapper_parses_the_files(sample_out, name, syntax):
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="Debian's raptor2-utils (rapper) is not installed")
 def test_rapper_parses_nquads(sample_out, tmp_path):
     export.export(sample_out, "nq", tmp_path / "g.nq")
-    proc = subprocess.run(["rapper", "-q", "-i", "nquads", "-c", str(tmp_path / "g.nq")],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        ["rapper", "-q", "-i", "nquads", "-c", str(tmp_path / "g.nq")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -162,12 +175,15 @@ def test_same_bytes_across_processes_and_hash_seeds(tmp_path):
     from pathlib import Path
 
     tests = Path(__file__).resolve().parent
-    script = "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; " \
-             "import sample_kg; sample_kg.build_sample(Path(sys.argv[2]))"
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; "
+        "import sample_kg; sample_kg.build_sample(Path(sys.argv[2]))"
+    )
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", script, str(tests), str(tmp_path / seed)], env=env, check=True,
-                       timeout=300)
+        subprocess.run(
+            [sys.executable, "-c", script, str(tests), str(tmp_path / seed)], env=env, check=True, timeout=300
+        )
     for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 

@@ -38,8 +38,11 @@ def oxigraph_server(tmp_path):
     if binary is None:
         pytest.skip("the oxigraph server (PyPI package `oxigraph`, in the dev extras) is not installed")
     port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -51,7 +54,9 @@ def oxigraph_server(tmp_path):
                 break  # it answers
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
+                    pytest.fail(
+                        f"oxigraph did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
+                    )
                 time.sleep(0.2)
         yield url
     finally:

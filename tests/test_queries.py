@@ -13,6 +13,8 @@ QUERIES = list_queries()
 @pytest.fixture(scope="module")
 def sample_out(tmp_path_factory):
     return build_sample(tmp_path_factory.mktemp("sample") / "out")
+
+
 NAMES = [q.name for q in QUERIES]
 
 
@@ -30,7 +32,17 @@ def test_header(q):
 def test_contract_columns():
     by_name = {q.name: q for q in QUERIES}
     contract = {
-        "observations": ["doc", "line", "subject", "metric", "category", "period_start", "period_end", "value", "unit"],
+        "observations": [
+            "doc",
+            "line",
+            "subject",
+            "metric",
+            "category",
+            "period_start",
+            "period_end",
+            "value",
+            "unit",
+        ],
         "entities": ["doc", "type", "label"],
         "relations": ["doc", "subject", "predicate", "object", "value"],
     }
@@ -41,7 +53,9 @@ def test_contract_columns():
 @pytest.mark.parametrize("q", QUERIES, ids=NAMES)
 def test_runs_on_the_sample_graph_with_its_declared_columns(q, sample_out):
     result = run_query(q.name, sample_out)
-    assert result.columns == list(q.returns), f"{q.name}: header says {q.returns}, query projects {result.columns}"
+    assert result.columns == list(q.returns), (
+        f"{q.name}: header says {q.returns}, query projects {result.columns}"
+    )
 
 
 @pytest.mark.parametrize("q", QUERIES, ids=NAMES)

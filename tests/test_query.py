@@ -33,8 +33,11 @@ def test_unknown_name_lists_the_available_ones():
 
 def test_a_query_file_by_path(sample_out, tmp_path):
     path = tmp_path / "mine.rq"
-    path.write_text("#+ summary: docs\n#+ returns: doc\nSELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }"
-                    " ORDER BY ?doc\n", encoding="utf-8")
+    path.write_text(
+        "#+ summary: docs\n#+ returns: doc\nSELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }"
+        " ORDER BY ?doc\n",
+        encoding="utf-8",
+    )
     r = run_query(str(path), sample_out)
     assert [row[0] for row in r.plain_rows()] == ["000_annual2006.txt", "001_q1-2007.txt"]
 
@@ -52,7 +55,17 @@ def test_csv_is_rfc4180_with_plain_values(sample_out):
     text = format_result(run_query("observations", sample_out), "csv")
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:9] == ["doc", "line", "subject", "metric", "category", "period_start", "period_end", "value", "unit"]
+    assert rows[0][:9] == [
+        "doc",
+        "line",
+        "subject",
+        "metric",
+        "category",
+        "period_start",
+        "period_end",
+        "value",
+        "unit",
+    ]
     assert not any("^^" in v or v.startswith("<") or "@en" in v for row in rows for v in row)
     assert any(r[3] == "total-assets" and r[7] == "560100000" for r in rows[1:])
 
@@ -107,19 +120,40 @@ def _records(name, out, **bindings):
 def test_analyst_queries_give_the_right_answers_on_the_sample(sample_out):
     [r] = _records("restatements", sample_out)
     assert (r["metric"], r["value"], r["other_value"], r["difference"], r["restated"]) == (
-        "total-assets", "560100000", "562300000", "2200000", "true")
-    assert (r["doc"], r["line"], r["other_doc"], r["other_line"]) == ("000_annual2006.txt", "70", "001_q1-2007.txt", "44")
+        "total-assets",
+        "560100000",
+        "562300000",
+        "2200000",
+        "true",
+    )
+    assert (r["doc"], r["line"], r["other_doc"], r["other_line"]) == (
+        "000_annual2006.txt",
+        "70",
+        "001_q1-2007.txt",
+        "44",
+    )
 
     [p] = _records("prose-vs-table", sample_out)
-    assert (p["prose_value"], p["table_value"], p["agrees"]) == ("700000", "725000", "true")  # 0.7 million ± 50,000
+    assert (p["prose_value"], p["table_value"], p["agrees"]) == (
+        "700000",
+        "725000",
+        "true",
+    )  # 0.7 million ± 50,000
 
     [c] = _records("contained-metal-changes", sample_out)
     assert (c["subject"], c["as_of"], c["previous_as_of"], c["change"], c["change_pct"]) == (
-        "Lucky Friday Unit", "2006-12-31", "2005-12-31", "1500000", "5.1")
+        "Lucky Friday Unit",
+        "2006-12-31",
+        "2005-12-31",
+        "1500000",
+        "5.1",
+    )
 
     people = _records("people-positions", sample_out)
     assert [(x["person"], x["date"]) for x in people] == [
-        ("Phillips S. Baker, Jr.", "2007-02-21"), ("Phillips S. Baker, Jr.", "2007-05-08")]
+        ("Phillips S. Baker, Jr.", "2007-02-21"),
+        ("Phillips S. Baker, Jr.", "2007-05-08"),
+    ]
 
     places = {(x["entity"], x.get("country", "")) for x in _records("properties-by-country", sample_out)}
     assert ("San Sebastian property", "Mexico") in places
@@ -130,4 +164,6 @@ def test_analyst_queries_give_the_right_answers_on_the_sample(sample_out):
 
     production = _records("production", sample_out)
     assert all(x["metric"] in ("silver-produced", "gold-produced") for x in production)
-    assert not any(x["period_start"] == "2007-01-01" and x["subject"] == "Hecla Mining Company" for x in production)
+    assert not any(
+        x["period_start"] == "2007-01-01" and x["subject"] == "Hecla Mining Company" for x in production
+    )

@@ -81,18 +81,31 @@ def test_sparqlwrapper_post_and_construct(server):
 
 
 def test_post_sparql_query_body_and_ntriples(server):
-    status, ctype, body = _request(server, "/sparql", data=b"DESCRIBE ?s WHERE { ?s a ?t } LIMIT 1",
-                                   headers={"Content-Type": "application/sparql-query",
-                                            "Accept": "application/n-triples"})
+    status, ctype, body = _request(
+        server,
+        "/sparql",
+        data=b"DESCRIBE ?s WHERE { ?s a ?t } LIMIT 1",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
     assert status == 200 and ctype.startswith("application/n-triples") and body.strip()
 
 
 @pytest.mark.skipif(shutil.which("roqet") is None, reason="Debian's rasqal-utils (roqet) is not installed")
 def test_roqet_as_a_protocol_client(server):
     proc = subprocess.run(
-        ["roqet", "-p", server.url + "/sparql", "-e", "SELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }",
-         "-r", "csv"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            "roqet",
+            "-p",
+            server.url + "/sparql",
+            "-e",
+            "SELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }",
+            "-r",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "000_annual2006.txt" in proc.stdout
@@ -100,7 +113,9 @@ def test_roqet_as_a_protocol_client(server):
 
 def test_content_negotiation():
     assert negotiate("SELECT", "text/csv", None) == "csv"
-    assert negotiate("SELECT", "text/tab-separated-values;q=0.9, application/sparql-results+xml", None) == "xml"
+    assert (
+        negotiate("SELECT", "text/tab-separated-values;q=0.9, application/sparql-results+xml", None) == "xml"
+    )
     assert negotiate("SELECT", "*/*", None) == "json"
     assert negotiate("SELECT", "", "tsv") == "tsv"
     assert negotiate("CONSTRUCT", "application/n-triples", None) == "ntriples"
@@ -116,10 +131,18 @@ def test_unacceptable_accept_is_406(server):
 def test_update_is_refused(server):
     assert _get(server, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] == 403
     form = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
-    assert _request(server, "/sparql", data=form,
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
-    assert _request(server, "/sparql", data=b"CLEAR ALL",
-                    headers={"Content-Type": "application/sparql-update"})[0] == 403
+    assert (
+        _request(server, "/sparql", data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})[
+            0
+        ]
+        == 403
+    )
+    assert (
+        _request(server, "/sparql", data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"})[
+            0
+        ]
+        == 403
+    )
     assert _request(server, "/sparql", data=b"x", method="PUT")[0] == 405
     _healthy(server)
 
