@@ -80,6 +80,7 @@ class DocState:
     last_kind: str = ""
     reserves_date: date | None = None
     metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
+    metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
 
 
 @dataclass
@@ -212,8 +213,11 @@ class TableReader:
         self.footnotes: dict[str, Footnote] = {}
         self.unmapped: dict[str, int] = {}
         self._estimates: dict[str, bool] = {}
-        # The metals whose costs are told apart by context: single-word cues of the metric vocabulary.
-        self.metals = sorted({g[0] for m in self.vocab.metrics for g in m.cues if len(g) == 1})
+        if not state.metals:
+            # The metals whose costs are told apart by context: single-word cues of the metric
+            # vocabulary (worked out once per document, not per table).
+            state.metals = tuple(sorted({g[0] for m in self.vocab.metrics for g in m.cues if len(g) == 1}))
+        self.metals = state.metals
         self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
