@@ -314,3 +314,45 @@ def test_production_cue_needs_a_single_site() -> None:
     s = sentence("[gold|Commodity|gold] production rose at the [Owl mine|Mine|Owl mine] "
                  "and fell at the [Lark mine|Mine|Lark mine].")
     assert [f for f in find_relations(s, context()) if f.predicate == "producedAt"] == []
+
+
+def _figures_q2(text: str) -> list:
+    """Figures of a mid-year release (no stated period; released in August 2008)."""
+    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), None, load_gazetteer().lexicon,
+                        release_date=date(2008, 8, 6))
+    return list(find_figures(sentence(text), ctx, lambda pos: 1))
+
+
+def test_more_prose_metrics_with_contract_codes_and_precision() -> None:
+    obs = _figures_q2(
+        "For the quarter, the [Kestrel mine|Mine|Kestrel mine] produced 1.25 million ounces of silver, "
+        "8,450 tons of zinc and 3,100 tons of lead, and milled 212,400 tons of ore."
+    )
+    got = {o.metric: (o.value, o.unit, o.decimals, o.subject.label, o.period.start, o.period.end) for o in obs}
+    q2 = (date(2008, 4, 1), date(2008, 6, 30))
+    assert got["silver-produced"] == (Decimal("1.25E6"), "OZ", -4, "Kestrel mine", *q2)
+    assert got["zinc-produced"] == (Decimal(8450), "TON", 0, "Kestrel mine", *q2)
+    assert got["lead-produced"] == (Decimal(3100), "TON", 0, "Kestrel mine", *q2)
+    assert got["ore-processed"] == (Decimal(212400), "TON", 0, "Kestrel mine", *q2)
+
+
+def test_ore_grade_and_reserves_in_prose() -> None:
+    [grade] = _figures_q2("The average grade of silver ore milled at the [Kestrel Unit|MiningUnit|Kestrel Unit] "
+                          "in the first half was 10.7 ounces per ton.")
+    assert (grade.metric, grade.value, grade.unit, grade.decimals) == ("ore-grade-silver", Decimal("10.7"), "OZ-PER-TON", 1)
+    assert (grade.period.start, grade.period.end) == (date(2008, 1, 1), date(2008, 6, 30))
+    [res] = _figures_q2("The [Owl mine|Mine|Owl mine] has proven and probable reserves of 2.4 million ounces of gold "
+                        "at the end of 2007.")
+    assert (res.metric, res.category, res.value, res.unit) == ("reserve-contained-gold", "proven-probable", Decimal("2.4E6"), "OZ")
+    assert res.period.start is None and res.period.end == date(2007, 12, 31)
+    assert _figures_q2("Our reserve and resource base reached 169 million ounces of silver.") == []
+    assert _figures_q2("More than 300 million ounces of silver have been mined in the valley.") == []
+    assert _figures_q2("The reserve grade is 0.67 ounce of gold per ton.") == []
+
+
+def test_figure_subject_skips_possessives_and_relative_clauses() -> None:
+    [obs] = _figures_q2(
+        "The [Owl mine|Mine|Owl mine], in which [Acme|Company|Acme Mining Corp.] holds 30%, produced 740,660 "
+        "ounces of silver for [Acme|Company|Acme Mining Corp.]'s account in the first nine months of 2008."
+    )
+    assert obs.subject.label == "Owl mine" and (obs.period.start, obs.period.end) == (date(2008, 1, 1), date(2008, 9, 30))
