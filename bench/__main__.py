@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("tables", "nlp", "build", "validate", "serve")
+BENCHMARKS = ("tables", "nlp", "build", "export", "validate", "serve")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -130,12 +130,22 @@ def query(
     name: Annotated[str, typer.Argument(help="A named query (file stem in queries/) or a .rq file.")],
     data: Annotated[Path, typer.Option("--data", "-d", help="A folder written by `kg build`.")] = Path("out"),
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+    bind: Annotated[
+        list[str] | None,
+        typer.Option("--bind", "-b", help="Bind a query variable to a plain value, NAME=VALUE (repeatable), e.g. --bind doc=000_ab7ab8a88c10b9e9.txt."),
+    ] = None,
 ) -> None:
     """Run a named query or a SPARQL file against DATA's graph."""
     from kg.query import format_result, run_query
 
+    bindings: dict[str, object] = {}
+    for item in bind or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--bind")
+        bindings[key.strip().lstrip("?$")] = value
     try:
-        result = run_query(name, data)
+        result = run_query(name, data, bindings=bindings or None)
         text = format_result(result, fmt.value)
     except KGError as exc:
         _fail(exc)

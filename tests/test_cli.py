@@ -56,3 +56,17 @@ def test_validate_exit_code_matches_report(corpus_out: Path) -> None:
 def test_export_needs_format_and_target(corpus_out: Path) -> None:
     result = runner.invoke(app, ["export", str(corpus_out)])
     assert result.exit_code == 2
+
+
+def test_query_with_binding(corpus_out: Path) -> None:
+    result = runner.invoke(
+        app, ["query", "document-facts", "--data", str(corpus_out), "--format", "csv", "--bind", "doc=003_f30b3e34200e5f68.txt"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {r["doc"] for r in rows} == {"003_f30b3e34200e5f68.txt"}
+
+
+def test_query_binding_needs_name_and_value(corpus_out: Path) -> None:
+    result = runner.invoke(app, ["query", "document-facts", "--data", str(corpus_out), "--bind", "doc"])
+    assert result.exit_code == 2
