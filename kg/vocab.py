@@ -32,6 +32,13 @@ def norm(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+def unit_key(text: str) -> str:
+    """How a unit printed in a parenthetical is looked up: lower case, without the parentheses,
+    blanks collapsed, a final full stop dropped ("(Oz. per  ton)" -> "oz. per ton"). Unlike
+    :func:`norm` it keeps "$" and "/", so "($/oz.)" never reads as ounces."""
+    return " ".join(text.lower().replace("(", " ").replace(")", " ").split()).rstrip(".")
+
+
 @dataclass(frozen=True)
 class Metric:
     """One metric concept: its code, unit, period kind and how to recognise its rows."""
@@ -73,6 +80,8 @@ class Vocabulary:
     categories: tuple[Term, ...]
     price_bases: tuple[Term, ...]
     estimate_words: frozenset[str] = frozenset()  # column-header words of forecasts ("guidance")
+    # unit_key(printed form) -> unit code, from the altLabels of units.ttl ("oz per ton" -> OZ-PER-TON)
+    unit_labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
     # Lookup tables built once with the vocabulary (hashing the whole vocabulary per lookup is slow).
     _codes: dict[str, Metric] = field(default_factory=dict, compare=False, hash=False, repr=False)
     _labels: dict[str, tuple[Metric, ...]] = field(
@@ -149,6 +158,13 @@ def vocabulary() -> Vocabulary:
 
     ug = graphs["units.ttl"]
     units = frozenset(str(o) for s in ug.subjects(SKOS.inScheme, None) for o in ug.objects(s, SKOS.notation))
+    unit_labels: dict[str, str] = {}
+    for s in sorted(set(ug.subjects(SKOS.altLabel, None))):
+        code = text(ug, s, SKOS.notation)
+        for label in sorted(str(o) for o in ug.objects(s, SKOS.altLabel)):
+            key = unit_key(label)
+            if unit_labels.setdefault(key, code) != code:
+                raise ConfigError(f"units.ttl: the printed form {label!r} names two units")
 
     tg = graphs["table-terms.ttl"]
     kinds = []
@@ -191,6 +207,7 @@ def vocabulary() -> Vocabulary:
         categories=tuple(categories),
         price_bases=terms(tt.PriceBasis),
         estimate_words=frozenset(v for t in terms(tt.EstimateTerm) for v in t.variants),
+        unit_labels=unit_labels,
     )
 
 

@@ -35,7 +35,7 @@ from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
 from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
 from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date
-from kg.vocab import Metric, Vocabulary, norm
+from kg.vocab import Metric, Vocabulary, norm, unit_key
 
 log = logging.getLogger(__name__)
 
@@ -494,7 +494,12 @@ class TableReader:
         return metric, ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
-        candidates = [m for m in self.vocab.by_label(_without_units(raw)) if self._applies(m)]
+        clean = raw
+        if "(" in raw:  # a unit in words, as units.ttl prints it: "Ore grade - Silver (oz per ton)"
+            units = self.vocab.unit_labels
+            clean = _PAREN.sub(lambda m: " " if unit_key(m.group()) in units else m.group(), raw)
+        clean = _without_units(clean)
+        candidates = [m for m in self.vocab.by_label(clean) if self._applies(m)]
         if not candidates:
             return None
         ctx = self.ctx
@@ -662,6 +667,11 @@ class TableReader:
         return tuple(found)
 
     def _guess_unit(self, raw: str) -> str:
+        if "(" in raw:
+            for paren in _PAREN.findall(raw):  # a parenthetical naming a unit says it
+                code = self.vocab.unit_labels.get(unit_key(paren))
+                if code:
+                    return code
         low = f"{raw} {self.ctx.family}".lower()
         if "$/oz" in low or "per ounce" in low:
             return "USD-PER-OZ"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kg.layout import HEADER, classify
-from kg.tables.numbers import NUMBER, Cell, SplitRow, is_year, split_row
+from kg.tables.numbers import NUMBER, Cell, SplitRow, is_year, number_cell, split_row
 from kg.tables.periods import Span
 
 BLANK, RULE, DATA, HEAD, TEXT = "blank", "rule", "data", "header", "text"
@@ -52,9 +52,34 @@ class SubTable:
     def finish(self) -> None:
         """Fix the derived fields once the lines are in."""
         self.data = [ln for ln in self.lines if ln.role == DATA]
+        self.columns = columns_of(self.data)
+        if self.columns and any(len(ln.row.cells) < len(self.columns) for ln in self.data):  # type: ignore[union-attr]
+            self.lines = [_unglue(ln, self.columns) if ln.role == DATA else ln for ln in self.lines]
+            self.data = [ln for ln in self.lines if ln.role == DATA]
         starts = [c.start for ln in self.data for c in ln.row.cells]  # type: ignore[union-attr]
         self.label_end = (min(starts) - 1) if starts else 0
-        self.columns = columns_of(self.data)
+
+
+def _unglue(line: Line, columns: Sequence[Span]) -> Line:
+    """A number one space after its label ("Cinnabar Ridge Mine, Idaho 1,204,000") reads as part
+    of the label; when it ends where a column ends, left of the row's other numbers, it is that
+    column's cell. Shares and markers ("Hecla's 29.73%", "(3)") never end on a column like that."""
+    row = line.row
+    if row is None or not row.label or len(row.cells) >= len(columns):
+        return line
+    head, _, tail = row.label.rpartition(" ")
+    if not head.strip() or tail[:1] in "($" or tail.endswith("%"):
+        return line
+    cell = number_cell(tail, row.label_start + len(head) + 1)
+    if cell is None or cell.number.kind != NUMBER:
+        return line
+    first_end = row.cells[0].end if row.cells else None
+    for col in columns:
+        if abs(cell.end - col.end) <= 1 and (first_end is None or first_end > col.end + 1):
+            label = head.rstrip()
+            split = SplitRow(label, row.label_start, row.label_start + len(label), (cell, *row.cells))
+            return line._replace(row=split)
+    return line
 
 
 @dataclass

@@ -196,6 +196,14 @@ def split_row(line: str) -> SplitRow:
     return SplitRow("", -1, -1, tuple(cells))
 
 
+def number_cell(token: str, start: int) -> Cell | None:
+    """``token`` printed at column ``start`` as a number cell, or None when it is no number."""
+    if parse_number(token) is None:
+        return None
+    number, d_start, d_end = _cell_token(token)
+    return Cell(number, start + d_start, start + d_end)
+
+
 @lru_cache(maxsize=8192)  # tables repeat tokens
 def _cell_token(token: str) -> tuple[Number, int, int]:
     """A number token's value and the span of its digits within the token."""

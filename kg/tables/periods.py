@@ -173,6 +173,15 @@ def column_headers(
             if m.group("year"):
                 years[c] = int(m.group("year"))
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        # A month and day printed once over a group of columns ("September 30," centred over
+        # "2008   2007"): the columns it did not go to take the nearest one too.
+        shared = [m for m in dates if not m.group("year")]
+        if shared and len(dates) < n:
+            for c in range(n):
+                if month_day[c] is None:
+                    m = min(shared, key=lambda m: (abs((m.start() + m.end()) / 2 - columns[c].center), m.start()))
+                    words[c].append(m.group())
+                    month_day[c] = (m.group("month"), int(m.group("day")))
         found_years = [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
         for k, m in enumerate(found_years):
             c = k if len(found_years) == n else _nearest(columns, (m.start() + m.end()) / 2)

@@ -1,0 +1,152 @@
+"""kg.tables on releases written unlike the sample corpus (tests/data/unseen/): a fictional
+silver company's Exhibit 99, as plain text and as an HTML exhibit.
+
+The fixtures use other wording, units and layouts than Hecla's releases — "Ounces of silver
+produced", "Cash cost per ounce, net of by-product credits", "(in thousands of U.S.
+dollars)", "Three Months Ended September 30," centred over two years, a reserves table in
+tonnes and grams per tonne with silver before gold, a page footer inside a table, a number one
+space after its row label. Their figures are consistent: the operations add up to the
+company's production and the balance sheet balances (checked below from the observations).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.facts import DocumentFacts, Observation
+from kg.ingest import read_document
+from kg.layout import segment
+from kg.tables import extract_tables
+
+DATA = Path(__file__).resolve().parent / "data" / "unseen"
+Q3_2008 = {"start": date(2008, 7, 1), "end": date(2008, 9, 30)}
+Q3_2007 = {"start": date(2007, 7, 1), "end": date(2007, 9, 30)}
+NINE_2008 = {"start": date(2008, 1, 1), "end": date(2008, 9, 30)}
+COMPANY = "Bitterroot Silver Corp."
+
+
+def facts_of(name: str) -> DocumentFacts:
+    doc = read_document(DATA / name)
+    return extract_tables(doc, segment(doc))
+
+
+def find(facts: DocumentFacts, **want: object) -> list[Observation]:
+    out = []
+    for o in facts.observations:
+        fields = {
+            "subject": o.subject.label,
+            "metric": o.metric,
+            "line": o.source.line,
+            "value": o.value,
+            "start": o.period.start,
+            "end": o.period.end,
+            "unit": o.unit,
+            "category": o.category,
+        }
+        if all(fields[k] == v for k, v in want.items()):
+            out.append(o)
+    return out
+
+
+def one(facts: DocumentFacts, **want: object) -> Observation:
+    found = find(facts, **want)
+    assert len(found) == 1, (want, [(o.metric, o.subject.label, o.period, o.value) for o in found])
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def text() -> DocumentFacts:
+    return facts_of("bitterroot-q3.txt")
+
+
+# (subject, metric, period, value in base units, unit, line) as a reader of the text would write them
+TEXT_EXPECTED = [
+    (COMPANY, "silver-produced", Q3_2008, Decimal("1842310"), "OZ", 21),
+    (COMPANY, "silver-produced", NINE_2008, Decimal("5311870"), "OZ", 21),
+    (COMPANY, "gold-produced", Q3_2007, Decimal("5980"), "OZ", 22),
+    (COMPANY, "ore-processed", Q3_2008, Decimal("112480"), "TON", 23),
+    (COMPANY, "total-cash-cost-per-oz-silver", Q3_2008, Decimal("4.12"), "USD-PER-OZ", 25),
+    (COMPANY, "total-cash-cost-per-oz-silver", NINE_2008, Decimal("4.36"), "USD-PER-OZ", 25),
+    (COMPANY, "price-silver", Q3_2007, Decimal("12.93"), "USD-PER-OZ", 26),
+    (COMPANY, "sales", Q3_2008, Decimal("28644000"), "USD", 27),
+    (COMPANY, "net-income", Q3_2008, Decimal("-1218000"), "USD", 28),
+    (COMPANY, "net-income", NINE_2008, Decimal("9874000"), "USD", 28),
+    ("Cinnabar Ridge Mine", "ore-processed", Q3_2008, Decimal("78210"), "TON", 39),
+    ("Cinnabar Ridge Mine", "ore-grade-silver", Q3_2008, Decimal("17.42"), "OZ-PER-TON", 40),
+    ("Cinnabar Ridge Mine", "silver-produced", Q3_2007, Decimal("1141310"), "OZ", 41),
+    # after the page footer that cuts the production table
+    ("Tamarack Project", "ore-grade-silver", Q3_2008, Decimal("18.31"), "OZ-PER-TON", 48),
+    ("Tamarack Project", "silver-produced", Q3_2008, Decimal("579430"), "OZ", 49),
+    ("Tamarack Project", "gold-produced", Q3_2007, Decimal("2110"), "OZ", 50),
+    (COMPANY, "cash-and-equivalents", {"start": None, "end": date(2008, 9, 30)}, Decimal("41206000"), "USD", 60),
+    (COMPANY, "total-assets", {"start": None, "end": date(2007, 12, 31)}, Decimal("194105000"), "USD", 68),
+    (COMPANY, "total-current-liabilities", {"start": None, "end": date(2008, 9, 30)}, Decimal("14388000"), "USD", 72),
+    (COMPANY, "shareholders-equity", {"start": None, "end": date(2008, 9, 30)}, Decimal("170565000"), "USD", 77),
+    (COMPANY, "total-liabilities-and-equity", {"start": None, "end": date(2008, 9, 30)}, Decimal("211095000"), "USD", 80),
+]
+
+
+@pytest.mark.parametrize(("subject", "metric", "period", "value", "unit", "line"), TEXT_EXPECTED)
+def test_text_exhibit_observations(
+    text: DocumentFacts, subject: str, metric: str, period: dict, value: Decimal, unit: str, line: int
+) -> None:
+    o = one(text, subject=subject, metric=metric, **period)
+    assert (o.value, o.unit, o.source.line) == (value, unit, line)
+
+
+def test_text_exhibit_realized_price_keeps_its_basis(text: DocumentFacts) -> None:
+    assert {o.basis for o in find(text, metric="price-silver")} == {"Realized"}
+
+
+def test_text_exhibit_reserves_in_tonnes_and_grams(text: DocumentFacts) -> None:
+    when = {"start": None, "end": date(2008, 6, 30)}
+    pp = {"category": "proven-probable", **when}
+    o = one(text, subject="Tamarack Project", metric="reserve-ore-tons", **pp)
+    assert (o.value, o.unit, o.source.line) == (Decimal("455000"), "TONNE", 91)
+    o = one(text, subject="Cinnabar Ridge Mine", metric="reserve-grade-silver", **pp)
+    assert (o.value, o.unit) == (Decimal("412"), "G-PER-TONNE")
+    o = one(text, subject="Cinnabar Ridge Mine", metric="reserve-grade-gold", **pp)
+    assert (o.value, o.unit) == (Decimal("0.85"), "G-PER-TONNE")
+    o = one(text, subject="Tamarack Project", metric="reserve-contained-silver", **pp)
+    assert (o.value, o.unit) == (Decimal("4213031"), "OZ")
+    # "Cinnabar Ridge Mine, Idaho 1,204,000": the tonnage one space after the label
+    mi = {"category": "mineralized-material", **when}
+    o = one(text, subject="Cinnabar Ridge Mine", metric="reserve-ore-tons", **mi)
+    assert (o.value, o.unit, o.source.line) == (Decimal("1204000"), "TONNE", 93)
+    o = one(text, subject="Tamarack Project", metric="reserve-contained-gold", category="other-resources")
+    assert o.value == Decimal("33951")
+    # contained ounces = tonnes x grade / 31.1035 g per troy ounce, to the ounce
+    for row in find(text, metric="reserve-ore-tons"):
+        subject, category = row.subject.label, row.category
+        grade = one(text, subject=subject, metric="reserve-grade-silver", category=category).value
+        contained = one(text, subject=subject, metric="reserve-contained-silver", category=category).value
+        assert abs(row.value * grade / Decimal("31.1035") - contained) <= 1
+
+
+def test_text_exhibit_operations_add_up_to_the_company(text: DocumentFacts) -> None:
+    for metric in ("silver-produced", "gold-produced", "ore-processed"):
+        for period in (Q3_2008, Q3_2007):
+            total = one(text, subject=COMPANY, metric=metric, **period).value
+            parts = [o.value for o in find(text, metric=metric, **period) if o.subject.label != COMPANY]
+            assert len(parts) == 2 and sum(parts) == total, (metric, period)
+
+
+def test_text_exhibit_balance_sheet_balances(text: DocumentFacts) -> None:
+    for end in (date(2008, 9, 30), date(2007, 12, 31)):
+        value = {o.metric: o.value for o in find(text, start=None, end=end) if o.source.table == "t03"}
+        assert value["total-liabilities"] + value["shareholders-equity"] == value["total-liabilities-and-equity"]
+        assert value["total-assets"] == value["total-liabilities-and-equity"]
+
+
+def test_text_exhibit_has_no_warnings_and_cites_printed_tokens(text: DocumentFacts) -> None:
+    assert not [p for p in text.problems if p.severity != "info"], [str(p) for p in text.problems]
+    lines = (DATA / "bitterroot-q3.txt").read_text().splitlines()
+    for o in text.observations:
+        assert o.printed in lines[o.source.line - 1]
+    # the footer lines are furniture and cut no table in two: one production table
+    assert {t.kind for t in text.tables} == {"highlights", "production", "balance-sheet", "reserves"}
+    assert len(text.tables) == 4
