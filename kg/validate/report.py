@@ -1,0 +1,155 @@
+"""Validation results → the sh:ValidationReport graph, findings and the readable text.
+
+Input: a list of engine Results (either engine), the shapes graph (for rule
+titles) and a ``cite`` function giving a focus node's ``FILE:LINE``. Output: a
+:class:`ValidationResult` whose ``text`` groups findings by severity then rule,
+one self-contained line each, with a summary line of counts per severity, and
+whose ``graph`` is the sh:ValidationReport (serialised deterministically).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from kg.validate.engine import Result
+from kg.validate.shapes import local_name
+
+SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
+_TITLE = {SH.Violation: "Violations", SH.Warning: "Warnings", SH.Info: "Info"}
+CITATION = re.compile(r"[\w.\-]+\.(?:txt|html?):\d+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding, readable on its own."""
+
+    severity: str  # "Violation" | "Warning" | "Info"
+    rule: str  # the source shape's name, e.g. SegmentSumShape
+    message: str
+    focus: str  # the focus node's IRI
+    sources: tuple[str, ...]  # every number involved, as FILE:LINE
+
+    @property
+    def line(self) -> str:
+        text = self.message
+        if self.sources and not CITATION.search(text):
+            text += " at " + ", ".join(self.sources)
+        elif not self.sources:
+            text += f" [{self.focus}]"
+        return text
+
+
+@dataclass
+class ValidationResult:
+    """What ``validate_dir`` returns: conforms means no sh:Violation (warnings and notes allowed)."""
+
+    conforms: bool
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    graph: Graph | None = None
+    engine: str = ""
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def _sort_key(r: Result) -> tuple:
+    return (
+        SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+        local_name(r.source_shape),
+        r.message,
+        str(r.focus),
+        str(r.value),
+    )
+
+
+def build_report(
+    results: Sequence[Result], shapes: Graph, cite: Callable[[object], tuple[str, ...]], engine: str
+) -> ValidationResult:
+    results = sorted(set(results), key=_sort_key)
+    findings = []
+    for r in results:
+        sources = tuple(dict.fromkeys(CITATION.findall(r.message))) or cite(r.focus)
+        findings.append(
+            Finding(local_name(r.severity), local_name(r.source_shape), r.message, str(r.focus), sources)
+        )
+    graph = report_graph(results)
+    conforms = not any(r.severity == SH.Violation for r in results)
+    return ValidationResult(conforms, render_text(findings, shapes, engine), findings, graph, engine)
+
+
+def report_graph(results: Sequence[Result]) -> Graph:
+    """The sh:ValidationReport, with blank-node ids fixed by sort order so output is byte-stable."""
+    g = Graph()
+    g.bind("sh", SH)
+    g.bind("mkgsh", "https://w3id.org/mining-kg/shapes#")
+    g.bind("kgid", "https://w3id.org/mining-kg/id/")
+    report = BNode("report")
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(not results)))
+    for i, r in enumerate(results):
+        node = BNode(f"r{i:06d}")
+        g.add((report, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, r.focus))
+        g.add((node, SH.resultSeverity, r.severity))
+        g.add((node, SH.resultMessage, Literal(r.message)))
+        g.add((node, SH.sourceShape, r.source_shape))
+        g.add((node, SH.sourceConstraintComponent, r.component))
+        if r.path is not None:
+            g.add((node, SH.resultPath, r.path))
+        if r.value is not None:
+            g.add((node, SH.value, r.value))
+        if isinstance(r.source_constraint, URIRef):
+            g.add((node, SH.sourceConstraint, r.source_constraint))
+    return g
+
+
+def render_text(findings: Sequence[Finding], shapes: Graph, engine: str) -> str:
+    lines: list[str] = []
+    for severity in SEVERITIES:
+        name = local_name(severity)
+        group = [f for f in findings if f.severity == name]
+        if not group:
+            continue
+        lines.append(f"{_TITLE[severity]} ({len(group)})")
+        for rule in sorted({f.rule for f in group}):
+            in_rule = [f for f in group if f.rule == rule]
+            title = shapes.value(URIRef("https://w3id.org/mining-kg/shapes#" + rule), RDFS.label)
+            lines.append(f"  {rule}" + (f": {title}" if title else "") + f" ({len(in_rule)})")
+            lines.extend(f"    {f.line}" for f in in_rule)
+        lines.append("")
+    counts = ", ".join(
+        f"{sum(1 for f in findings if f.severity == local_name(s))} {_TITLE[s].lower()}" for s in SEVERITIES
+    )
+    verdict = "no sh:Violation" if not any(f.severity == "Violation" for f in findings) else "FAILED"
+    lines.append(f"validation ({engine}): {counts}; {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def results_from_graph(report: Graph) -> list[Result]:
+    """Read Results back from any sh:ValidationReport graph (pySHACL's, or ours)."""
+    out = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        message = report.value(node, SH.resultMessage)
+        out.append(
+            Result(
+                focus=report.value(node, SH.focusNode),
+                severity=report.value(node, SH.resultSeverity),
+                message=str(message) if message is not None else "",
+                source_shape=report.value(node, SH.sourceShape),
+                component=report.value(node, SH.sourceConstraintComponent),
+                path=report.value(node, SH.resultPath),
+                value=report.value(node, SH.value),
+                source_constraint=report.value(node, SH.sourceConstraint),
+            )
+        )
+    return out
+
+
+__all__ = ["Finding", "ValidationResult", "build_report", "report_graph", "results_from_graph"]
