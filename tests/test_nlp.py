@@ -356,3 +356,78 @@ def test_figure_subject_skips_possessives_and_relative_clauses() -> None:
         "ounces of silver for [Acme|Company|Acme Mining Corp.]'s account in the first nine months of 2008."
     )
     assert obs.subject.label == "Owl mine" and (obs.period.start, obs.period.end) == (date(2008, 1, 1), date(2008, 9, 30))
+
+
+UNSEEN = Path(__file__).parent / "data" / "unseen" / "nlp-release.txt"
+
+
+def test_unseen_release_with_the_generic_machinery_alone() -> None:
+    """A fictional company's release (tests/data/unseen): no gazetteer entry names any of its
+    mines, veins, people, partners or towns, yet the general patterns find them and their relations."""
+    from kg.ingest import read_document
+    from kg.layout import segment
+    from kg.nlp import extract_narrative
+    from kg.nlp.pipeline import get_pipeline
+    from kg.resolve import resolve
+
+    gaz = load_gazetteer(tier="generic")
+    if get_pipeline(False, gaz)[1] == "blank:en":
+        pytest.skip("no spaCy model installed (make test installs it)")
+    full = load_gazetteer()
+    for name in ("Larkspur", "Whitlow", "Bracken Hill", "Marta Quennell", "Tolland", "Elko", "Sonora", "Corvid Creek"):
+        assert not any(name in n for e in full.entries for n in (e.label, *e.aliases)), name
+
+    doc = read_document(UNSEEN)
+    [facts] = extract_narrative([(doc, segment(doc))], gazetteer=gaz)
+    res = resolve([facts], gaz)
+    entities = {(res.lookup(m.entity).type, res.lookup(m.entity).label) for m in facts.mentions}
+    assert {
+        ("Company", "Larkspur Silver Corporation"),
+        ("MiningUnit", "Whitlow Unit"), ("Mine", "Whitlow mine"), ("Mine", "Bracken Hill mine"),
+        ("Mine", "Kestrel mine"), ("Facility", "Fenwick mill"), ("OreBody", "Harrier vein"),
+        ("OreBody", "Osprey vein"), ("Property", "Tamarack property"), ("Project", "Corvid Creek project"),
+        ("Person", "Marta Quennell"), ("Person", "Owen Brackett"), ("Person", "Dana Whitcombe"),
+        ("Organization", "Tolland Resources Inc."), ("Organization", "Meridian Metals Corporation"),
+        ("Organization", "Pell River Mining Ltd."), ("Place", "Elko"), ("Place", "Sonora"),
+        ("Place", "Hermosillo"), ("Place", "Nevada"), ("Place", "Mexico"), ("Commodity", "silver"),
+    } <= entities
+    assert not {label for _, label in entities} & {"Pell River", "Larkspur", "Whitlow"}
+
+    def label(ref: EntityRef | None) -> str:
+        return res.lookup(ref).label if ref is not None else ""
+
+    relations = {(label(r.subject), r.predicate, label(r.object), r.value) for r in facts.relations}
+    company = "Larkspur Silver Corporation"
+    assert {
+        ("Marta Quennell", "holdsPosition", "President and Chief Executive Officer", company),
+        ("Owen Brackett", "holdsPosition", "Vice President and Chief Financial Officer", company),
+        ("Dana Whitcombe", "holdsPosition", "Vice President - Exploration", company),
+        ("Whitlow Unit", "locatedIn", "Nevada", ""),
+        ("Whitlow mine", "partOf", "Whitlow Unit", ""), ("Fenwick mill", "partOf", "Whitlow Unit", ""),
+        ("Harrier vein", "partOf", "Whitlow mine", ""), ("Osprey vein", "partOf", "Whitlow mine", ""),
+        ("Fenwick mill", "distanceFrom", "Whitlow mine", "about 12 miles south"),
+        ("Kestrel mine", "distanceFrom", "Whitlow mine", "about two miles north"),
+        (company, "ownershipInterest", "Bracken Hill mine", "60"),
+        ("Bracken Hill mine", "locatedIn", "Sonora", ""), ("Sonora", "locatedIn", "Mexico", ""),
+        ("Bracken Hill mine", "jointVenturePartner", "Tolland Resources Inc.", ""),
+        ("Tolland Resources Inc.", "subsidiaryOf", "Meridian Metals Corporation", ""),
+        ("gold", "producedAt", "Bracken Hill mine", ""), ("silver", "producedAt", "Whitlow Unit", ""),
+        (company, "acquired", "Tamarack property", ""),
+        ("Hermosillo office", "locatedIn", "Hermosillo", ""), ("Hermosillo", "locatedIn", "Sonora", ""),
+        (company, "sold", "Corvid Creek project",
+         "$22 million in cash and 4 million shares of Pell River common stock"),
+        ("Corvid Creek project", "soldTo", "Pell River Mining Ltd.", ""),
+        (company, "locatedIn", "Elko", ""), ("Elko", "locatedIn", "Nevada", ""),
+    } <= relations
+    [sale] = [r for r in facts.relations if r.predicate == "sold"]
+    assert sale.date == date(2008, 10, 15)
+
+    figures = {(o.subject.label, o.metric, o.period.start, o.value, o.estimate) for o in facts.observations}
+    q3 = date(2008, 7, 1)
+    assert {
+        (company, "silver-produced", q3, Decimal("1.8E6"), False),
+        ("Whitlow Unit", "zinc-produced", q3, Decimal(4350), False),
+        ("Whitlow Unit", "ore-processed", q3, Decimal(98500), False),
+        ("Bracken Hill mine", "gold-produced", q3, Decimal(18200), False),
+        (company, "silver-produced", date(2009, 1, 1), Decimal("7E6"), True),
+    } <= figures

@@ -372,11 +372,13 @@ def _document_facts(
     explicit = _prefer_explicit(texts, gaz)
     regions = set(lex.get("region_words", []))
     bare = _bare_name_pattern(explicit, gaz)
+    named = _named_once(texts, lex, gaz)
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
         ents = [_with_region(t.text, e, regions) for e in ents]
         ents = _bare_names(t.text, ents, bare)
+        ents = _bare_names(t.text, [_short_name(e, named) for e in ents], named)
         if t.full:
             ents = _coreference(t.text, ents, lex.get("anaphora", {}))
         t.ents = ents
@@ -539,6 +541,41 @@ def _bare_names(
         ref = names[m.group().casefold()]
         out.append(Ent(m.start(), m.end(), ref.type, ref.label, m.group(), (), bare=True))
     return sorted(out, key=lambda e: e.start)
+
+
+def _named_once(
+    texts: list[_Text], lex: dict[str, Any], gaz: Gazetteer
+) -> tuple[re.Pattern[str], dict[str, EntityRef]] | None:
+    """Places and organisations the document names somewhere, by every form it may use again:
+    the place as named, the organisation in full and without its corporate suffix ("Pell River
+    Mining" of "Pell River Mining Ltd.") — so a later "Sonora" the model missed is a place too."""
+    names: dict[str, EntityRef] = {}
+    for t in texts:
+        for e in t.ents:
+            if e.type == "Place" and e.text.strip() == e.label and e.label[:1].isupper():
+                names.setdefault(e.label.casefold(), e.ref)
+            elif e.type in ORG_TYPES:
+                for form in _company_forms(e.label, {**lex, "company_descriptors": []}):
+                    if len(form.split()) > 1 and gaz.find(form) is None:
+                        names.setdefault(form.casefold(), e.ref)
+    if not names:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'-])(?:{alternatives})(?![\w-])", re.I), names
+
+
+def _short_name(e: Ent, named: tuple[re.Pattern[str], dict[str, EntityRef]] | None) -> Ent:
+    """A place or person the model saw in "shares of Pell River common stock" where the document
+    names "Pell River Mining Ltd.": the organisation (its name without suffix or descriptive words)."""
+    if named is None or e.type not in ("Place", "Person", "Organization"):
+        return e
+    for ref in dict.fromkeys(named[1].values()):
+        if ref.type not in ORG_TYPES or ref.label == e.label:
+            continue
+        words = re.sub(r"[,.]", " ", ref.label).split()
+        if len(e.label.split()) > 1 and words[: len(e.label.split())] == e.label.split():
+            return Ent(e.start, e.end, ref.type, ref.label, e.text, e.modifiers)
+    return e
 
 
 def _bare_site(
