@@ -431,3 +431,15 @@ def test_unseen_release_with_the_generic_machinery_alone() -> None:
         ("Bracken Hill mine", "gold-produced", q3, Decimal(18200), False),
         (company, "silver-produced", date(2009, 1, 1), Decimal("7E6"), True),
     } <= figures
+
+
+def test_a_company_short_name_that_is_a_town_stays_a_town() -> None:
+    facts = _generic_facts(
+        "Coeur d'Alene Mines Corporation, headquartered in Coeur d'Alene, Idaho, owns the Rochester mine.\n"
+        "Coeur d'Alene Mines holds a 50% interest in the Kensington mine.",
+        company="Coeur d'Alene Mines Corporation",
+    )
+    companies = [m.text for m in facts.mentions if m.entity.type == "Company"]
+    assert companies == ["Coeur d'Alene Mines Corporation", "Coeur d'Alene Mines"]
+    [own] = [r for r in facts.relations if r.predicate == "ownershipInterest"]
+    assert own.subject.label == "Coeur d'Alene Mines Corporation"

@@ -366,7 +366,7 @@ def _document_facts(
     if company is not None:
         forms = _company_forms(company.label, lex)
         for t in texts:
-            t.ents = _company_mentions(t, company, forms, lex)
+            t.ents = _company_mentions(t, company, forms, lex, gaz)
     people = _people(texts)
     roots = _site_roots(texts)
     explicit = _prefer_explicit(texts, gaz)
@@ -611,15 +611,28 @@ def _company_forms(label: str, lex: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-def _company_mentions(t: _Text, company: EntityRef, forms: list[str], lex: dict[str, Any]) -> list[Ent]:
+def _company_mentions(
+    t: _Text, company: EntityRef, forms: list[str], lex: dict[str, Any], gaz: Gazetteer
+) -> list[Ent]:
     """The releasing company wherever the text names it by one of its forms; a company named
-    after it with a corporate suffix ("Hecla Limited") is a company of the group, not any organisation."""
+    after it with a corporate suffix ("Hecla Limited") is a company of the group, not any organisation.
+    A short form that is also a town ("Coeur d'Alene" of "Coeur d'Alene Mines") stays a place
+    where the text writes it as one ("Coeur d'Alene, Idaho", a place the model found)."""
     suffixes = set(lex.get("corporate_suffixes", []))
     short = forms[-1]
+    upper = {f.upper() for f in forms}
+
+    def place_here(end: int) -> bool:
+        m = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", t.text[end : end + 40])
+        return bool(m) and any((x := gaz.find(n)) is not None and x.type == "Place"
+                               for n in (m.group(1), m.group(1).split()[0]))
+
     out: list[Ent] = []
     for e in t.ents:
         name = re.sub(r"'s$", "", e.text.strip())
-        if name in forms or name.upper() in {f.upper() for f in forms}:
+        if (name in forms or name.upper() in upper) and not (
+            name.upper() != forms[0].upper() and (e.type == "Place" or place_here(e.end))
+        ):
             e = Ent(e.start, e.end, "Company", company.label, e.text, e.modifiers)
         elif e.type in ORG_TYPES and e.label.startswith(short + " ") and e.label.split()[-1] in suffixes:
             e = Ent(e.start, e.end, "Company", e.label, e.text, e.modifiers)
@@ -628,7 +641,9 @@ def _company_mentions(t: _Text, company: EntityRef, forms: list[str], lex: dict[
     suffix = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
     group = re.compile(rf"(?:\s+[A-Z][\w&-]*){{0,2}},?\s+(?:{suffix})(?![\w.])\.?") if suffix else None
     for m in pattern.finditer(t.text):
-        if any(e.start < m.end() and m.start() < e.end for e in out):
+        if any(e.start < m.end() and m.start() < e.end for e in out) or (
+            m.group() != forms[0] and place_here(m.end())
+        ):
             continue
         tail = group.match(t.text, m.end()) if group is not None and m.group() != forms[0] else None
         if tail:  # "Hecla Limited"
