@@ -12,6 +12,7 @@ the parsing; it reports positions, which is what provenance needs.
 from __future__ import annotations
 
 import re
+import textwrap
 from html.parser import HTMLParser
 
 _BLOCK = {
@@ -19,6 +20,11 @@ _BLOCK = {
     "blockquote", "section", "article", "header", "footer", "title", "dt", "dd", "address",
 }
 _SKIP = {"script", "style", "head"}
+_MONTH_DAY = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}\b,?")
+_CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
+# Centred paragraphs are indented like the centred captions of fixed-width releases, so layout
+# tells a table's title from a row label the same way in both (it has no other cue in HTML).
+_PAGE_WIDTH = 80
 _NUMBER_CELL = re.compile(r"^[($\s-]*[\d.,]+[)%\s]*$|^-+$|^- -$")
 
 
@@ -33,10 +39,14 @@ class _Renderer(HTMLParser):
         self.tables: list[list[tuple[int, list[tuple[str, int]]]]] = []  # stack of tables: rows of (line, cells)
         self.cell: list[str] | None = None
         self.cell_span = 1
+        self.centred: list[str] = []  # open block elements that centre their text
+        self.table_rows: set[int] = set()  # indices in ``out`` of rendered table rows
 
     # -- text lines outside tables
     def flush(self) -> None:
         text = " ".join("".join(self.buf).split())
+        if text and self.centred:
+            text = " " * max(6, (_PAGE_WIDTH - len(text)) // 2) + text
         if text:
             self.out.append((text, self.buf_line))
         self.buf = []
@@ -62,6 +72,8 @@ class _Renderer(HTMLParser):
             self.cell_span = int(span) if span.isdigit() and 0 < int(span) < 50 else 1
         elif tag in _BLOCK and self.cell is None:
             self.flush()
+            if tag != "br" and _is_centred(tag, attrs):
+                self.centred.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
@@ -75,9 +87,11 @@ class _Renderer(HTMLParser):
             self.cell = None
         elif tag == "table" and self.tables:
             rows = self.tables.pop()
-            self.out.extend(render_table(rows))
+            self._table_lines(render_table(rows))
         elif tag in _BLOCK and self.cell is None:
             self.flush()
+            if self.centred and self.centred[-1] == tag:
+                self.centred.pop()
 
     def handle_data(self, data: str) -> None:
         if self.skip:
@@ -109,15 +123,32 @@ class _Renderer(HTMLParser):
         super().close()
         self.flush()
         while self.tables:
-            self.out.extend(render_table(self.tables.pop()))
+            self._table_lines(render_table(self.tables.pop()))
+
+    def _table_lines(self, lines: list[tuple[str, int]]) -> None:
+        self.table_rows.update(range(len(self.out), len(self.out) + len(lines)))
+        self.out.extend(lines)
 
 
-def _merge_cells(cells: list[tuple[str, int]]) -> list[str]:
-    """Expand colspans and join "$" / ")" / "%" cells to their number."""
+def _is_centred(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    values = dict(attrs)
+    return (
+        tag == "center"
+        or (values.get("align") or "").lower() == "center"
+        or bool(_CENTRED_STYLE.search(values.get("style") or ""))
+    )
+
+
+def _merge_cells(cells: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """Expand colspans and join "$" / ")" / "%" cells to their number. Returns the cell texts
+    and, per position, the number of columns the cell starting there spans (1 for the rest)."""
     flat: list[str] = []
+    spans: list[int] = []
     for text, span in cells:
         flat.append(text)
+        spans.append(span)
         flat.extend([""] * (span - 1))
+        spans.extend([1] * (span - 1))
     merged: list[str] = []
     for text in flat:
         if text in (")", "%", ")%") and merged:
@@ -135,31 +166,99 @@ def _merge_cells(cells: list[tuple[str, int]]) -> list[str]:
                 j += 1
             merged[j] = text.replace("$", "$ ") + merged[j] if text != "(" else "(" + merged[j]
             merged[k] = ""
-    return merged
+    return merged, spans
 
 
 def render_table(rows: list[tuple[int, list[tuple[str, int]]]]) -> list[tuple[str, int]]:
-    grid = [(line, _merge_cells(cells)) for line, cells in rows]
-    grid = [(line, cells) for line, cells in grid if any(c.strip() for c in cells)]
+    """Rows of cells → fixed-width lines. A cell spanning several columns ("Three Months Ended"
+    over a "$", a number and a ")" cell per year) is centred over them, as a printed header
+    stands over its numbers; numbers are right-aligned in their column."""
+    grid = []
+    for line, cells in rows:
+        texts, spans = _merge_cells(cells)
+        if any(c.strip() for c in texts):
+            grid.append((line, texts, spans))
     if not grid:
         return []
-    width = max(len(cells) for _, cells in grid)
-    used = [any(k < len(cells) and cells[k] for _, cells in grid) for k in range(width)]
+    grid = _wrap_headers(grid)
+    width = max(len(texts) for _, texts, _ in grid)
+    used = [any(k < len(texts) and texts[k] for _, texts, _ in grid) for k in range(width)]
     cols = [k for k in range(width) if used[k]]
-    sizes = {k: max(len(cells[k]) if k < len(cells) else 0 for _, cells in grid) for k in cols}
+    numeric = {k for k in cols if any(k < len(t) and _NUMBER_CELL.match(t[k]) for _, t, _ in grid)}
+    sizes = {
+        k: max((len(t[k]) for _, t, s in grid if k < len(t) and s[k] == 1), default=0) for k in cols
+    }
+
+    def inside(k: int, span: int) -> list[int]:
+        return [j for j in cols if k <= j < k + span]
+
+    for _, texts, spans in grid:  # a spanning cell wider than its columns widens the last of them
+        for k, text in enumerate(texts):
+            if spans[k] > 1 and text:
+                under = inside(k, spans[k])
+                room = sum(sizes[j] for j in under) + 3 * (len(under) - 1)
+                if len(text) > room:
+                    sizes[under[-1]] += len(text) - room
     out = []
-    for line, cells in grid:
+    for line, texts, spans in grid:
         parts = []
-        for n, k in enumerate(cols):
-            text = cells[k] if k < len(cells) else ""
-            if n == 0:
+        i = 0
+        while i < len(cols):
+            k = cols[i]
+            text = texts[k] if k < len(texts) else ""
+            span = spans[k] if k < len(spans) else 1
+            if span > 1 and text:
+                under = inside(k, span)
+                room = sum(sizes[j] for j in under) + 3 * (len(under) - 1)
+                parts.append(text.center(room) if i else text.ljust(room))
+                i += len(under)
+                continue
+            if i == 0:
                 parts.append(text.ljust(sizes[k]))
             elif _NUMBER_CELL.match(text):
                 parts.append(text.rjust(sizes[k]))
+            elif k in numeric:
+                parts.append(text.center(sizes[k]))  # a header word stands over its numbers
             else:
                 parts.append(text.ljust(sizes[k]))
+            i += 1
         out.append(("   ".join(parts).rstrip(), line))
     return [("", grid[0][0])] + out + [("", grid[-1][0])]
+
+
+def _wrap_headers(grid: list[tuple[int, list[str], list[int]]]) -> list[tuple[int, list[str], list[int]]]:
+    """Header cells wider than the numbers under them wrap onto lines of their own, bottom-aligned,
+    as printed tables stack "Contained / Silver / (ounces)" over a column: one wide line of
+    header words would stand over the neighbouring columns instead."""
+    widths: dict[int, int] = {}
+    for _, texts, spans in grid:
+        for k, text in enumerate(texts):
+            if k and spans[k] == 1 and _NUMBER_CELL.match(text):
+                widths[k] = max(widths.get(k, 0), len(text))
+    out = []
+    for line, texts, spans in grid:
+        if any(k and _NUMBER_CELL.match(t) for k, t in enumerate(texts)):
+            out.append((line, texts, spans))
+            continue
+        pieces: dict[int, list[str]] = {}
+        for k, text in enumerate(texts):
+            if k and spans[k] == 1 and k in widths and len(text) > widths[k]:
+                glued = _MONTH_DAY.sub(lambda m: m.group().replace(" ", "\x00"), text)  # "Dec. 31," stays whole
+                room = max(widths[k], *(len(w) for w in glued.split()))
+                pieces[k] = [p.replace("\x00", " ") for p in textwrap.wrap(glued, room)]
+        if not pieces:
+            out.append((line, texts, spans))
+            continue
+        depth = max(len(p) for p in pieces.values())
+        for r in range(depth):
+            row = [
+                (pieces[k][r - depth + len(pieces[k])] if r >= depth - len(pieces[k]) else "")
+                if k in pieces
+                else (text if r == depth - 1 else "")
+                for k, text in enumerate(texts)
+            ]
+            out.append((line, row, spans if r == depth - 1 else [1] * len(spans)))
+    return out
 
 
 def html_to_lines(html: str) -> list[tuple[str, int]]:
@@ -168,9 +267,12 @@ def html_to_lines(html: str) -> list[tuple[str, int]]:
     renderer.feed(html)
     renderer.close()
     lines: list[tuple[str, int]] = []
-    for text, line in renderer.out:
-        # Paragraphs become a line each, separated by a blank, so layout sees blocks.
-        if lines and lines[-1][0] and text and not _is_table_row(text):
+    rows = renderer.table_rows
+    for k, (text, line) in enumerate(renderer.out):
+        # Paragraphs become a line each, separated by a blank, so layout sees blocks; the rows of
+        # one table (a wrapped header line holds a single word) stay together.
+        in_table = k in rows and k - 1 in rows
+        if lines and lines[-1][0] and text and not in_table and not _is_table_row(text):
             lines.append(("", line))
         lines.append((text, max(line, 1)))
     return lines

@@ -131,3 +131,21 @@ def test_title_skips_letterhead_and_filing_codes() -> None:
     assert doc.meta.title.endswith("CASH POSITION")
     doc = read_document(CORPUS / "002_d8c640435ff6aab9.txt")
     assert doc.meta.title.endswith("Income before Environmental Accruals")
+
+
+def test_html_centred_captions_and_spanning_headers() -> None:
+    html = (
+        '<html><body><p align="center">BALANCE SHEETS</p><table>'
+        '<tr><td></td><td colspan="3">September 30, 2008</td></tr>'
+        "<tr><td>Total assets</td><td>$</td><td>211,095</td><td></td></tr>"
+        "</table></body></html>"
+    )
+    doc = parse_document(html.encode(), name="x.htm")
+    caption = next(line for line in doc.lines if "BALANCE" in line)
+    assert caption.startswith("      ")  # centred like a fixed-width caption
+    header = next(line for line in doc.lines if "September" in line)
+    row = next(line for line in doc.lines if "Total assets" in line)
+    # the spanning header stands over the number, wrapped to its width, not left of it
+    assert "2008" in header or "2008" in doc.lines[doc.lines.index(header) + 1]
+    assert header.index("September") > len("Total assets")
+    assert row.rstrip().endswith("211,095")

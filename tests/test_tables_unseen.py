@@ -150,3 +150,62 @@ def test_text_exhibit_has_no_warnings_and_cites_printed_tokens(text: DocumentFac
     # the footer lines are furniture and cut no table in two: one production table
     assert {t.kind for t in text.tables} == {"highlights", "production", "balance-sheet", "reserves"}
     assert len(text.tables) == 4
+
+
+# ------------------------------------------------------------ the same release as an HTML exhibit
+
+
+@pytest.fixture(scope="module")
+def html() -> DocumentFacts:
+    return facts_of("bitterroot-q3.htm")
+
+
+# source lines are the HTML file's: the <tr> that prints the number
+HTML_EXPECTED = [
+    (COMPANY, "silver-produced", Q3_2008, Decimal("1842310"), "OZ", 16),
+    (COMPANY, "silver-produced", NINE_2008, Decimal("5311870"), "OZ", 16),
+    (COMPANY, "gold-produced", Q3_2007, Decimal("5980"), "OZ", 17),
+    (COMPANY, "total-cash-cost-per-oz-silver", Q3_2008, Decimal("4.12"), "USD-PER-OZ", 18),
+    (COMPANY, "sales", NINE_2008, Decimal("96372000"), "USD", 19),
+    (COMPANY, "net-income", Q3_2008, Decimal("-1218000"), "USD", 20),
+    (COMPANY, "net-income", Q3_2007, Decimal("3406000"), "USD", 20),
+    (COMPANY, "cash-and-equivalents", {"start": None, "end": date(2008, 9, 30)}, Decimal("41206000"), "USD", 25),
+    (COMPANY, "total-assets", {"start": None, "end": date(2007, 12, 31)}, Decimal("194105000"), "USD", 27),
+    (COMPANY, "total-liabilities-and-equity", {"start": None, "end": date(2008, 9, 30)}, Decimal("211095000"), "USD", 30),
+]
+
+
+@pytest.mark.parametrize(("subject", "metric", "period", "value", "unit", "line"), HTML_EXPECTED)
+def test_html_exhibit_observations(
+    html: DocumentFacts, subject: str, metric: str, period: dict, value: Decimal, unit: str, line: int
+) -> None:
+    # colspan headers ("Three Months Ended" over "$", number and ")" cells) date every column
+    o = one(html, subject=subject, metric=metric, **period)
+    assert (o.value, o.unit, o.source.line) == (value, unit, line)
+
+
+def test_html_exhibit_tables_are_separate_and_read_like_the_text(html: DocumentFacts, text: DocumentFacts) -> None:
+    # centred captions (<p align="center">) start new tables, as centred captions do in text
+    assert [t.kind for t in html.tables] == ["highlights", "balance-sheet", "reserves"]
+    assert not [p for p in html.problems if p.severity != "info"], [str(p) for p in html.problems]
+
+    def key(o: Observation) -> tuple:
+        return (o.subject.label, o.metric, o.period, o.value, o.unit, o.category)
+
+    # every HTML observation is one the text exhibit gives too (the HTML leaves some tables out)
+    assert {key(o) for o in html.observations} <= {key(o) for o in text.observations}
+    assert len(html.observations) == 20 + 12 + 15
+
+
+def test_html_exhibit_reserves_header_cells_wider_than_their_numbers(html: DocumentFacts) -> None:
+    # "Contained Silver (ounces)" in one <td> over a 10-digit column is not read over its neighbours
+    o = one(html, subject="Cinnabar Ridge Mine", metric="reserve-contained-silver", category="proven-probable")
+    assert (o.value, o.unit, o.source.line) == (Decimal("10761130"), "OZ", 36)
+    o = one(html, subject="Tamarack Project", metric="reserve-grade-gold", category="other-resources")
+    assert (o.value, o.unit, o.source.line) == (Decimal("1.10"), "G-PER-TONNE", 39)
+
+
+def test_html_exhibit_cites_lines_that_print_the_number(html: DocumentFacts) -> None:
+    raw = (DATA / "bitterroot-q3.htm").read_text().splitlines()
+    for o in html.observations:
+        assert o.printed.strip("$()").replace("$ ", "") in raw[o.source.line - 1], o
