@@ -73,7 +73,13 @@ def build_report(
 ) -> ValidationResult:
     results = sorted(set(results), key=_sort_key)
     findings = []
+    seen: set[tuple[str, str]] = set()
     for r in results:
+        # several focus nodes can tell the same story (one row printed in four columns, a
+        # repeated reconciliation line): the text says it once, the report graph keeps all
+        if (str(r.source_shape), r.message) in seen:
+            continue
+        seen.add((str(r.source_shape), r.message))
         sources = tuple(dict.fromkeys(CITATION.findall(r.message))) or cite(r.focus)
         findings.append(
             Finding(local_name(r.severity), local_name(r.source_shape), r.message, str(r.focus), sources)
