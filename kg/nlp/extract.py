@@ -101,6 +101,7 @@ class _Canon:
         self.org_cues = tuple(lex.get("org_cues", []))
         self.suffixes = set(lex.get("corporate_suffixes", []))
         self.descriptive_heads = set(lex.get("descriptive_heads", []))
+        self.place_heads = set(lex.get("place_heads", {}))  # lower case: generic words, not part of a name
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
         entry = self.gaz.by_key().get(ent_id)
@@ -115,6 +116,15 @@ class _Canon:
     def generic(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
         text = re.sub(r"\s*/\s*", "/", text.strip(" '\"\u2018\u2019\u201c\u201d"))
         words = text.split()
+        if label == "Place":  # "the Cajamarca region": the region is Cajamarca; "Silver Valley" keeps its Valley
+            for head in sorted(self.place_heads, key=len, reverse=True):
+                n = len(head.split())
+                if len(words) > n and " ".join(words[-n:]) == head:
+                    words = words[:-n]
+                    break
+            return ("Place", " ".join(words), ()) if words else None
+        if len(words) > 1 and text.isupper():  # a heading in capitals: "SANTA LUCIA MINE"
+            words = [w if len(w) <= 3 and not w.isalpha() else w.title() for w in words]
         head_words: list[str] = []
         for head in sorted(self.heads, key=lambda h: -len(h.split())):
             n = len(head.split())
@@ -324,18 +334,36 @@ def extract_narrative(
     return out
 
 
+def _spans(ent: Any, canon: _Canon) -> list[tuple[int, int, str]]:
+    """A model entity's span, cut after a corporate suffix that more words follow: "Arden Minerals
+    Corp. Arden Minerals operates" holds two names (the sentencizer keeps "Corp." inside a sentence)."""
+    if ent.label_ in CONTRACT_TYPES:
+        return [(ent.start_char, ent.end_char, ent.text)]
+    out, start = [], ent.start
+    for tok in ent:
+        if tok.text in canon.suffixes and tok.i + 1 < ent.end and tok.i > start:
+            span = ent.doc[start : tok.i + 1]
+            out.append((span.start_char, span.end_char, span.text))
+            start = tok.i + 1
+    rest = ent.doc[start : ent.end]
+    if len(rest):
+        out.append((rest.start_char, rest.end_char, rest.text))
+    return out
+
+
 def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) -> None:
     for sdoc, target in zip(spacy_docs, targets, strict=True):
         ents: list[Ent] = []
         for ent in sdoc.ents:
-            if ent.label_ in CONTRACT_TYPES:
-                resolved = canon.ruler(ent.text, ent.label_, ent.ent_id_)
-            else:
-                resolved = canon.statistical(ent.text, ent.label_, target.text[max(0, ent.start_char - 40) : ent.start_char],
-                                             target.text[ent.end_char : ent.end_char + 40])
-            if resolved is not None:
-                bare = len(resolved) > 3 and bool(resolved[3])
-                ents.append(Ent(ent.start_char, ent.end_char, resolved[0], resolved[1], ent.text, resolved[2], bare))
+            for start, end, text in _spans(ent, canon):
+                if ent.label_ in CONTRACT_TYPES:
+                    resolved = canon.ruler(text, ent.label_, ent.ent_id_)
+                else:
+                    resolved = canon.statistical(text, ent.label_, target.text[max(0, start - 40) : start],
+                                                 target.text[end : end + 40])
+                if resolved is not None:
+                    bare = len(resolved) > 3 and bool(resolved[3])
+                    ents.append(Ent(start, end, resolved[0], resolved[1], text, resolved[2], bare))
         ents = _corporate_names(target.text, ents, canon)
         target.ents = _merge(ents, _coordinated(target.text, canon))
         target.nested = [n for e in target.ents for n in canon.nested(e)]
@@ -363,6 +391,7 @@ def _document_facts(
     if model == "blank:en":
         problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
 
+    _dateline_places(texts, gaz)
     if company is not None:
         forms = _company_forms(company.label, lex)
         for t in texts:
@@ -373,6 +402,7 @@ def _document_facts(
     regions = set(lex.get("region_words", []))
     bare = _bare_name_pattern(explicit, gaz)
     named = _named_once(texts, lex, gaz)
+    headings = _heading_sites(texts)
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
@@ -387,7 +417,7 @@ def _document_facts(
             mentions.append(Mention(doc.name, line, e.ref, e.text))
         if not t.full:
             continue
-        topic = _topic(t)
+        topic = _topic(t) or headings.get(t.block.section)
         for start, end in t.sentences:
             sent = Sentence(
                 text=t.text[start:end],
@@ -443,6 +473,44 @@ def _relation(doc: Document, sent: Sentence, f: Found) -> Relation:
         subject=f.subject, predicate=f.predicate, object=f.object, source=Source(doc.name, line, "prose"),
         value=f.value, value_decimals=f.value_decimals, date=f.date, text=re.sub(r"\s+", " ", sent.text).strip(),
     )
+
+
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z.'\u2019 -]+[A-Z.]),\s+([A-Z][A-Za-z. ]+?)\s*--\s*\(")
+
+
+def _dateline_places(texts: list[_Text], gaz: Gazetteer) -> None:
+    """"TORONTO, Ontario--(BUSINESS WIRE)--": the dateline's town, printed in capitals, is a place."""
+    for t in texts[:8]:  # the head of the release
+        m = _DATELINE.match(t.text)
+        if not m or any(e.start < m.end(1) and m.start(1) < e.end for e in t.ents):
+            continue
+        printed = m.group(1)
+        entry = gaz.find(printed)
+        if entry is not None and entry.type != "Place":
+            continue
+        label = entry.label if entry is not None else " ".join(
+            re.sub(r"(?<=['\u2019])(\w)", lambda x: x.group(1).lower(), w.title()) if len(w) > 2 else w.title()
+            for w in printed.split()
+        )
+        found = [Ent(m.start(1), m.end(1), "Place", label, printed)]
+        region = gaz.find(m.group(2).strip())  # "Ontario--(BUSINESS" is one token to the model
+        if region is not None and region.type == "Place":
+            found.append(Ent(m.start(2), m.start(2) + len(m.group(2).strip()), "Place", region.label, m.group(2).strip()))
+        kept = [e for e in t.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+        t.ents = sorted([*kept, *found], key=lambda e: e.start)
+        return
+
+
+def _heading_sites(texts: list[_Text]) -> dict[str, Ent]:
+    """Section heading → the site it names ("SANTA LUCIA MINE"): the topic of the prose under it."""
+    out: dict[str, Ent] = {}
+    for t in texts:
+        if t.block.kind != "heading":
+            continue
+        sites = [e for e in t.ents if e.type in SITE_TYPES]
+        if sites:
+            out.setdefault(" ".join(t.text.split()), Ent(0, 0, sites[0].type, sites[0].label, sites[0].text))
+    return out
 
 
 def _topic(t: _Text) -> Ent | None:

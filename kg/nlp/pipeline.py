@@ -58,7 +58,7 @@ def _case_variants(name: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-_NAME_WORD = r"^(?:[A-Z][A-Za-z'.\-]*|[a-z]{1,2}'[A-Z][A-Za-z'.\-]*|\d{2,5}[A-Z]?|[A-Z0-9]{1,5})$"
+_NAME_WORD = r"^(?:[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'.\-]*|[a-z]{1,2}'[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'.\-]*|\d{2,5}[A-Z]?|[A-Z0-9]{1,5})$"
 
 
 def name_patterns(lexicon: dict[str, Any]) -> list[dict[str, Any]]:

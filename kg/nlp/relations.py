@@ -196,6 +196,13 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
         decimals = len(m.group(5)) if m.group(5) else 0
         value = m.group(4)
         yield Found(subj, "ownershipInterest", obj.ref, _pos(s, m), value=value, value_decimals=decimals)
+    # "<org> owns 100% of the <site>"
+    pat = re.compile(rf"{subj_re}\s+(?:\w+\s+)?(?:{verbs})\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+of\s+(?:the\s+)?({SITE})", re.I)
+    for m in pat.finditer(t):
+        subj = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
+        if subj is not None:
+            yield Found(subj, "ownershipInterest", _ent(s, m, 5).ref, _pos(s, m), value=m.group(3),
+                        value_decimals=len(m.group(4)) if m.group(4) else 0)
     # "<site>, which is (wholly) owned by <org>"
     for m in re.finditer(rf"({SITE}),?\s+(?:which|that)\s+(?:is|was)\s+(?:\w+\s+)?owned\s+by\s+({ORG})", t):
         yield Found(_ent(s, m, 4).ref, "ownershipInterest", _ent(s, m, 2).ref, _pos(s, m))
@@ -203,6 +210,9 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
 
 def operated_by(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
+    # "Arden Minerals operates the project"
+    for m in re.finditer(rf"({ORG})\s+(?:also\s+|currently\s+)?(?:operates|manages|runs)\s+(?:the\s+|this\s+)?({SITE})", t):
+        yield Found(_ent(s, m, 3).ref, "operatedBy", _ent(s, m, 1).ref, _pos(s, m))
     for m in re.finditer(r"(?:operated|managed|run)\s+by\s+(?:an?\s+(?:\w+\s+)?subsidiary\s+of\s+)?" + f"({ORG})", t):
         site = _nearest_before(s, m.start(), ("Mine", "MiningUnit", "Property", "Project", "Facility"))
         if site is not None:
@@ -211,9 +221,16 @@ def operated_by(s: Sentence, ctx: Context) -> Iterator[Found]:
 
 def subsidiary_of(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
-    pat = rf"({ORG}),?\s+(?:is\s+)?an?\s+(?:wholly[- ]owned\s+|indirect\s+|majority[- ]owned\s+)?subsidiary\s+of\s+({ORG})"
+    kind = r"(?:wholly[- ]owned\s+|indirect\s+|majority[- ]owned\s+|operating\s+)?"
+    pat = rf"({ORG}),?\s+(?:is\s+)?an?\s+{kind}subsidiary\s+of\s+({ORG})"
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 2).ref, "subsidiaryOf", _ent(s, m, 4).ref, _pos(s, m))
+    # "<org> owns ... through its subsidiary, <org>": the parent is the organisation named before
+    for m in re.finditer(rf"\b(?:its|their)\s+{kind}subsidiar(?:y|ies),?\s+({ORG})", t):
+        parent = _nearest_before(s, m.start(), ORG_TYPES)
+        parent_ref = parent.ref if parent is not None else ctx.company
+        if parent_ref is not None and parent_ref != _ent(s, m, 1).ref:
+            yield Found(_ent(s, m, 1).ref, "subsidiaryOf", parent_ref, _pos(s, m))
 
 
 def partner(s: Sentence, ctx: Context) -> Iterator[Found]:
@@ -268,8 +285,10 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
     # "acquisition of a pre-existing lease in the Block B concession": the releasing company acquires
     pat2 = re.compile(rf"\bacquisition\s+of\s+(?:(?:the|an?|its)\s+)?(?:[\w-]+\s+){{0,3}}?(?:in\s+|on\s+|of\s+)?(?:the\s+)?({SITE})")
     for m in pat2.finditer(t):
-        if ctx.company is not None and not re.search(rf"({ORG})\s+(?:\w+\s+){{0,3}}$", t[: m.start()]):
-            yield Found(ctx.company, "acquired", _ent(s, m, 1).ref, _pos(s, m))
+        named = re.search(rf"({ORG})(?:'s)?\s+(?:\w+\s+){{0,3}}$", t[: m.start()])  # "Quillon completed the acquisition"
+        buyer = s.ents[_idx(named.group(1))].ref if named else ctx.company
+        if buyer is not None:
+            yield Found(buyer, "acquired", _ent(s, m, 1).ref, _pos(s, m), date=_stated_date(s.text, ctx))
 
 
 # ------------------------------------------------------------------ structure
@@ -328,8 +347,8 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
             whole = _ent(s, opening, 1)
         if whole is None:
             whole = _nearest_before(s, at, parents)
-        if whole is None and s.topic is not None and not any(e.type in parents for e in s.ents):
-            whole = s.topic
+        if whole is None and s.topic is not None and all(e.label == s.topic.label for e in s.ents if e.type in parents):
+            whole = s.topic  # the paragraph's heading site (also when the sentence names only it again: "the pit")
         if whole is not None and whole.label != ent.label:
             yield Found(ent.ref, "partOf", whole.ref, s.position(at))
 
@@ -468,7 +487,9 @@ def find_relations(s: Sentence, ctx: Context) -> list[Found]:
 def _title_re(lexicon: dict[str, Any]) -> str:
     words = "|".join(sorted(map(re.escape, lexicon.get("position_words", [])), key=len, reverse=True))
     word = rf"(?:{words})\b"
-    dept = r"(?:\s+-{1,2}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    departments = "|".join(sorted(map(re.escape, lexicon.get("departments", [])), key=len, reverse=True))
+    comma_dept = rf"|,\s+(?:{departments})\b" if departments else ""
+    dept = rf"(?:\s+-{{1,2}}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?{comma_dept})?"
     tails = "|".join(re.escape(x) for x in lexicon.get("position_tails", []))
     tail = rf"(?:\s+(?:{tails}))?" if tails else ""
     return rf"(?:{word}(?:\s+(?:and\s+|&\s+)?{word})*{tail}{dept}|directors?\b)"
@@ -500,10 +521,11 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
         if ok(m.group(3)):
             found.append(_position(s, m, int(m.group(5)), m.group(3), org_of(m, 2), when))
     # "<person>, (who is) (retired) <title> (of <org>)"
-    pat = rf"({person}),\s+(?:who\s+is\s+|the\s+|our\s+)?(?:retired\s+|former\s+)?({title})(?:\s+(?:of|at)\s+({ORG}))?"
+    pat = rf"({person}),\s+(?:who\s+is\s+|the\s+|our\s+)?(?:({ORG})'s\s+)?(?:retired\s+|former\s+)?({title})(?:\s+(?:of|at)\s+({ORG}))?"
     for m in re.finditer(pat, t):
-        if ok(m.group(3)):
-            found.append(_position(s, m, int(m.group(2)), m.group(3), org_of(m, 5), when))
+        if ok(m.group(5)):
+            org = org_of(m, 7) if m.group(7) else org_of(m, 3)
+            found.append(_position(s, m, int(m.group(2)), m.group(5), org, when))
     # "the appointment of <person> to the position of <title>", "appointed <person> as <title>"
     pat = rf"appoint(?:ment|ed)\s+(?:of\s+)?({person})\s+(?:to\s+the\s+(?:position|post)\s+of|as)\s+({title})"
     for m in re.finditer(pat, t):
