@@ -374,7 +374,7 @@ def test_unseen_release_with_the_generic_machinery_alone() -> None:
     if get_pipeline(False, gaz)[1] == "blank:en":
         pytest.skip("no spaCy model installed (make test installs it)")
     full = load_gazetteer()
-    for name in ("Larkspur", "Whitlow", "Bracken Hill", "Marta Quennell", "Tolland", "Elko", "Sonora", "Corvid Creek"):
+    for name in ("Larkspur", "Whitlow", "Bracken Hill", "Marta Quennell", "Tolland", "Elko", "Hermosillo", "Corvid Creek"):
         assert not any(name in n for e in full.entries for n in (e.label, *e.aliases)), name
 
     doc = read_document(UNSEEN)
@@ -479,3 +479,33 @@ def test_second_unseen_release_against_its_hand_annotation() -> None:
     assert want_e <= entities, sorted(want_e - entities)
     assert want_r <= relations, sorted(want_r - relations)
     assert len(entities - want_e) <= 2 and len(relations - want_r) <= 2  # few extras
+
+
+def test_third_unseen_release_against_its_hand_annotation() -> None:
+    """tests/data/unseen/nlp-release-3.txt, annotated by hand before its first run, which found
+    22/22 entities and 7/18 relations. Two are still out of reach and listed here: a share held by
+    the partner stated in the next sentence ("The remaining 30% is held by ..."), and the
+    company's seat read from the dateline (a dateline says where the news was issued)."""
+    from kg.ingest import read_document
+    from kg.layout import segment
+    from kg.nlp import extract_narrative
+    from kg.nlp.pipeline import get_pipeline
+    from kg.resolve import resolve
+
+    gaz = load_gazetteer(tier="generic")
+    if get_pipeline(False, gaz)[1] == "blank:en":
+        pytest.skip("no spaCy model installed (make test installs it)")
+    doc = read_document(UNSEEN.with_name("nlp-release-3.txt"))
+    [facts] = extract_narrative([(doc, segment(doc))], gazetteer=gaz)
+    res = resolve([facts], gaz)
+    entities = {(res.lookup(m.entity).type, res.lookup(m.entity).label) for m in facts.mentions}
+    relations = {(res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label if r.object else "")
+                 for r in facts.relations}
+    want_e, want_r = _expected(UNSEEN.with_name("nlp-release-3.expected.tsv"))
+    known_misses = {
+        ("Cordillera Copper Corp.", "ownershipInterest", "Atacama project"),
+        ("Ravensworth Metals Inc.", "locatedIn", "Denver"),
+    }
+    assert want_e <= entities, sorted(want_e - entities)
+    assert want_r - known_misses <= relations, sorted(want_r - known_misses - relations)
+    assert len(entities - want_e) <= 2 and len(relations - want_r) <= 2

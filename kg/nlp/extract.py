@@ -426,6 +426,7 @@ def _document_facts(
                     for e in ents if start <= e.start and e.end <= end
                 ),
                 offset=start, topic=topic, section=t.block.section,
+                context=next((e for e in reversed(ents) if e.end <= start and e.type in _PARENTS), None),
                 line_starts=t.line_starts, first_line=t.block.first_line,
             )
             for f in find_relations(sent, ctx):
@@ -525,6 +526,7 @@ def _topic(t: _Text) -> Ent | None:
 
 
 _SITE_PREFERENCE = ("MiningUnit", "Mine", "Property", "Project", "Facility", "OreBody")
+_PARENTS = ("Mine", "MiningUnit", "Property")
 
 
 def _root(label: str, heads: dict[str, str]) -> str:

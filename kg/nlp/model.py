@@ -41,6 +41,7 @@ class Sentence:
     ents: tuple[Ent, ...]
     offset: int = 0  # of the sentence within its block text
     topic: Ent | None = None  # the entity the paragraph's run-in heading names ("LUCKY FRIDAY - ")
+    context: Ent | None = None  # the last mine, unit or property named earlier in the paragraph
     section: str = ""
     line_starts: tuple[int, ...] = (0,)  # block offsets where each analysis line starts
     first_line: int = 1  # analysis line of the block's first line

@@ -126,6 +126,10 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
         place = _ent(s, m, 1)
         word = re.match(r"\w+", m.group(0)).group(0)  # type: ignore[union-attr]
         yield Found(EntityRef(f"{place.label} {word}", "Facility"), "locatedIn", place.ref, _pos(s, m))
+    # "<site>, located near the town of <place> in <county>": in the county, near the town
+    pat = rf"({SITE}),?\s+(?:which\s+is\s+)?(?:located|situated|lies|lying)\s+near\s+(?:the\s+(?:town|city|village)\s+of\s+)?{PLACE}(?:,\s+|\s+in\s+)({PLACE})"
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
     # "<org|place> of <place>": "Nordmin Engineering of Thunder Bay", "the Silver Valley of northern Idaho"
     for m in re.finditer(rf"({ORG}|{PLACE})\s+of\s+{REGION_ADJ}({PLACE})", t):
         subj = s.ents[_idx(m.group(2) or m.group(3))]
@@ -244,6 +248,13 @@ def partner(s: Sentence, ctx: Context) -> Iterator[Found]:
         site = _nearest_before(s, m.start(), ("Mine", "MiningUnit", "Property", "Project"))
         if site is not None:
             yield Found(site.ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
+    # "<org>, which is (also) <org>'s joint venture partner at the nearby <site>"
+    pat = (
+        rf"({ORG}),?\s+(?:which|who)\s+(?:is|are)\s+(?:also\s+)?(?:{ORG}'s\s+|its\s+|our\s+|their\s+|the\s+)?"
+        rf"(?:joint\s+venture\s+)?partner\s+(?:at|in|on|for)\s+(?:the\s+)?(?:[a-z]+\s+)?({ph('Mine', 'MiningUnit', 'Property', 'Project')})"
+    )
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 4).ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
 
 
 # ------------------------------------------------------------------ transactions
@@ -256,7 +267,8 @@ def sold(s: Sentence, ctx: Context) -> Iterator[Found]:
     subj_re = rf"(?:({ORG})|the\s+company)"
     pat = re.compile(
         rf"{subj_re}\s+(?:\w+\s+){{0,2}}?(?:sold|sell|sells|selling|sale\s+of)\s+"
-        rf"(?:(?:its|their|a|an|the|all\s+of\s+its)\s+)?(?:[\d.]+%\s+)?(?:(?:interest|stake)\s+in\s+)?(?:the\s+)?({SITE})"
+        rf"(?:(?:its|their|a|an|the|all\s+of\s+its)\s+)?(?:[\d.]+%\s+)?(?:(?:interest|stake)\s+in\s+)?(?:the\s+)?"
+        rf"(?:(?!to\b|for\b)[a-z]+\s+){{0,2}}({SITE})"  # "the idle Gray Eagle mill"
         rf"(?:(?:(?!<\d+\|(?:Mine|MiningUnit|Property|Project)>)[^.])*?\s+to\s+(?:(?:its|the|their)\s+partner(?:\s+in\s+that\s+project)?,?\s+)?({ORG}))?",
         re.I,
     )
@@ -275,15 +287,17 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
     pat = re.compile(
         rf"(?:({ORG})|the\s+company|we)\s+(?:has\s+|have\s+|had\s+)?(?:acquired|purchased|bought)\s+"
-        rf"(?:(?:the|an?|its)\s+)?(?:option\s+to\s+\w+\s+(?:the\s+)?)?({SITE})",
+        rf"(?:(?:the|an?|its)\s+)?(?:option\s+to\s+\w+\s+(?:the\s+)?)?({SITE}|{ORG})",
         re.I,
     )
     for m in pat.finditer(t):
         buyer = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
         if buyer is not None:
-            yield Found(buyer, "acquired", _ent(s, m, 3).ref, _pos(s, m), date=_stated_date(s.text, ctx))
+            yield Found(buyer, "acquired", s.ents[_idx(m.group(3))].ref, _pos(s, m), date=_stated_date(s.text, ctx))
     # "acquisition of a pre-existing lease in the Block B concession": the releasing company acquires
-    pat2 = re.compile(rf"\bacquisition\s+of\s+(?:(?:the|an?|its)\s+)?(?:[\w-]+\s+){{0,3}}?(?:in\s+|on\s+|of\s+)?(?:the\s+)?({SITE})")
+    pat2 = re.compile(
+        rf"\bacquisition\s+of\s+(?:(?:the|an?|its)\s+)?(?:[\w-]+\s+){{0,3}}?(?:in\s+|on\s+|of\s+)?(?:the\s+)?({SITE}|{ORG})"
+    )
     for m in pat2.finditer(t):
         named = re.search(rf"({ORG})(?:'s)?\s+(?:\w+\s+){{0,3}}$", t[: m.start()])  # "Quillon completed the acquisition"
         buyer = s.ents[_idx(named.group(1))].ref if named else ctx.company
@@ -349,6 +363,8 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
             whole = _nearest_before(s, at, parents)
         if whole is None and s.topic is not None and all(e.label == s.topic.label for e in s.ents if e.type in parents):
             whole = s.topic  # the paragraph's heading site (also when the sentence names only it again: "the pit")
+        if whole is None and s.context is not None and not any(e.type in parents for e in s.ents):
+            whole = s.context  # "At the Pinecrest mine ... . Development reached the Bonanza vein."
         if whole is not None and whole.label != ent.label:
             yield Found(ent.ref, "partOf", whole.ref, s.position(at))
 
@@ -373,8 +389,13 @@ def produced_at(s: Sentence, ctx: Context) -> Iterator[Found]:
         rf"({ph(*producers)})(?:[^<.]|<\d+\|Place>){{0,80}}?\s+(?:also\s+)?(?:{verbs})\s+(?:a\s+total\s+of\s+)?"
         rf"{quantity}({COMMODITY})"
     )
+    chained = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+plus\s+){quantity}({COMMODITY})")
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 3).ref, "producedAt", _ent(s, m, 1).ref, _pos(s, m, 3))
+        end = m.end()  # "... ounces of silver and 21,300 tons of lead"
+        while (c := chained.match(t, end)) is not None:
+            yield Found(_ent(s, c, 1).ref, "producedAt", _ent(s, m, 1).ref, _pos(s, c, 1))
+            end = c.end()
     # "production from (Hecla's) <site> of 45,907 ounces of <gold>"; "ounces of <gold> from the <site>"
     pat = rf"production\s+(?:at|from)\s+(?:{ORG}'s\s+)?(?:the\s+)?({ph(*producers)})\s+of\s+{quantity}({COMMODITY})"
     for m in re.finditer(pat, t):
@@ -526,6 +547,11 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
         if ok(m.group(5)):
             org = org_of(m, 7) if m.group(7) else org_of(m, 3)
             found.append(_position(s, m, int(m.group(2)), m.group(5), org, when))
+    # "<person> was appointed (as) <title>", "<person> has been named <title>"
+    pat = rf"({person}),?\s+(?:was|has\s+been|is|will\s+be)\s+(?:appointed|named|promoted\s+to|elected)\s+(?:as\s+)?(?:the\s+)?({title})"
+    for m in re.finditer(pat, t):
+        if ok(m.group(3)):
+            found.append(_position(s, m, int(m.group(2)), m.group(3), ctx.company, when))
     # "the appointment of <person> to the position of <title>", "appointed <person> as <title>"
     pat = rf"appoint(?:ment|ed)\s+(?:of\s+)?({person})\s+(?:to\s+the\s+(?:position|post)\s+of|as)\s+({title})"
     for m in re.finditer(pat, t):
