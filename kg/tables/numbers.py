@@ -108,8 +108,7 @@ def is_year(token: str) -> bool:
     return bool(_YEAR.match(token))
 
 
-@dataclass(frozen=True)
-class SplitRow:
+class SplitRow(NamedTuple):  # one per table line: a tuple, built fast
     label: str  # the label part as printed (markers kept), stripped
     label_start: int  # column where the label starts (its indent); -1 when there is none
     label_end: int  # column just after the label
