@@ -81,6 +81,7 @@ class DocState:
     reserves_date: date | None = None
     metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
     metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
+    label_keys: dict[str, str] = field(default_factory=dict)  # row label -> label without units
 
 
 @dataclass
@@ -494,11 +495,13 @@ class TableReader:
         return metric, ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
-        clean = raw
-        if "(" in raw:  # a unit in words, as units.ttl prints it: "Ore grade - Silver (oz per ton)"
-            units = self.vocab.unit_labels
-            clean = _PAREN.sub(lambda m: " " if unit_key(m.group()) in units else m.group(), raw)
-        clean = _without_units(clean)
+        clean = self.state.label_keys.get(raw)
+        if clean is None:
+            clean = raw
+            if "(" in raw:  # a unit in words, as units.ttl prints it: "Ore grade - Silver (oz per ton)"
+                units = self.vocab.unit_labels
+                clean = _PAREN.sub(lambda m: " " if unit_key(m.group()) in units else m.group(), raw)
+            clean = self.state.label_keys[raw] = _without_units(clean)
         candidates = [m for m in self.vocab.by_label(clean) if self._applies(m)]
         if not candidates:
             return None
@@ -658,6 +661,8 @@ class TableReader:
         return ""
 
     def _footnotes(self, raw: str) -> tuple[Footnote, ...]:
+        if not self.footnotes:
+            return ()  # most tables have no notes under them
         found = []
         for text in (raw, self.ctx.family, self.ctx.section):
             for marker in _markers(text):

@@ -97,11 +97,11 @@ def line_role(text: str) -> tuple[str, SplitRow | None]:
         return RULE, None
     row = split_row(text)
     if row.cells:
-        years = all(
-            c.number.kind == NUMBER and "," not in c.printed and is_year(c.printed.strip("$()"))
-            for c in row.cells
-        )
-        if years:
+        for c in row.cells:  # all years ("2006   2005")?
+            printed = c.number.printed
+            if c.number.kind != NUMBER or "," in printed or not is_year(printed.strip("$()")):
+                break
+        else:
             label_words = _DATE_WORDS.sub(" ", row.label).split()
             if not label_words or (len(label_words) <= 2 and row.label.isupper()):
                 return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
