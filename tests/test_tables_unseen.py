@@ -209,3 +209,32 @@ def test_html_exhibit_cites_lines_that_print_the_number(html: DocumentFacts) -> 
     raw = (DATA / "bitterroot-q3.htm").read_text().splitlines()
     for o in html.observations:
         assert o.printed.strip("$()").replace("$ ", "") in raw[o.source.line - 1], o
+
+
+# ------------------------------------------------------------ a US GAAP statement of operations
+
+
+def test_in_thousands_without_a_unit_scales_money_and_share_counts() -> None:
+    # "(In thousands, except per share amounts)" over "Six Months Ended June 30,": another company
+    facts = facts_of("silverton-q2-operations.txt")
+    company = "Silverton Peak Mining Inc."
+    q2 = {"start": date(2009, 4, 1), "end": date(2009, 6, 30)}
+    h1_2008 = {"start": date(2008, 1, 1), "end": date(2008, 6, 30)}
+    expected = [
+        ("sales", q2, Decimal("41870000"), "USD", 17),
+        ("cost-of-sales", h1_2008, Decimal("45915000"), "USD", 18),
+        ("dda", q2, Decimal("5406000"), "USD", 20),
+        ("gross-profit", h1_2008, Decimal("21789000"), "USD", 22),
+        ("net-income", q2, Decimal("7018000"), "USD", 23),
+        ("eps-basic", q2, Decimal("0.09"), "USD-PER-SHARE", 25),
+        ("shares-weighted-basic", h1_2008, Decimal("75901000"), "SHARES", 27),
+    ]
+    for metric, period, value, unit, line in expected:
+        o = one(facts, subject=company, metric=metric, **period)
+        assert (o.value, o.unit, o.source.line) == (value, unit, line), metric
+    assert not [p for p in facts.problems if p.severity != "info"]
+    # gross profit = sales - cost of sales - DD&A in every column
+    for o in find(facts, metric="gross-profit"):
+        period = {"start": o.period.start, "end": o.period.end}
+        parts = [one(facts, metric=m, **period).value for m in ("sales", "cost-of-sales", "dda")]
+        assert parts[0] - parts[1] - parts[2] == o.value

@@ -48,6 +48,9 @@ _SCALE = re.compile(
 )
 _SCALE_OF_DOLLARS = re.compile(r"\bin\s+(thousands|millions)\s+of\s+(?:U\.?S\.?\s*)?(?:dollars|\$)", re.I)
 _DOLLAR_THOUSANDS = re.compile(r"\(\s*(?:US)?\$\s*0{3}'?s?\s*(?:omitted)?\s*\)|\b0{3}'s\s+omitted\b", re.I)
+_BARE_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\b(?!\s+of\b)", re.I)
+_EXCEPT_SHARES = re.compile(r"\bexcept\s+(?:for\s+)?(?:number\s+of\s+)?shares?\b", re.I)
+_SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\bshares\s+outstanding\b")
 _SCALE_WORD_UNIT = {"dollars": "USD", "shares": "SHARES", "ounces": "OZ", "tons": "TON"}
 _SCALE_FACTOR = {"thousands": 1000, "millions": 1000000}
 _ROW_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\s*\)?|\bin\s+(thousands|millions)\)", re.I)
@@ -128,6 +131,14 @@ def caption_scale(text: str) -> dict[str, int]:
         out.setdefault("USD", _SCALE_FACTOR[m.group(1).lower()])
     if _DOLLAR_THOUSANDS.search(joined):
         out.setdefault("USD", 1000)
+    m = _BARE_SCALE.search(joined)
+    if m and not out:
+        # "(In thousands, except per share amounts)": a statement's money, and its share counts
+        # unless they are excepted too ("except share and per share amounts")
+        factor = _SCALE_FACTOR[m.group(1).lower()]
+        out["USD"] = factor
+        if not _EXCEPT_SHARES.search(joined):
+            out["SHARES"] = factor
     return out
 
 
@@ -682,6 +693,8 @@ class TableReader:
             return "USD-PER-OZ"
         if "per share" in low or "per common share" in low:
             return "USD-PER-SHARE"
+        if _SHARE_COUNT.search(low):
+            return "SHARES"  # "Weighted average number of common shares - basic" counts shares
         if "per ton" in low:
             return "USD-PER-TON"
         if "oz./ton" in low or "oz/ton" in low:
