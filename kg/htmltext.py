@@ -39,6 +39,8 @@ class _Renderer(HTMLParser):
         self.tables: list[list[tuple[int, list[tuple[str, int]]]]] = []  # stack of tables: rows of (line, cells)
         self.cell: list[str] | None = None
         self.cell_span = 1
+        self.cell_line = 0  # source line where the open cell starts
+        self.row_numbered = False  # whether the open row has had a number cell
         self.centred: list[str] = []  # open block elements that centre their text
         self.table_rows: set[int] = set()  # indices in ``out`` of rendered table rows
 
@@ -64,10 +66,12 @@ class _Renderer(HTMLParser):
             self.tables.append([])
         elif tag == "tr" and self.tables:
             self.tables[-1].append((line, []))
+            self.row_numbered = False
         elif tag in ("td", "th") and self.tables:
             if not self.tables[-1]:
                 self.tables[-1].append((line, []))
             self.cell = []
+            self.cell_line = line
             span = dict(attrs).get("colspan") or "1"
             self.cell_span = int(span) if span.isdigit() and 0 < int(span) < 50 else 1
         elif tag in _BLOCK and self.cell is None:
@@ -82,9 +86,15 @@ class _Renderer(HTMLParser):
             self.pre = max(0, self.pre - 1)
         elif tag in ("td", "th") and self.tables and self.cell is not None:
             text = " ".join("".join(self.cell).split())
-            row = self.tables[-1][-1][1]
+            row_line, row = self.tables[-1][-1]
             row.append((text, self.cell_span))
             self.cell = None
+            if not self.row_numbered and text not in ("$", "(", "($") and _NUMBER_CELL.match(text):
+                # A row cites the source line of its first number: EDGAR HTML often puts each
+                # <td> on a line of its own, and the <tr> line prints nothing.
+                self.row_numbered = True
+                if self.cell_line != row_line:
+                    self.tables[-1][-1] = (self.cell_line, row)
         elif tag == "table" and self.tables:
             rows = self.tables.pop()
             self._table_lines(render_table(rows))

@@ -238,3 +238,24 @@ def test_in_thousands_without_a_unit_scales_money_and_share_counts() -> None:
         period = {"start": o.period.start, "end": o.period.end}
         parts = [one(facts, metric=m, **period).value for m in ("sales", "cost-of-sales", "dda")]
         assert parts[0] - parts[1] - parts[2] == o.value
+
+
+# ------------------------------------------------------------ HTML with one <td> per source line
+
+
+def test_html_cells_on_lines_of_their_own() -> None:
+    # Word/EDGARizer output: <tr>, then each <td> on its own line; "$&nbsp;512" in one cell
+    facts = facts_of("sagebrush-q1.htm")
+    company = "Sagebrush Gold Ltd."
+    q1 = {"start": date(2010, 1, 1), "end": date(2010, 3, 31)}
+    q1_2009 = {"start": date(2009, 1, 1), "end": date(2009, 3, 31)}
+    o = one(facts, subject=company, metric="gold-produced", **q1)
+    assert (o.value, o.unit) == (Decimal("48120"), "OZ")
+    assert one(facts, subject=company, metric="gold-produced", **q1_2009).value == Decimal("44906")
+    o = one(facts, subject=company, metric="total-cash-cost-per-oz-gold", **q1_2009)
+    assert (o.value, o.unit) == (Decimal("548"), "USD-PER-OZ")
+    # A row cites the line of its first number (the <tr> line prints nothing). The other columns'
+    # numbers stand on the lines below it: one analysis line maps to one source line.
+    raw = (DATA / "sagebrush-q1.htm").read_text().splitlines()
+    for o in find(facts, **q1):
+        assert o.printed.replace("$ ", "") in raw[o.source.line - 1].replace("&nbsp;", " ").replace("$ ", "")
