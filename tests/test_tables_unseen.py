@@ -259,3 +259,24 @@ def test_html_cells_on_lines_of_their_own() -> None:
     raw = (DATA / "sagebrush-q1.htm").read_text().splitlines()
     for o in find(facts, **q1):
         assert o.printed.replace("$ ", "") in raw[o.source.line - 1].replace("&nbsp;", " ").replace("$ ", "")
+
+
+# ------------------------------------------------------------ quarter and year-to-date headers
+
+
+def test_quarter_and_year_to_date_columns() -> None:
+    # "Q3 2010   Q3 2009   YTD 2010   YTD 2009" under an "OPERATING SUMMARY" caption
+    facts = facts_of("kestrel-q3-summary.txt")
+    company = "Kestrel Silver Inc."
+    assert [t.kind for t in facts.tables] == ["production"]
+    expected = [
+        ("silver-produced", date(2010, 7, 1), date(2010, 9, 30), Decimal("2105300")),
+        ("silver-produced", date(2010, 1, 1), date(2010, 9, 30), Decimal("6012800")),
+        ("gold-produced", date(2009, 7, 1), date(2009, 9, 30), Decimal("2870")),
+        ("gold-produced", date(2009, 1, 1), date(2009, 9, 30), Decimal("8350")),
+        ("total-cash-cost-per-oz-silver", date(2010, 7, 1), date(2010, 9, 30), Decimal("5.84")),
+    ]
+    for metric, start, end, value in expected:
+        assert one(facts, subject=company, metric=metric, start=start, end=end).value == value
+    # never an instant for a production figure
+    assert all(o.period.start is not None for o in facts.observations)

@@ -42,6 +42,9 @@ _PHRASES = (
     (re.compile(r"\btwelve\s+months(?:\s+ended)?\b", re.I), 12),
     (re.compile(r"\b(?:fiscal\s+)?years?(?:\s+ended)?\b", re.I), 12),
 )
+_QUARTER = re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q(?P<yy>\d\d)?)\b", re.I)
+_QUARTER_END = {1: ("Mar", 31), 2: ("Jun", 30), 3: ("Sep", 30), 4: ("Dec", 31)}
+_YTD = re.compile(r"\b(?:YTD|year[- ]to[- ]date)\b", re.I)
 _HEADER_WORD = re.compile(r"[^\s(]\S*(?: \([^)\s]*\))?|\S+")
 _AS_OF = re.compile(r"\bas\s+of\s+(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d\d)", re.I)
 _DATE = re.compile(
@@ -158,6 +161,8 @@ def column_headers(
             k = _nearest(spans, columns[c].center)
             months[c] = phrases[k][1]
             words[c].append(phrases[k][2])
+    latest_quarter = 0
+    year_to_date: set[int] = set()
     for line in lines:
         consumed = [False] * len(line)
         for pattern, _length in _PHRASES:
@@ -182,6 +187,23 @@ def column_headers(
                     m = min(shared, key=lambda m: (abs((m.start() + m.end()) / 2 - columns[c].center), m.start()))
                     words[c].append(m.group())
                     month_day[c] = (m.group("month"), int(m.group("day")))
+        # "Q3 2010", "3Q10": a quarter, ending on the quarter's last day; "YTD" runs to the latest one
+        quarters = [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+        for k, m in enumerate(quarters):
+            c = k if len(quarters) == n else _nearest(columns, (m.start() + m.end()) / 2)
+            q = int(m.group("q") or m.group("q2"))
+            months[c], month_day[c] = 3, _QUARTER_END[q]
+            latest_quarter = max(latest_quarter, q)
+            words[c].append(m.group())
+            if m.group("yy"):
+                years[c] = 2000 + int(m.group("yy"))
+            consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        for m in _YTD.finditer(line):
+            if m.end() > label_end:
+                c = _nearest(columns, (m.start() + m.end()) / 2)
+                year_to_date.add(c)
+                words[c].append(m.group())
+                consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         found_years = [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
         for k, m in enumerate(found_years):
             c = k if len(found_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
@@ -200,6 +222,12 @@ def column_headers(
                     words[hits[0]].append(m.group())
                 continue
             words[_nearest(columns, center)].append(m.group())
+    for c in year_to_date:
+        # "YTD 2010" beside "Q3 2010": from January to the end of the latest quarter in the header
+        if latest_quarter:
+            months[c], month_day[c] = 3 * latest_quarter, _QUARTER_END[latest_quarter]
+        elif default_month_day is not None:
+            months[c] = default_month_day[0]
     out = []
     for c in range(n):
         text = " ".join(words[c])
