@@ -280,3 +280,18 @@ def test_quarter_and_year_to_date_columns() -> None:
         assert one(facts, subject=company, metric=metric, start=start, end=end).value == value
     # never an instant for a production figure
     assert all(o.period.start is not None for o in facts.observations)
+
+
+def test_columns_dated_by_a_year_alone_give_flows_a_period() -> None:
+    # "2010   2009" with no phrase over them: production covers the year, never an instant;
+    # under "FOURTH QUARTER PRODUCTION" (a title left of the columns) it covers the quarter
+    facts = facts_of("larkspur-2010-production.txt")
+    company = "Larkspur Gold Corp."
+    o = one(facts, subject=company, metric="gold-produced", start=date(2010, 1, 1), end=date(2010, 12, 31))
+    assert (o.value, o.source.line) == (Decimal("212450"), 8)
+    o = one(facts, subject=company, metric="ore-processed", start=date(2009, 1, 1), end=date(2009, 12, 31))
+    assert o.value == Decimal("1150800")
+    o = one(facts, subject=company, metric="gold-produced", start=date(2010, 10, 1), end=date(2010, 12, 31))
+    assert (o.value, o.source.line) == (Decimal("55120"), 15)
+    assert one(facts, metric="gold-produced", start=date(2009, 10, 1)).value == Decimal("50210")
+    assert all(o.period.start is not None for o in facts.observations)

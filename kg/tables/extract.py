@@ -34,7 +34,7 @@ from functools import lru_cache
 from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem, Source, TableInfo
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
 from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
-from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date
+from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date, period_for, phrase_months
 from kg.vocab import Metric, Vocabulary, norm, unit_key
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ class TableReader:
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
         # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
-        self._columns: dict[int, tuple[list[ColumnHeader], list[tuple[ColumnHeader, Period | None, Period | None, bool]]]] = {}
+        self._columns: dict[int, tuple[list[ColumnHeader], list[tuple[ColumnHeader, Period | None, Period | None, bool, Period | None]]]] = {}
 
     # ------------------------------------------------------------ entry
 
@@ -581,7 +581,7 @@ class TableReader:
             number = cell.number
             if number.kind == NA or number.value is None:
                 continue
-            header, duration, instant, estimate = columns[col]
+            header, duration, instant, estimate, flow = columns[col]
             if duration is None:
                 if (id(headers), col) not in self._no_period:
                     # one note per column, not per row: a "% Change" column has no period at all
@@ -602,7 +602,7 @@ class TableReader:
                 Observation(
                     subject=subject,
                     metric=code,
-                    period=instant if instant_metric else duration,
+                    period=instant if instant_metric else (flow if mapped else duration),
                     value=value,
                     unit=unit,
                     decimals=decimals,
@@ -623,18 +623,26 @@ class TableReader:
 
     def _column_info(
         self, headers: list[ColumnHeader]
-    ) -> list[tuple[ColumnHeader, Period | None, Period | None, bool]]:
-        """Per column: the header, its period, the instant at its end and whether it is a forecast;
-        worked out once per header list, not per cell."""
+    ) -> list[tuple[ColumnHeader, Period | None, Period | None, bool, Period | None]]:
+        """Per column: the header, its period, the instant at its end, whether it is a forecast and
+        the period a flow metric (production, sales) covers; worked out once per header list.
+
+        A column dated by a year or a date alone ("2009", "June 30, 2009") is an instant, but a
+        flow is never one: it covers the period the caption names ("THIRD QUARTER"), else the
+        year to that date."""
         cached = self._columns.get(id(headers))
         if cached is not None and cached[0] is headers:
             return cached[1]
+        caption_months = phrase_months(self.caption) or 12
         info = [
             (
                 h,
                 h.period,
                 Period(end=h.period.end) if h.period is not None else None,
                 self._estimate(h.text),
+                period_for(h.period.end, caption_months)
+                if h.period is not None and h.period.start is None
+                else h.period,
             )
             for h in headers
         ]

@@ -85,6 +85,12 @@ def as_of_date(text: str) -> date | None:
     return parse_date(m.group("date")) if m else None
 
 
+def phrase_months(text: str) -> int:
+    """Months of the first period phrase in ``text`` ("THIRD QUARTER" -> 3), 0 when it has none."""
+    found = [(m.start(), length) for pattern, length in _PHRASES if (m := pattern.search(text))]
+    return min(found)[1] if found else 0
+
+
 def _make_date(year: int, month: str, day: int) -> date | None:
     try:
         return date(year, _MONTHS[month[:3].lower()], day)
@@ -147,14 +153,24 @@ def column_headers(
     # Period phrases: each column takes the nearest phrase of the whole header, so "Fourth
     # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
     phrases: list[tuple[Span, int, str]] = []
+    left: list[tuple[int, str]] = []  # phrases printed left of the number columns
     for line in lines:
         taken = [False] * len(line)
         for pattern, length in _PHRASES:
             for m in pattern.finditer(line):
-                if any(taken[m.start() : m.end()]) or m.end() <= label_end:
+                if any(taken[m.start() : m.end()]):
+                    continue
+                if m.end() <= label_end:
+                    left.append((length, m.group()))
                     continue
                 phrases.append((Span(m.start(), m.end()), length, m.group()))
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+    if not phrases and left:
+        # no phrase over the columns, one left of them: a title over the whole table
+        # ("FOURTH QUARTER PRODUCTION" over "2010   2009") dates every column
+        for c in range(n):
+            months[c] = left[0][0]
+            words[c].append(left[0][1])
     if phrases:
         spans = [p[0] for p in phrases]
         for c in range(n):
