@@ -46,14 +46,25 @@ class _Folded:
     pattern compiled without re.I, which gives the same matches several times faster (layout
     searches every line of a corpus). Write the pattern's letters in lower case."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, start: str = "") -> None:
         self._folded = re.compile(pattern)
         self._any_case = re.compile(pattern, re.I)
+        # Alternatives anchored at the start of the text (after blanks) are matched apart: inside
+        # one alternation, "^" stops the regex engine from skipping ahead by first characters.
+        self._start = re.compile(r"\s*(?:" + start + ")") if start else None
+        self._start_any_case = re.compile(r"\s*(?:" + start + ")", re.I) if start else None
 
     def search(self, text: str) -> re.Match[str] | None:
         if text.isascii():
-            return self._folded.search(text.lower())
-        return self._any_case.search(text)
+            low = text.lower()
+            found = self._folded.search(low)
+            if found is None and self._start is not None:
+                found = self._start.match(low)
+            return found
+        found = self._any_case.search(text)
+        if found is None and self._start_any_case is not None:
+            found = self._start_any_case.match(text)
+        return found
 
     def findall(self, text: str) -> list[str]:
         if text.isascii():
@@ -71,7 +82,8 @@ _FOOTNOTE_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\([a-z]\)|\*+|\d\))\s*[A-Za-z]
 _URL = _Folded(r"https?://|www\.")
 _BOILERPLATE = _Folded(
     r"forward[- ]looking\s+statements|cautionary\s+note|news\s+releases?\s+can\s+be\s+accessed|"
-    r"private\s+securities\s+litigation\s+reform|safe\s+harbor|^\s*contact\b|^\s*for\s+further\s+information",
+    r"private\s+securities\s+litigation\s+reform|safe\s+harbor",
+    start=r"contact\b|for\s+further\s+information",
 )
 _CAPS_LETTERS = re.compile(r"[A-Za-z]")
 _BODY_NUMBER = re.compile(r"\$\s?\d|\d,\d{3}")
