@@ -74,8 +74,8 @@ class _Folded:
 
 _UNIT_CAPTION = _Folded(r"\((?:[a-z/%$.]{1,8})\)")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_HEADER_WORD = _Folded(
-    r"\b(?:" + _MONTH + r"\s+\d{1,2}|(?:19|20)\d\d|quarter|months|year|ended|twelve|six|nine|three)\b"
+_HEADER_WORD = _Folded(  # the lookahead lists the words' first letters: the engine skips ahead by them
+    r"(?=[jfmasondqyet12])\b(?:" + _MONTH + r"\s+\d{1,2}|(?:19|20)\d\d|quarter|months|year|ended|twelve|six|nine|three)\b"
 )
 _YEARS_ONLY = re.compile(r"^(?:(?:19|20)\d\d\s*)+$")
 _FOOTNOTE_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\([a-z]\)|\*+|\d\))\s*[A-Za-z]")
