@@ -481,11 +481,22 @@ def test_second_unseen_release_against_its_hand_annotation() -> None:
     assert len(entities - want_e) <= 2 and len(relations - want_r) <= 2  # few extras
 
 
-def test_third_unseen_release_against_its_hand_annotation() -> None:
-    """tests/data/unseen/nlp-release-3.txt, annotated by hand before its first run, which found
-    22/22 entities and 7/18 relations. Two are still out of reach and listed here: a share held by
-    the partner stated in the next sentence ("The remaining 30% is held by ..."), and the
-    company's seat read from the dateline (a dateline says where the news was issued)."""
+# First runs, before any rule was written for them: nlp-release-3 found 22/22 entities and
+# 7/18 relations, nlp-release-4 (written after the rules for 3) 19/21 and 9/18. What is still out
+# of reach is listed: a share stated in the next sentence ("The remaining 30% is held by ..."), a
+# company's seat read from a dateline (a dateline says where the news was issued), and a
+# subsidiary named after the releaser, which the project types as a Company of the group (the
+# dev gold's convention for "Hecla Limited"), not an Organization as first annotated.
+KNOWN_MISSES = {
+    "nlp-release-3": {("Cordillera Copper Corp.", "ownershipInterest", "Atacama project"),
+                      ("Ravensworth Metals Inc.", "locatedIn", "Denver")},
+    "nlp-release-4": {("Organization", "Kestrel Ridge Australia Pty Ltd")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_MISSES))
+def test_later_unseen_releases_against_their_hand_annotation(name: str) -> None:
+    """tests/data/unseen/NAME.txt, annotated by hand (NAME.expected.tsv) before its first run."""
     from kg.ingest import read_document
     from kg.layout import segment
     from kg.nlp import extract_narrative
@@ -495,17 +506,14 @@ def test_third_unseen_release_against_its_hand_annotation() -> None:
     gaz = load_gazetteer(tier="generic")
     if get_pipeline(False, gaz)[1] == "blank:en":
         pytest.skip("no spaCy model installed (make test installs it)")
-    doc = read_document(UNSEEN.with_name("nlp-release-3.txt"))
+    doc = read_document(UNSEEN.with_name(f"{name}.txt"))
     [facts] = extract_narrative([(doc, segment(doc))], gazetteer=gaz)
     res = resolve([facts], gaz)
     entities = {(res.lookup(m.entity).type, res.lookup(m.entity).label) for m in facts.mentions}
     relations = {(res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label if r.object else "")
                  for r in facts.relations}
-    want_e, want_r = _expected(UNSEEN.with_name("nlp-release-3.expected.tsv"))
-    known_misses = {
-        ("Cordillera Copper Corp.", "ownershipInterest", "Atacama project"),
-        ("Ravensworth Metals Inc.", "locatedIn", "Denver"),
-    }
-    assert want_e <= entities, sorted(want_e - entities)
-    assert want_r - known_misses <= relations, sorted(want_r - known_misses - relations)
+    want_e, want_r = _expected(UNSEEN.with_name(f"{name}.expected.tsv"))
+    known: set = KNOWN_MISSES[name]
+    assert want_e - known <= entities, sorted(want_e - known - entities)
+    assert want_r - known <= relations, sorted(want_r - known - relations)
     assert len(entities - want_e) <= 2 and len(relations - want_r) <= 2

@@ -125,6 +125,7 @@ class _Canon:
 
     def generic(self, text: str, label: str) -> tuple[str, str, tuple[str, ...]] | None:
         text = re.sub(r"\s*/\s*", "/", text.strip(" '\"\u2018\u2019\u201c\u201d"))
+        text = re.sub(r"\b([a-z]+)-(?=[a-z]+\b)", lambda m: m.group(1) + "/" if m.group(1) in self.modifiers else m.group(0), text)
         words = text.split()
         if label == "Place":  # "the Cajamarca region": the region is Cajamarca; "Silver Valley" keeps its Valley
             for head in sorted(self.place_heads, key=len, reverse=True):
@@ -149,7 +150,7 @@ class _Canon:
         name = " ".join(w.strip("'\"") for w in words)
         if not name:
             return None
-        if mods and head_words and head_words[0] in self.descriptive_heads:
+        if head_words and head_words[0] in self.descriptive_heads and any(m not in self.commodities for m in mods):
             # "the Hollister Development Block gold exploration project": the project's name is
             # the capitalised part, "gold exploration project" describes it
             head_words = []
@@ -203,7 +204,7 @@ class _Canon:
                 return None  # "Isidora Indicated": a name beside a resource category
         elif mapped == "Organization":
             cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
-            if not cued and (words[-1] not in self.org_heads or len(words) < 2):
+            if not cued and (words[-1] not in self.org_heads and words[-1] not in self.suffixes or len(words) < 2):
                 return None  # a bare capitalised phrase is an organisation only where a relation says so
         elif mapped == "Place":
             if len(words) > 4 or text.isupper():
@@ -268,6 +269,22 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     tail = re.compile(rf"((?:\s+[A-Z][\w&'.-]*){{0,3}}),?\s+(?:{suffix})(?![\w.])\.?")
     out: list[Ent] = []
     cover = -1
+    # capitalised words ending in a corporate suffix that nothing else claimed: "Jarrah Gold NL"
+    word = r"(?:[A-Z][\w&'.-]*|[a-z]{1,2}'[A-Z][\w'.-]*|de|del|la|los|las|du|des|of|and|&)"
+    name = re.compile(  # "2014--Kestrel Ridge Mining Corporation", "Coeur d'Alene Mines Corporation"
+        rf"(?<![\w.&'])(?<!\w-)([A-Z][\w&'.-]*,?\s+(?:{word},?\s+){{0,5}}(?:{suffix}))(?![\w])"
+    )
+    for m in name.finditer(text):
+        words = m.group(1).split()
+        while words and words[0] in canon.not_name:
+            words = words[1:]
+        if len(words) < 2 or any(e.start < m.end() and m.start() < e.end and e.type in ("Organization", "Company")
+                                 for e in ents):
+            continue
+        start = text.index(words[0], m.start(1))
+        ents = [e for e in ents if not (e.start < m.end() and start < e.end)]
+        ents.append(Ent(start, m.end(1), "Organization", text[start : m.end(1)], text[start : m.end(1)]))
+    ents.sort(key=lambda e: e.start)
     for e in ents:
         if e.start < cover:
             continue
@@ -413,6 +430,7 @@ def _document_facts(
     bare = _bare_name_pattern(explicit, gaz)
     named = _named_once(texts, lex, gaz)
     headings = _heading_sites(texts)
+    commodities = set(lex.get("_commodities", ()))
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
@@ -425,6 +443,9 @@ def _document_facts(
         for e in [*ents, *t.nested]:
             line = doc.source_line(_line(t, e.start))
             mentions.append(Mention(doc.name, line, e.ref, e.text))
+            for word in e.modifiers:  # "the Ironbark copper-gold project" names copper and gold
+                if word in commodities:
+                    mentions.append(Mention(doc.name, line, EntityRef(word, "Commodity"), word))
         if not t.full:
             continue
         topic = _topic(t) or headings.get(t.block.section)
@@ -721,6 +742,8 @@ def _company_mentions(
     suffix = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
     group = re.compile(rf"(?:\s+[A-Z][\w&-]*){{0,2}},?\s+(?:{suffix})(?![\w.])\.?") if suffix else None
     for m in pattern.finditer(t.text):
+        if m.group() == forms[0]:  # the full name wins over any organisation found inside it
+            out = [e for e in out if not (e.type in ORG_TYPES and m.start() <= e.start and e.end <= m.end())]
         if any(e.start < m.end() and m.start() < e.end for e in out) or (
             m.group() != forms[0] and place_here(m.end())
         ):

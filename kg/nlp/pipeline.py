@@ -76,7 +76,7 @@ def name_patterns(lexicon: dict[str, Any]) -> list[dict[str, Any]]:
     not_first = [w for w in lexicon.get("not_name_words", []) if w.lower() not in commodities]
     not_inner = list(lexicon.get("not_inner_name_words", []))
     connectors = list(lexicon.get("name_connectors", []))
-    mods = sorted({*lexicon.get("name_modifiers", []), *commodities, "/", "high-grade"})
+    mods = sorted({*lexicon.get("name_modifiers", []), *commodities, "/", "-", "high-grade"})  # "copper-gold"
     first = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_first}}
     inner = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_inner}, "OP": "*"}
     connector = {"LOWER": {"IN": connectors}, "OP": "?"}

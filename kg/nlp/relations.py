@@ -200,6 +200,14 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
         decimals = len(m.group(5)) if m.group(5) else 0
         value = m.group(4)
         yield Found(subj, "ownershipInterest", obj.ref, _pos(s, m), value=value, value_decimals=decimals)
+    # "<org> owns the mine outright", "<org> wholly owns the <site>"
+    pat = re.compile(rf"{subj_re}\s+(?:wholly\s+|fully\s+)?owns\s+(?:(?:the|its)\s+)?({SITE})(\s+outright)?", re.I)
+    for m in pat.finditer(t):
+        subj = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
+        whole = bool(m.group(5)) or bool(re.search(r"\b(?:wholly|fully)\s+owns", m.group(0), re.I))
+        if subj is not None:
+            yield Found(subj, "ownershipInterest", _ent(s, m, 3).ref, _pos(s, m), value="100" if whole else "",
+                        value_decimals=0 if whole else None)
     # "<org> owns 100% of the <site>"
     pat = re.compile(rf"{subj_re}\s+(?:\w+\s+)?(?:{verbs})\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+of\s+(?:the\s+)?({SITE})", re.I)
     for m in pat.finditer(t):
@@ -229,6 +237,12 @@ def subsidiary_of(s: Sentence, ctx: Context) -> Iterator[Found]:
     pat = rf"({ORG}),?\s+(?:is\s+)?an?\s+{kind}subsidiary\s+of\s+({ORG})"
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 2).ref, "subsidiaryOf", _ent(s, m, 4).ref, _pos(s, m))
+    # "<org>, a wholly-owned subsidiary." (of the organisation named before it, else the releaser)
+    for m in re.finditer(rf"({ORG}),?\s+(?:is\s+)?an?\s+{kind}subsidiary\b(?!\s+of\b)", t):
+        parent = _nearest_before(s, m.start(), ORG_TYPES)
+        parent_ref = parent.ref if parent is not None else ctx.company
+        if parent_ref is not None and parent_ref != _ent(s, m, 1).ref:
+            yield Found(_ent(s, m, 1).ref, "subsidiaryOf", parent_ref, _pos(s, m))
     # "<org> owns ... through its subsidiary, <org>": the parent is the organisation named before
     for m in re.finditer(rf"\b(?:its|their)\s+{kind}subsidiar(?:y|ies),?\s+({ORG})", t):
         parent = _nearest_before(s, m.start(), ORG_TYPES)
@@ -248,6 +262,10 @@ def partner(s: Sentence, ctx: Context) -> Iterator[Found]:
         site = _nearest_before(s, m.start(), ("Mine", "MiningUnit", "Property", "Project"))
         if site is not None:
             yield Found(site.ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
+    # "Under a farm-in agreement, <org> may earn a 49% interest in <site>"
+    pat = rf"({ORG})\s+(?:may|can|could|will|has\s+the\s+right\s+to)?\s*earn\s+(?:up\s+to\s+)?(?:an?\s+)?(?:additional\s+)?[\d.]+\s*(?:%|percent)\s+(?:interest\s+)?in\s+(?:the\s+)?({ph('Mine', 'MiningUnit', 'Property', 'Project')})"
+    for m in re.finditer(pat, t):
+        yield Found(_ent(s, m, 3).ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
     # "<org>, which is (also) <org>'s joint venture partner at the nearby <site>"
     pat = (
         rf"({ORG}),?\s+(?:which|who)\s+(?:is|are)\s+(?:also\s+)?(?:{ORG}'s\s+|its\s+|our\s+|their\s+|the\s+)?"
@@ -264,9 +282,10 @@ _PRICE = re.compile(r"\bfor\s+((?:approximately\s+|about\s+)?(?:US)?\$\s?[\d.,]+
 
 def sold(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
+    selling = "|".join(ctx.lexicon.get("selling_verbs", ["sold", "sell", "sale of"])).replace(" ", r"\s+")
     subj_re = rf"(?:({ORG})|the\s+company)"
     pat = re.compile(
-        rf"{subj_re}\s+(?:\w+\s+){{0,2}}?(?:sold|sell|sells|selling|sale\s+of)\s+"
+        rf"{subj_re}\s+(?:\w+\s+){{0,2}}?(?:{selling})\s+"
         rf"(?:(?:its|their|a|an|the|all\s+of\s+its)\s+)?(?:[\d.]+%\s+)?(?:(?:interest|stake)\s+in\s+)?(?:the\s+)?"
         rf"(?:(?!to\b|for\b)[a-z]+\s+){{0,2}}({SITE})"  # "the idle Gray Eagle mill"
         rf"(?:(?:(?!<\d+\|(?:Mine|MiningUnit|Property|Project)>)[^.])*?\s+to\s+(?:(?:its|the|their)\s+partner(?:\s+in\s+that\s+project)?,?\s+)?({ORG}))?",
@@ -444,7 +463,8 @@ def _production_cues(s: Sentence, ctx: Context, producers: tuple[str, ...]) -> I
 
 def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
-    directions = "|".join(ctx.lexicon.get("directions", ["north", "south", "east", "west"]))
+    # longest first: "northwest" is not "north" followed by "west"
+    directions = "|".join(sorted(ctx.lexicon.get("directions", ["north", "south", "east", "west"]), key=len, reverse=True))
     unit = r"(?:miles?|kilometers?|kilometres?|km|feet|meters?|metres?)"
     dist = (
         rf"((?:(?:about|approximately|some|just|only|roughly|nearly)\s+)?{NUM_WORD}[- ]{unit}"
@@ -552,8 +572,15 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
     for m in re.finditer(pat, t):
         if ok(m.group(3)):
             found.append(_position(s, m, int(m.group(2)), m.group(3), ctx.company, when))
-    # "the appointment of <person> to the position of <title>", "appointed <person> as <title>"
-    pat = rf"appoint(?:ment|ed)\s+(?:of\s+)?({person})\s+(?:to\s+the\s+(?:position|post)\s+of|as)\s+({title})"
+    # "<person>, formerly of <org>, joined as <title>"
+    pat = rf"({person})(?:,\s+[^,<]*(?:<\d+\|\w+>[^,<]*)?,)?\s+(?:has\s+)?(?:re)?joined\s+(?:the\s+company\s+|us\s+)?as\s+(?:the\s+|its\s+|our\s+)?({title})"
+    for m in re.finditer(pat, t):
+        if ok(m.group(3)):
+            found.append(_position(s, m, int(m.group(2)), m.group(3), ctx.company, when))
+    # "the appointment of <person> to the position of <title>", "appointed <person> as <title>",
+    # "<org> named <person> <title>"
+    pat = (rf"(?:appoint(?:ment|ed)|named|promoted)\s+(?:of\s+)?({person})\s+"
+           rf"(?:to\s+the\s+(?:position|post)\s+of\s+|as\s+(?:the\s+)?|to\s+)?({title})")
     for m in re.finditer(pat, t):
         found.append(_position(s, m, int(m.group(2)), m.group(3), ctx.company, when))
     # "shareholders elected two new directors: <person>, ...; <person>"
