@@ -517,3 +517,10 @@ def test_later_unseen_releases_against_their_hand_annotation(name: str) -> None:
     assert want_e - known <= entities, sorted(want_e - known - entities)
     assert want_r - known <= relations, sorted(want_r - known - relations)
     assert len(entities - want_e) <= 2 and len(relations - want_r) <= 2
+
+
+def test_metal_named_before_its_production() -> None:
+    [obs] = _figures_q2("For the first six months of 2008, silver production was more than 3 million ounces.")
+    assert (obs.metric, obs.value, obs.decimals, obs.period.end) == ("silver-produced", Decimal("3E6"), -6, date(2008, 6, 30))
+    [obs] = _figures_q2("Gold production for the quarter was 61,400 ounces at a low cost.")
+    assert (obs.metric, obs.value, obs.period.start) == ("gold-produced", Decimal(61400), date(2008, 4, 1))

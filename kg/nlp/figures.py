@@ -63,6 +63,7 @@ class _Rules:
 
     produced: re.Pattern[str]
     figure_first: re.Pattern[str]
+    metal_first: re.Pattern[str]
     chained: re.Pattern[str]
     reserve_before: re.Pattern[str]
     reserve_after: re.Pattern[str]
@@ -97,6 +98,13 @@ def _compile(config_key: str) -> _Rules:
         produced=re.compile(rf"\b(?:{verbs})\s+{_ABOUT}{qty}", re.I),
         # "... ounces have been mined from" is history, not a period's production
         figure_first=re.compile(rf"{qty}\s+(?:were\s+|was\s+)?(?:{after})\b", re.I),
+        # "gold production of 312,000 ounces", "Gold production for the quarter was 61,400 ounces"
+        metal_first=re.compile(
+            rf"\b({metals})\s+production\s+(?:(?:for|in|during)\s+(?:the\s+)?[\w\s]{{1,30}}?\s+)?"
+            rf"(?:of|was|were|totaled|totalled|reached|rose\s+to|increased\s+to|fell\s+to|decreased\s+to)\s+"
+            rf"{_ABOUT}{_NUMBER}\s+({unit})(?!\s+(?:of|per)\b)",
+            re.I,
+        ),
         chained=re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+plus\s+){_ABOUT}{qty}", re.I),
         reserve_before=re.compile(
             rf"\b({cats})\s+(?:\w+\s+){{0,2}}?(?:of|totaling|totalling|containing|contain|contains|to)\s+{_ABOUT}{qty}",
@@ -271,6 +279,10 @@ def find_figures(s: Sentence, ctx: FigureContext, line_of: Any, context: str = "
                 if metric:
                     yield from observe(c, 1, metric, rules.units[c.group(3).lower()], m.start())
                 end = c.end()
+    for m in rules.metal_first.finditer(s.text):
+        metric = produced_metric(m.group(4), m.group(1))
+        if metric:
+            yield from observe(m, 2, metric, rules.units[m.group(4).lower()], m.start())
     for regex in (rules.ore, rules.ore_first):
         for m in regex.finditer(s.text):
             yield from observe(m, 1, "ore-processed", "TON", m.start())
