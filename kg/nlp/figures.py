@@ -238,7 +238,8 @@ def find_figures(s: Sentence, ctx: FigureContext, line_of: Any, context: str = "
             return
         value, decimals = _value(m.group(group), m.group(group + 1))
         subject = _subject(s, start, ctx)
-        period = _period(s.text[:start], s.text[m.end():], context, ctx)
+        # the period may sit inside the match, before the number: "Gold production for the quarter was"
+        period = _period(s.text[: m.start(group)], s.text[m.end():], context, ctx)
         if subject is None or period is None:
             return
         seen.add(m.start(group))
