@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.facts import Block, Document, DocumentMeta, EntityRef
 from kg.nlp.figures import FigureContext, find_figures
@@ -524,3 +526,44 @@ def test_metal_named_before_its_production() -> None:
     assert (obs.metric, obs.value, obs.decimals, obs.period.end) == ("silver-produced", Decimal("3E6"), -6, date(2008, 6, 30))
     [obs] = _figures_q2("Gold production for the quarter was 61,400 ounces at a low cost.")
     assert (obs.metric, obs.value, obs.period.start) == ("gold-produced", Decimal(61400), date(2008, 4, 1))
+
+
+def test_a_block_the_rules_fail_on_is_reported_and_the_rest_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.nlp import extract, extract_narrative
+
+    real = extract._corporate_names
+
+    def flaky(text, ents, canon):
+        if "boom" in text:
+            raise RuntimeError("boom")
+        return real(text, ents, canon)
+
+    monkeypatch.setattr(extract, "_corporate_names", flaky)
+    lines = ("Hecla holds a 29.73% interest in the Greens Creek mine.", "", "boom")
+    doc, _ = _document("\n".join(lines))
+    blocks = (Block("prose", 1, 1, lines[:1]), Block("prose", 3, 3, lines[2:]))
+    [facts] = extract_narrative([(doc, blocks)], blank=True)
+    assert any(r.predicate == "ownershipInterest" for r in facts.relations)
+    assert [(p.line, p.severity) for p in facts.problems if "rules failed" in p.message] == [(3, "error")]
+
+
+_WORDS = st.sampled_from([
+    "the", "mine", "Mine", "unit", "This", "Kestrel", "Ridge", "Corp.", "Inc.", "Ltd.", ",", "'s", "in", "Nevada",
+    "of", "produced", "1.2", "million", "ounces", "gold", "silver", "tons", "ore", "milled", "vein", "zone",
+    "Mina", "d'Alene", "-", "--", "(BUSINESS", "WIRE)", "TORONTO,", "Ontario--", "a", "50%", "interest",
+    "subsidiary", "sold", "to", "for", "$12", "quarter", "first", "2008", "reserves", "region", "pit", "\n",
+])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=60))
+def test_any_word_soup_is_read_without_raising(words: list[str]) -> None:
+    from kg.nlp import extract_narrative
+
+    text = " ".join(words)
+    doc, blocks = _document(text)
+    [facts] = extract_narrative([(doc, blocks)], blank=True, gazetteer=load_gazetteer(tier="generic"))
+    assert not [p for p in facts.problems if p.severity == "error"]
+    n = len(doc.lines)
+    assert all(1 <= r.source.line <= n for r in facts.relations)
+    assert all(1 <= o.source.line <= n for o in facts.observations)

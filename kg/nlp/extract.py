@@ -74,6 +74,7 @@ class _Text:
     ents: list[Ent] = field(default_factory=list)
     nested: list[Ent] = field(default_factory=list)  # names inside names: mentions only
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    error: str = ""  # why the rules failed on this block (the document reports it; the others go on)
 
 
 def _join(doc: Document, block: Block) -> tuple[str, tuple[int, ...]]:
@@ -380,21 +381,31 @@ def _spans(ent: Any, canon: _Canon) -> list[tuple[int, int, str]]:
 
 def _annotate(spacy_docs: Iterable[Any], targets: list[_Text], canon: _Canon) -> None:
     for sdoc, target in zip(spacy_docs, targets, strict=True):
-        ents: list[Ent] = []
-        for ent in sdoc.ents:
-            for start, end, text in _spans(ent, canon):
-                if ent.label_ in CONTRACT_TYPES:
-                    resolved = canon.ruler(text, ent.label_, ent.ent_id_)
-                else:
-                    resolved = canon.statistical(text, ent.label_, target.text[max(0, start - 40) : start],
-                                                 target.text[end : end + 40])
-                if resolved is not None:
-                    bare = len(resolved) > 3 and bool(resolved[3])
-                    ents.append(Ent(start, end, resolved[0], resolved[1], text, resolved[2], bare))
-        ents = _corporate_names(target.text, ents, canon)
-        target.ents = _merge(ents, _coordinated(target.text, canon))
-        target.nested = [n for e in target.ents for n in canon.nested(e)]
-        target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
+        try:
+            _annotate_one(sdoc, target, canon)
+        except Exception as exc:  # a surprise in one block must not cost every document its facts
+            log.exception("narrative: rules failed on lines %d-%d", target.block.first_line, target.block.last_line)
+            target.ents, target.nested, target.sentences = [], [], []
+            target.error = f"{type(exc).__name__}: {exc}"
+
+
+def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
+    """One block's entities (model and ruler, canonicalised), names inside names and sentences."""
+    ents: list[Ent] = []
+    for ent in sdoc.ents:
+        for start, end, text in _spans(ent, canon):
+            if ent.label_ in CONTRACT_TYPES:
+                resolved = canon.ruler(text, ent.label_, ent.ent_id_)
+            else:
+                resolved = canon.statistical(text, ent.label_, target.text[max(0, start - 40) : start],
+                                             target.text[end : end + 40])
+            if resolved is not None:
+                bare = len(resolved) > 3 and bool(resolved[3])
+                ents.append(Ent(start, end, resolved[0], resolved[1], text, resolved[2], bare))
+    ents = _corporate_names(target.text, ents, canon)
+    target.ents = _merge(ents, _coordinated(target.text, canon))
+    target.nested = [n for e in target.ents for n in canon.nested(e)]
+    target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
 
 
 def _document_facts(
@@ -417,6 +428,10 @@ def _document_facts(
     problems: list[Problem] = []
     if model == "blank:en":
         problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
+    for t in texts:
+        if t.error:
+            line = doc.source_line(t.block.first_line)
+            problems.append(Problem(doc.name, line, f"narrative rules failed on this block: {t.error}", "error"))
 
     _dateline_places(texts, gaz)
     if company is not None:
