@@ -567,3 +567,10 @@ def test_any_word_soup_is_read_without_raising(words: list[str]) -> None:
     n = len(doc.lines)
     assert all(1 <= r.source.line <= n for r in facts.relations)
     assert all(1 <= o.source.line <= n for o in facts.observations)
+
+
+def test_generalisation_bench_skips_without_the_shared_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.nlp_generalisation import main
+
+    assert main(["--shared", str(tmp_path / "absent")]) == 0
+    assert "skipped" in capsys.readouterr().out
