@@ -142,7 +142,12 @@ def results_from_graph(report: Graph) -> list[Result]:
     """Read Results back from any sh:ValidationReport graph (pySHACL's, or ours)."""
     out = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
-        message = report.value(node, SH.resultMessage)
+        # pySHACL writes the shape's generic message beside the constraint's filled-in
+        # template; the filled-in one (with its FILE:LINE citations) is the longest
+        messages = sorted(
+            (str(m) for m in report.objects(node, SH.resultMessage)), key=lambda m: (-len(m), m)
+        )
+        message = messages[0] if messages else None
         out.append(
             Result(
                 focus=report.value(node, SH.focusNode),
