@@ -67,6 +67,8 @@ def _unglue(line: Line, columns: Sequence[Span]) -> Line:
     row = line.row
     if row is None or not row.label or len(row.cells) >= len(columns):
         return line
+    if not row.label[-1].isdigit() and row.label[-1] != ")":
+        return line  # a number printed as a number ends in a digit (or a glued marker's ")")
     head, _, tail = row.label.rpartition(" ")
     if not head.strip() or tail[:1] in "($" or tail.endswith("%"):
         return line
