@@ -21,6 +21,8 @@ _BLOCK = {
 }
 _SKIP = {"script", "style", "head"}
 _MONTH_DAY = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}\b,?")
+# block elements whose start closes an open <p> (HTML's implied end tag)
+_CLOSES_P = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "center", "hr", "blockquote", "section", "article", "header", "footer", "address"}
 _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 # Centred paragraphs are indented like the centred captions of fixed-width releases, so layout
 # tells a table's title from a row label the same way in both (it has no other cue in HTML).
@@ -63,6 +65,7 @@ class _Renderer(HTMLParser):
             self.pre += 1
         elif tag == "table":
             self.flush()
+            self._close_paragraph()
             self.tables.append([])
         elif tag == "tr" and self.tables:
             self.tables[-1].append((line, []))
@@ -76,6 +79,8 @@ class _Renderer(HTMLParser):
             self.cell_span = int(span) if span.isdigit() and 0 < int(span) < 50 else 1
         elif tag in _BLOCK and self.cell is None:
             self.flush()
+            if tag in _CLOSES_P:
+                self._close_paragraph()
             if tag != "br" and _is_centred(tag, attrs):
                 self.centred.append(tag)
 
@@ -134,6 +139,12 @@ class _Renderer(HTMLParser):
         self.flush()
         while self.tables:
             self._table_lines(render_table(self.tables.pop()))
+
+    def _close_paragraph(self) -> None:
+        """A block element closes an open <p> (old EDGAR HTML rarely writes </p>), and with it
+        the paragraph's centring."""
+        if self.centred and self.centred[-1] == "p":
+            self.centred.pop()
 
     def _table_lines(self, lines: list[tuple[str, int]]) -> None:
         self.table_rows.update(range(len(self.out), len(self.out) + len(lines)))

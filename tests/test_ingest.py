@@ -149,3 +149,14 @@ def test_html_centred_captions_and_spanning_headers() -> None:
     assert "2008" in header or "2008" in doc.lines[doc.lines.index(header) + 1]
     assert header.index("September") > len("Total assets")
     assert row.rstrip().endswith("211,095")
+
+
+def test_html_unclosed_centred_paragraph_does_not_centre_what_follows() -> None:
+    html = (
+        '<html><body><p align="center">BALANCE SHEETS'
+        "<p>The company reported a record quarter, with production up."
+        "<table><tr><td>Total assets</td><td>211,095</td></tr></table></body></html>"
+    )
+    lines = parse_document(html.encode(), name="x.htm").lines
+    assert next(line for line in lines if "BALANCE" in line).startswith("      ")
+    assert next(line for line in lines if "record quarter" in line).startswith("The company")
