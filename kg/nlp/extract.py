@@ -112,6 +112,7 @@ class _Canon:
         self.org_cues = tuple(lex.get("org_cues", []))
         self.suffixes = set(lex.get("corporate_suffixes", []))
         self.descriptive_heads = set(lex.get("descriptive_heads", []))
+        self.position_heads = [h for h in lex.get("position_heads", []) if h[:1].isupper()]
         self.place_heads = set(lex.get("place_heads", {}))  # lower case: generic words, not part of a name
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
@@ -141,7 +142,10 @@ class _Canon:
         for head in sorted(self.heads, key=lambda h: -len(h.split())):
             n = len(head.split())
             if [w.lower() for w in words[-n:]] == head.split():
-                head_words = [self.head_case.get(head, head)]
+                printed = " ".join(words[-n:])
+                # "Lower Lens", "Gallagher Fault": a head printed capitalised is part of the name
+                keep = printed[:1].isupper() and not text.isupper() and head not in self.head_case
+                head_words = [printed if keep else self.head_case.get(head, head)]
                 words = words[:-n]
                 break
         mods: list[str] = []
@@ -303,6 +307,21 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     return out
 
 
+def _titled_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """A name right after a position ("Chief Executive Officer Siobhan Kearney said") is a person,
+    also where the model does not know the name."""
+    if not canon.position_heads:
+        return ents
+    heads = "|".join(sorted(map(re.escape, canon.position_heads), key=len, reverse=True))
+    pat = re.compile(rf"\b(?:{heads}),?\s+([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?)\b(?!\s+[A-Z])")
+    out = list(ents)
+    for m in pat.finditer(text):
+        if any(e.start < m.end(1) and m.start(1) < e.end for e in out) or m.group(1).split()[0] in canon.not_name:
+            continue
+        out.append(Ent(m.start(1), m.end(1), "Person", m.group(1), m.group(1)))
+    return sorted(out, key=lambda e: e.start)
+
+
 def _merge(ents: list[Ent], extra: list[Ent]) -> list[Ent]:
     if not extra:
         return ents
@@ -403,6 +422,7 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
                 bare = len(resolved) > 3 and bool(resolved[3])
                 ents.append(Ent(start, end, resolved[0], resolved[1], text, resolved[2], bare))
     ents = _corporate_names(target.text, ents, canon)
+    ents = _titled_people(target.text, ents, canon)
     target.ents = _merge(ents, _coordinated(target.text, canon))
     target.nested = [n for e in target.ents for n in canon.nested(e)]
     target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
@@ -715,7 +735,7 @@ def _company_forms(label: str, lex: dict[str, Any]) -> list[str]:
     """The names a release calls its own company by, longest first: "Hecla Mining Company",
     "Hecla Mining", "Hecla" (corporate suffixes, then descriptive words, dropped from the end)."""
     suffixes = set(lex.get("corporate_suffixes", [])) | {"Company"}
-    descriptors = set(lex.get("company_descriptors", []))
+    descriptors = set(lex.get("company_descriptors", [])) | {c.title() for c in lex.get("_commodities", ())}
     words = label.replace(",", " ").split()
     forms = [label]
     while len(words) > 1 and words[-1] in suffixes:
@@ -746,8 +766,9 @@ def _company_mentions(
     out: list[Ent] = []
     for e in t.ents:
         name = re.sub(r"'s$", "", e.text.strip())
+        known_place = (x := gaz.find(name)) is not None and x.type == "Place"
         if (name in forms or name.upper() in upper) and not (
-            name.upper() != forms[0].upper() and (e.type == "Place" or place_here(e.end))
+            name.upper() != forms[0].upper() and (known_place or place_here(e.end))
         ):
             e = Ent(e.start, e.end, "Company", company.label, e.text, e.modifiers)
         elif e.type in ORG_TYPES and e.label.startswith(short + " ") and e.label.split()[-1] in suffixes:

@@ -208,6 +208,19 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
         if subj is not None:
             yield Found(subj, "ownershipInterest", _ent(s, m, 3).ref, _pos(s, m), value="100" if whole else "",
                         value_decimals=0 if whole else None)
+    # "the remaining 20% is owned by <org>": a share of the site named before
+    pat = re.compile(rf"(?:the\s+)?(?:remaining|other|balance\s+of\s+the)\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:interest\s+)?(?:is|are)\s+(?:owned|held)\s+by\s+({ORG})", re.I)
+    for m in pat.finditer(t):
+        site = _nearest_before(s, m.start(), SITE_TYPES)
+        if site is not None:
+            yield Found(_ent(s, m, 3).ref, "ownershipInterest", site.ref, _pos(s, m), value=m.group(1),
+                        value_decimals=len(m.group(2)) if m.group(2) else 0)
+    # "<site> is 100%-owned by <org> (through <subsidiary>)"
+    pat = re.compile(rf"({SITE}),?\s+(?:is|are)\s+(?:(\d+(?:\.(\d+))?)\s*%[- ]|wholly[- ])owned\s+by\s+({ORG})", re.I)
+    for m in pat.finditer(t):
+        value = m.group(3) or "100"
+        yield Found(_ent(s, m, 6).ref, "ownershipInterest", _ent(s, m, 1).ref, _pos(s, m), value=value,
+                    value_decimals=len(m.group(4)) if m.group(4) else 0)
     # "<org> owns 100% of the <site>"
     pat = re.compile(rf"{subj_re}\s+(?:\w+\s+)?(?:{verbs})\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+of\s+(?:the\s+)?({SITE})", re.I)
     for m in pat.finditer(t):
@@ -243,6 +256,9 @@ def subsidiary_of(s: Sentence, ctx: Context) -> Iterator[Found]:
         parent_ref = parent.ref if parent is not None else ctx.company
         if parent_ref is not None and parent_ref != _ent(s, m, 1).ref:
             yield Found(_ent(s, m, 1).ref, "subsidiaryOf", parent_ref, _pos(s, m))
+    # "... owned by <org> through <org>": the second holds for the first
+    for m in re.finditer(rf"owned\s+by\s+({ORG})\s+through\s+(?:its\s+{kind}subsidiary,?\s+)?({ORG})", t):
+        yield Found(_ent(s, m, 4).ref, "subsidiaryOf", _ent(s, m, 2).ref, _pos(s, m))
     # "<org> owns ... through its subsidiary, <org>": the parent is the organisation named before
     for m in re.finditer(rf"\b(?:its|their)\s+{kind}subsidiar(?:y|ies),?\s+({ORG})", t):
         parent = _nearest_before(s, m.start(), ORG_TYPES)
@@ -304,8 +320,9 @@ def sold(s: Sentence, ctx: Context) -> Iterator[Found]:
 
 def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
+    acquiring = "|".join(ctx.lexicon.get("acquiring_verbs", ["acquired", "purchased", "bought"])).replace(" ", r"\s+")
     pat = re.compile(
-        rf"(?:({ORG})|the\s+company|we)\s+(?:has\s+|have\s+|had\s+)?(?:acquired|purchased|bought)\s+"
+        rf"(?:({ORG})|the\s+company|we)\s+(?:has\s+|have\s+|had\s+)?(?:{acquiring})\s+"
         rf"(?:(?:the|an?|its)\s+)?(?:option\s+to\s+\w+\s+(?:the\s+)?)?({SITE}|{ORG})",
         re.I,
     )
@@ -471,13 +488,14 @@ def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
         rf"(?:\s+(?:to\s+the\s+)?(?:{directions}))?|(?:immediately|directly|just)\s+(?:{directions}))"
     )
     pat = re.compile(
-        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)??{dist}(?:\s+(?:of|from)\s+(?:the\s+)?(?:{ORG}'s\s+)?(?:[a-z]+\s+)?({SITE}))?",
+        rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)??{dist}(?:\s+(?:of|from)\s+(?:the\s+)?(?:{ORG}'s\s+)?(?:[a-z]+\s+)?"
+        rf"(?:(?:of\s+)?({SITE})|(?:town|city|village)\s+of\s+({PLACE})))?",
         re.I,
     )
     sites = ("Mine", "MiningUnit", "Property", "Project", "Facility", "OreBody")
     for m in pat.finditer(t):
-        if m.group(4):
-            obj: Ent | None = s.ents[_idx(m.group(4))]
+        if m.group(4) or m.group(6):  # a site, or "35 kilometres west of the town of Falun"
+            obj: Ent | None = s.ents[_idx(m.group(4) or m.group(6))]
         else:
             obj = None
         subj = _nearest_before(s, m.start(), sites)
@@ -562,7 +580,8 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
         if ok(m.group(3)):
             found.append(_position(s, m, int(m.group(5)), m.group(3), org_of(m, 2), when))
     # "<person>, (who is) (retired) <title> (of <org>)"
-    pat = rf"({person}),\s+(?:who\s+is\s+|the\s+|our\s+)?(?:({ORG})'s\s+)?(?:retired\s+|former\s+)?({title})(?:\s+(?:of|at)\s+({ORG}))?"
+    pat = (rf"({person}),\s+(?:who\s+is\s+|currently\s+|now\s+|presently\s+)?(?:the\s+|our\s+)?(?:company's\s+)?"
+           rf"(?:({ORG})'s\s+)?(?:retired\s+|former\s+)?({title})(?:\s+(?:of|at)\s+({ORG}))?")
     for m in re.finditer(pat, t):
         if ok(m.group(5)):
             org = org_of(m, 7) if m.group(7) else org_of(m, 3)
