@@ -8,6 +8,13 @@ times (target: within 10x of the floor), in CPU time of the process and in
 wall time. The vocabularies are loaded once before timing, as a build does.
 
     python -m bench.tables [FOLDER] [--repeat N]
+
+Reading the ratio: the floor runs almost entirely in C (decoding, the regex
+engine), the stage in the interpreter, which retires fewer instructions per
+cycle; counted in instructions (valgrind --tool=callgrind, two passes minus
+none) the stage was 10.7x the floor on the sample corpus when its CPU-time ratio
+was about 20x. Constructing the 3,453 frozen ``Observation`` dataclasses alone
+takes about 2.5x the floor's time.
 """
 
 from __future__ import annotations
