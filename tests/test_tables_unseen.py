@@ -295,3 +295,17 @@ def test_columns_dated_by_a_year_alone_give_flows_a_period() -> None:
     assert (o.value, o.source.line) == (Decimal("55120"), 15)
     assert one(facts, metric="gold-produced", start=date(2009, 10, 1)).value == Decimal("50210")
     assert all(o.period.start is not None for o in facts.observations)
+
+
+def test_reserves_caption_naming_category_and_date() -> None:
+    # "PROVEN AND PROBABLE RESERVES AT JUNE 30, 2010": no category rows, no "as of"
+    facts = facts_of("larkspur-2010-reserves.txt")
+    assert [t.kind for t in facts.tables] == ["production", "reserves"]
+    when = {"start": None, "end": date(2010, 6, 30), "category": "proven-probable"}
+    o = one(facts, subject="Aspen Hill Mine", metric="reserve-ore-tons", **when)
+    assert (o.value, o.unit, o.source.line) == (Decimal("4210000"), "TON", 14)
+    o = one(facts, subject="Cold Creek Project", metric="reserve-grade-gold", **when)
+    assert (o.value, o.unit) == (Decimal("0.085"), "OZ-PER-TON")
+    o = one(facts, subject="Cold Creek Project", metric="reserve-contained-gold", **when)
+    assert o.value == Decimal("244800")  # 2,880,000 tons x 0.085 oz/ton
+    assert {o.category for o in facts.observations if o.source.table == "t02"} == {"proven-probable"}

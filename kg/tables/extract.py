@@ -273,12 +273,23 @@ class TableReader:
         return TableResult(self.observations, info, self.problems)
 
     def _caption_line(self, line: Line) -> None:
-        category = self._category(line.stripped)
+        category = self._category(line.stripped) or self._leading_category(line.stripped)
         if category:
             self.ctx.category = category
         when = as_of_date(line.stripped)
         if when and self.kind in ("reserves", "hedges"):
             self.state.reserves_date = when if self.kind == "reserves" else self.state.reserves_date
+
+    def _leading_category(self, text: str) -> str:
+        """The category a caption opens with ("PROVEN AND PROBABLE RESERVES AT DECEMBER 31, 2010");
+        only names of several words count, so "RESERVES AND RESOURCES" names no category."""
+        key = norm(_strip_markers(text))
+        best = ("", "")
+        for term in self.vocab.categories:
+            for variant in term.variants:
+                if " " in variant and (key == variant or key.startswith(variant + " ")) and len(variant) > len(best[0]):
+                    best = (variant, term.code)
+        return best[1]
 
     def _problem(self, n: int, message: str, severity: str = "warning") -> None:
         self.problems.append(Problem(self.doc.name, self.doc.source_line(n) if n else 0, message, severity))
@@ -311,9 +322,9 @@ class TableReader:
 
     def _instant(self) -> date | None:
         """The date of a reserves or positions table: its caption, the reserves table before, the period."""
-        when = as_of_date(self.caption)
+        when = as_of_date(self.caption) or (parse_date(self.caption) if self.kind == "reserves" else None)
         if when:
-            return when
+            return when  # "(as of December 31, 2006)", or "RESERVES AT JUNE 30, 2010"
         if self.state.reserves_date:
             return self.state.reserves_date
         if self.doc.meta.period_end:
