@@ -309,3 +309,23 @@ def test_reserves_caption_naming_category_and_date() -> None:
     o = one(facts, subject="Cold Creek Project", metric="reserve-contained-gold", **when)
     assert o.value == Decimal("244800")  # 2,880,000 tons x 0.085 oz/ton
     assert {o.category for o in facts.observations if o.source.table == "t02"} == {"proven-probable"}
+
+
+def test_scale_printed_with_the_unit_in_a_row_label() -> None:
+    # Australian-style labels: "(000 tonnes)", "(thousands of ounces)", "('000 oz)", "($000)", "Head grade"
+    facts = facts_of("quandong-dec2011-quarter.txt")
+    company = "Quandong Gold Ltd"
+    q = {"subject": company, "start": date(2011, 10, 1), "end": date(2011, 12, 31)}
+    o = one(facts, metric="ore-processed", **q)
+    assert (o.value, o.unit, o.source.line) == (Decimal("1842000"), "TONNE", 9)
+    o = one(facts, metric="ore-grade-gold", **q)
+    assert (o.value, o.unit) == (Decimal("2.41"), "G-PER-TONNE")
+    o = one(facts, metric="gold-produced", **q)
+    assert (o.value, o.unit, o.decimals) == (Decimal("131200"), "OZ", -2)
+    o = one(facts, metric="capital-additions", **q)
+    assert (o.value, o.unit) == (Decimal("18420000"), "USD")
+    sold = [o for o in find(facts, **q) if not o.mapped]  # no contract metric for ounces sold
+    assert [(o.value, o.unit) for o in sold] == [(Decimal("129800"), "OZ")]
+    # recovery implied by the figures stays below 100%: tonnes x g/t / 31.1035 > ounces produced
+    tonnes = one(facts, metric="ore-processed", **q).value
+    assert tonnes * Decimal("2.41") / Decimal("31.1035") > Decimal("131200")

@@ -54,8 +54,14 @@ _SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\
 _SCALE_WORD_UNIT = {"dollars": "USD", "shares": "SHARES", "ounces": "OZ", "tons": "TON"}
 _SCALE_FACTOR = {"thousands": 1000, "millions": 1000000}
 _ROW_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\s*\)?|\bin\s+(thousands|millions)\)", re.I)
+# Scale printed with the unit in a row label: "(000 tonnes)", "('000 oz)", "($000)", "(thousands of ounces)".
+_ROW_SCALE_UNIT = re.compile(
+    r"\(\s*(?:US)?\$?\s*(?P<k>'?000'?s?)(?:\s+(?P<u1>[\w./ ]+?))?\s*\)|\(\s*(?P<w>thousands|millions)\s+of\s+(?P<u2>[\w./ ]+?)\s*\)",
+    re.I,
+)
 # Unit parentheticals of row labels: "($/oz.)", "(oz./ton)", "(cents/pound)", "(tons)", "(in thousands)".
 _UNIT_PAREN = re.compile(
+    r"\(\s*(?:US)?\$?\s*'?000'?s?(?:\s+[\w./ ]+?)?\s*\)|\(\s*(?:thousands|millions)\s+of\s+[\w./ ]+?\s*\)|"
     r"\(\s*(?:[$\w.]*/[\w.]+|oz\.?|ounces|tons?|in\s+thousands|in\s+millions|%|[$]|cents)\s*\)?|\bin\s+thousands\)",
     re.I,
 )
@@ -675,8 +681,11 @@ class TableReader:
         low = raw.lower()
         cents = "cents" in low and unit.startswith("USD-PER")
         m = _ROW_SCALE.search(raw) if ("thousand" in low or "million" in low) else None
-        if m and unit in ("USD", "SHARES", "OZ", "TON"):
+        if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
             return _SCALE_FACTOR[(m.group(1) or m.group(2)).lower()], cents
+        m = _ROW_SCALE_UNIT.search(raw) if ("000" in low or "of" in low) else None
+        if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
+            return (1000 if m.group("k") else _SCALE_FACTOR[m.group("w").lower()]), cents
         if unit in self.scale:
             return self.scale[unit], cents
         if unit in ("USD", "SHARES") and not self.scale:
@@ -705,6 +714,11 @@ class TableReader:
         if "(" in raw:
             for paren in _PAREN.findall(raw):  # a parenthetical naming a unit says it
                 code = self.vocab.unit_labels.get(unit_key(paren))
+                if code:
+                    return code
+            m = _ROW_SCALE_UNIT.search(raw)  # "('000 oz)", "(thousands of ounces)"
+            if m and (m.group("u1") or m.group("u2")):
+                code = self.vocab.unit_labels.get(unit_key(m.group("u1") or m.group("u2")))
                 if code:
                     return code
         low = f"{raw} {self.ctx.family}".lower()
