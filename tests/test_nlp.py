@@ -586,3 +586,11 @@ def test_a_name_after_a_position_is_a_person_without_the_model() -> None:
     assert people == {"Siobhan Kearney"}
     assert [(r.subject.label, r.object.label, r.value) for r in facts.relations if r.predicate == "holdsPosition"] == [
         ("Siobhan Kearney", "Chief Executive Officer", "Tarrant Zinc plc")]
+
+
+def test_lead_the_verb_is_no_metal_and_a_name_ending_in_a_dot_is_the_company() -> None:
+    facts = _generic_facts("Ann Fox will lead the program at the Owl mine, which produces zinc and lead.\n"
+                           "Meridian Crest Resources Corp. reported results.",
+                           company="Meridian Crest Resources Corp.")
+    assert [m.text for m in facts.mentions if m.entity.type == "Commodity"] == ["zinc", "lead"]
+    assert ("Company", "Meridian Crest Resources Corp.") in {(m.entity.type, m.text) for m in facts.mentions}

@@ -113,6 +113,7 @@ class _Canon:
         self.suffixes = set(lex.get("corporate_suffixes", []))
         self.descriptive_heads = set(lex.get("descriptive_heads", []))
         self.position_heads = [h for h in lex.get("position_heads", []) if h[:1].isupper()]
+        self.verb_cues: dict[str, list[str]] = lex.get("commodity_verbs", {})
         self.place_heads = set(lex.get("place_heads", {}))  # lower case: generic words, not part of a name
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
@@ -307,6 +308,15 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     return out
 
 
+def _verb_not_metal(text: str, e: Ent, cues: dict[str, list[str]]) -> bool:
+    """"will lead the program": a metal's name used as a verb (after a modal or "to")."""
+    words = cues.get(e.text.lower()) if e.type == "Commodity" else None
+    if not words:
+        return False
+    before = re.findall(r"[A-Za-z]+", text[max(0, e.start - 20) : e.start])
+    return bool(before) and before[-1].lower() in words
+
+
 def _titled_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     """A name right after a position ("Chief Executive Officer Siobhan Kearney said") is a person,
     also where the model does not know the name."""
@@ -423,6 +433,7 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
                 ents.append(Ent(start, end, resolved[0], resolved[1], text, resolved[2], bare))
     ents = _corporate_names(target.text, ents, canon)
     ents = _titled_people(target.text, ents, canon)
+    ents = [e for e in ents if not _verb_not_metal(target.text, e, canon.verb_cues)]
     target.ents = _merge(ents, _coordinated(target.text, canon))
     target.nested = [n for e in target.ents for n in canon.nested(e)]
     target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
@@ -774,7 +785,7 @@ def _company_mentions(
         elif e.type in ORG_TYPES and e.label.startswith(short + " ") and e.label.split()[-1] in suffixes:
             e = Ent(e.start, e.end, "Company", e.label, e.text, e.modifiers)
         out.append(e)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")  # "Corp." ends in a dot
     suffix = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
     group = re.compile(rf"(?:\s+[A-Z][\w&-]*){{0,2}},?\s+(?:{suffix})(?![\w.])\.?") if suffix else None
     for m in pattern.finditer(t.text):
