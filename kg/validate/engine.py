@@ -16,6 +16,7 @@ constraints are evaluated from index scans, never with SPARQL text.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from kg.validate.shapes import NodeShapeSpec, PropertySpec
 log = logging.getLogger(__name__)
 
 Term = URIRef | BNode | Literal
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass(frozen=True)
@@ -69,33 +71,37 @@ class OxigraphEngine:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self._values: dict[URIRef, dict[Term, set[Term]]] = {}
+        self._values: dict[URIRef, dict[OxTerm, set[OxTerm]]] = {}
 
     # ---------------------------------------------------------- data access
 
     def query(self, text: str) -> Iterable[ox.QuerySolution]:
         return self.store.query(text, use_default_graph_as_union=True)
 
-    def values_of(self, path: URIRef) -> dict[Term, set[Term]]:
-        """subject → objects of ``path`` over all graphs (one scan per predicate, cached)."""
+    def values_of(self, path: URIRef) -> dict[OxTerm, set[OxTerm]]:
+        """subject → objects of ``path`` over all graphs (one scan per predicate, cached).
+
+        Kept as pyoxigraph terms: converting a million literals to rdflib costs more
+        than every query together; only the terms of results are converted.
+        """
         cached = self._values.get(path)
         if cached is None:
             cached = defaultdict(set)
             for q in self.store.quads_for_pattern(None, ox.NamedNode(str(path)), None, None):
-                cached[to_rdflib(q.subject)].add(to_rdflib(q.object))
+                cached[q.subject].add(q.object)
             self._values[path] = cached
         return cached
 
-    def focus_nodes(self, shape: NodeShapeSpec) -> set[Term]:
-        nodes: set[Term] = set(shape.target_nodes)
+    def focus_nodes(self, shape: NodeShapeSpec) -> set[OxTerm]:
+        nodes: set[OxTerm] = {to_oxigraph(n) for n in shape.target_nodes}
         for cls in shape.target_classes:
-            typed = self.values_of(RDF.type)
-            nodes.update(s for s, types in typed.items() if cls in types)
+            c = ox.NamedNode(str(cls))
+            nodes.update(q.subject for q in self.store.quads_for_pattern(None, _RDF_TYPE, c, None))
         for text in shape.target_queries:
             for row in self.query(text):
                 this = row["this"]
                 if this is not None:
-                    nodes.add(to_rdflib(this))
+                    nodes.add(this)
         return nodes
 
     # ---------------------------------------------------------- evaluation
@@ -114,11 +120,12 @@ class OxigraphEngine:
                 )
         return results
 
-    def _property(self, prop: PropertySpec, focus: set[Term]) -> Iterable[Result]:
+    def _property(self, prop: PropertySpec, focus: set[OxTerm]) -> Iterable[Result]:
         values = self.values_of(prop.path)
 
-        def result(node: Term, component: URIRef, value: Term | None = None) -> Result:
-            return Result(node, prop.severity, prop.message, prop.node, component, prop.path, value)
+        def result(node: OxTerm, component: URIRef, value: OxTerm | None = None) -> Result:
+            v = to_rdflib(value) if value is not None else None
+            return Result(to_rdflib(node), prop.severity, prop.message, prop.node, component, prop.path, v)
 
         for param, arg in prop.constraints:
             if param == SH.minCount:
@@ -132,31 +139,30 @@ class OxigraphEngine:
                     result(f, SH.MaxCountConstraintComponent) for f in focus if len(values.get(f, ())) > n
                 )
             elif param == SH.datatype:
+                datatype = ox.NamedNode(str(arg))
                 for f in focus:
                     for v in values.get(f, ()):
-                        if not _has_datatype(v, arg):
+                        if not (isinstance(v, ox.Literal) and v.datatype == datatype and _well_formed(v)):
                             yield result(f, SH.DatatypeConstraintComponent, v)
             elif param == SH.lessThanOrEquals:
                 others = self.values_of(arg)
                 for f in focus:
                     for v in values.get(f, ()):
                         for w in others.get(f, ()):
-                            if not _less_or_equal(v, w):
+                            if not _less_or_equal(to_rdflib(v), to_rdflib(w)):
                                 yield result(f, SH.LessThanOrEqualsConstraintComponent, v)
 
     def _sparql(
-        self, shape: NodeShapeSpec, node: URIRef | BNode, text: str, message: str, focus: set[Term]
+        self, shape: NodeShapeSpec, node: URIRef | BNode, text: str, message: str, focus: set[OxTerm]
     ) -> Iterable[Result]:
         seen = set()
         solutions = self.query(text)
         names = {v.value for v in solutions.variables}
         for row in solutions:
             this = row["this"]
-            if this is None:
+            if this is None or this not in focus:
                 continue
             f = to_rdflib(this)
-            if f not in focus:
-                continue
             value = row["value"] if "value" in names else None
             v = to_rdflib(value) if value is not None else f
             path = row["path"] if "path" in names else None
@@ -178,12 +184,20 @@ class OxigraphEngine:
 
 
 _NUMERIC = {XSD.integer, XSD.decimal, XSD.int, XSD.long}
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
-def _has_datatype(value: Term, datatype: object) -> bool:
-    if not isinstance(value, Literal) or value.datatype != datatype:
-        return False
-    return value.ill_typed is not True
+_LEXICAL = {
+    str(XSD.decimal): re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    str(XSD.integer): re.compile(r"[+-]?\d+"),
+    str(XSD.date): re.compile(r"-?\d{4,}-\d\d-\d\d(Z|[+-]\d\d:\d\d)?"),
+}
+
+
+def _well_formed(value: ox.Literal) -> bool:
+    """The literal's lexical form is valid for its datatype (checked for the datatypes the shapes use)."""
+    pattern = _LEXICAL.get(value.datatype.value)
+    return pattern is None or pattern.fullmatch(value.value) is not None
 
 
 def _less_or_equal(a: Term, b: Term) -> bool:
