@@ -77,6 +77,10 @@ _FINANCIAL_KINDS = {
 }
 
 
+# per column: header, its period, the instant at its end, forecast flag, the period of a flow metric
+_ColumnInfo = tuple[ColumnHeader, Period | None, Period | None, bool, Period | None]
+
+
 @dataclass
 class DocState:
     """What one table passes to the next within a document."""
@@ -240,7 +244,7 @@ class TableReader:
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
         # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
-        self._columns: dict[int, tuple[list[ColumnHeader], list[tuple[ColumnHeader, Period | None, Period | None, bool, Period | None]]]] = {}
+        self._columns: dict[int, tuple[list[ColumnHeader], list[_ColumnInfo]]] = {}
 
     # ------------------------------------------------------------ entry
 
@@ -640,7 +644,7 @@ class TableReader:
 
     def _column_info(
         self, headers: list[ColumnHeader]
-    ) -> list[tuple[ColumnHeader, Period | None, Period | None, bool, Period | None]]:
+    ) -> list[_ColumnInfo]:
         """Per column: the header, its period, the instant at its end, whether it is a forecast and
         the period a flow metric (production, sales) covers; worked out once per header list.
 
