@@ -4,8 +4,10 @@ Input: the decoded HTML. Output: ``[(text_line, source_line), ...]``.
 
 Paragraph-level elements become lines; ``<pre>`` keeps its lines verbatim;
 ``<table>`` markup is rendered as fixed-width rows (numbers right-aligned in
-their column, ``$`` and ``)`` cells joined to their number) so the same table
-parser reads text and HTML exhibits. The standard library's HTML tokenizer does
+their column, ``$`` and ``)`` cells joined to their number, a cell spanning
+columns centred over them, header cells wider than their numbers wrapped) and
+centred paragraphs are indented like the centred captions of text releases, so
+the same layout and table parser read text and HTML exhibits. The standard library's HTML tokenizer does
 the parsing; it reports positions, which is what provenance needs.
 """
 
