@@ -329,3 +329,20 @@ def test_scale_printed_with_the_unit_in_a_row_label() -> None:
     # recovery implied by the figures stays below 100%: tonnes x g/t / 31.1035 > ounces produced
     tonnes = one(facts, metric="ore-processed", **q).value
     assert tonnes * Decimal("2.41") / Decimal("31.1035") > Decimal("131200")
+
+
+def test_cash_flow_statement_in_thousands_adds_up() -> None:
+    # "(In thousands)" alone, "Net cash provided by (used in) financing / activities" wrapped
+    facts = facts_of("silverton-q2-cash-flows.txt")
+    h1 = {"start": date(2009, 1, 1), "end": date(2009, 6, 30)}
+    flows = {m: one(facts, metric=m, **h1).value for m in ("operating-cash-flow", "investing-cash-flow", "financing-cash-flow")}
+    assert flows == {
+        "operating-cash-flow": Decimal("21406000"),
+        "investing-cash-flow": Decimal("-14880000"),
+        "financing-cash-flow": Decimal("-2500000"),
+    }
+    assert one(facts, metric="financing-cash-flow", **h1).source.line == 13  # the wrapped label's last line
+    end = one(facts, metric="cash-end-of-period", **h1).value
+    assert end == Decimal("34138000")
+    begin = [o.value for o in find(facts, **h1) if "beginning" in o.label]
+    assert begin == [Decimal("30112000")] and begin[0] + sum(flows.values()) == end
