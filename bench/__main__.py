@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("tables", "nlp", "build", "export", "validate", "serve")
+BENCHMARKS = ("tables", "nlp", "nlp_generalisation", "build", "export", "validate", "serve")
 
 
 def main(argv: list[str] | None = None) -> int:
