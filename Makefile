@@ -40,6 +40,7 @@ run: install
 	$(BIN)/kg build --out $(OUT)
 
 test: install-dev browser rdf-tools
+	$(BIN)/ruff check kg tests bench
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
