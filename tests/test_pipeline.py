@@ -92,3 +92,14 @@ def test_failed_write_leaves_previous_outputs_untouched(
         build([src], out)
     assert (out / "graph.ttl").read_text() == "previous"
     assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+
+
+def test_outputs_are_readable_by_others(corpus_out: Path) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in CONTRACT_FILES:
+        mode = stat.S_IMODE((corpus_out / name).stat().st_mode)
+        assert mode == 0o666 & ~umask, (name, oct(mode))
