@@ -594,3 +594,27 @@ def test_lead_the_verb_is_no_metal_and_a_name_ending_in_a_dot_is_the_company() -
                            company="Meridian Crest Resources Corp.")
     assert [m.text for m in facts.mentions if m.entity.type == "Commodity"] == ["zinc", "lead"]
     assert ("Company", "Meridian Crest Resources Corp.") in {(m.entity.type, m.text) for m in facts.mentions}
+
+
+def test_figure_period_ignores_a_parenthetical_comparison() -> None:
+    [silver, cost] = _figures_q2(
+        "For the first six months of 2008, silver production was more than 3 million ounces (22% more than "
+        "the first six months of 2007) at an average total cash cost of negative $1.54 per ounce."
+    )
+    for obs in (silver, cost):
+        assert (obs.period.start, obs.period.end) == (date(2008, 1, 1), date(2008, 6, 30)), obs
+    assert cost.value == Decimal("-1.54")
+
+
+def test_a_sentence_pointing_back_keeps_the_previous_figures_subject() -> None:
+    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), date(2007, 12, 31), load_gazetteer().lexicon)
+    first = sentence("Acme's [Owl Unit|MiningUnit|Owl Unit] produced 4.1 million ounces of silver in 2007.")
+    [produced] = find_figures(first, ctx, lambda pos: 1)
+    assert produced.subject.label == "Owl Unit"
+    second = sentence("These ounces were mined at a total cash cost of negative 25 cents per ounce of silver.")
+    [cost] = find_figures(second, ctx, lambda pos: 1, previous=produced.subject)
+    assert cost.subject.label == "Owl Unit" and cost.value == Decimal("-0.25")
+    # without a pointer back, a sentence naming no site is about the company
+    third = sentence("Silver was sold at a total cash cost of $1.25 per ounce of silver.")
+    [company] = find_figures(third, ctx, lambda pos: 1, previous=produced.subject)
+    assert company.subject.label == "Acme Mining Corp."

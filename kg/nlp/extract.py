@@ -495,6 +495,7 @@ def _document_facts(
         if not t.full:
             continue
         topic = _topic(t) or headings.get(t.block.section)
+        previous: EntityRef | None = None  # the last figure's subject in this paragraph
         for start, end in t.sentences:
             sent = Sentence(
                 text=t.text[start:end],
@@ -512,7 +513,10 @@ def _document_facts(
             def line_of(pos: int, sent: Sentence = sent) -> int:
                 return doc.source_line(sent.line_of(pos))
 
-            observations.extend(find_figures(sent, fctx, line_of, t.text[:start]))
+            found = list(find_figures(sent, fctx, line_of, t.text[:start], previous))
+            if found:
+                previous = found[-1].subject
+            observations.extend(found)
         relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
     return DocumentFacts(
         doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256,

@@ -75,6 +75,12 @@ class _Rules:
     categories: dict[str, str]
 
 
+# A sentence opening that points back to what the sentence before was about.
+_POINTS_BACK = re.compile(r"\s*(?:These|This|Those|Such|Its|Their)\b")
+# A closed parenthetical aside; the figure's period is never inside one.
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
 def _alternatives(words: Any) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
@@ -189,6 +195,8 @@ def _period(before: str, after: str, context: str, ctx: FigureContext) -> Period
     """A figure's period: named before it in its sentence, else just after it (up to a
     comparison), else earlier in its paragraph, else the release's own period."""
     after = re.split(r"\bcompar|\bversus\b|\bvs\.|\bfrom\s+a\s+previous|;", after, maxsplit=1)[0]
+    # a parenthetical aside compares with another period ("(22% more than the first six months of 2006)")
+    before, after = (_ASIDE.sub(" ", x) for x in (before, after))
     default = _default_period(ctx)
     if default is not None:  # "the first six months of this year"
         before, after = (re.sub(r"\b(?:of\s+)?this\s+year\b", f"of {default.end.year}", x) for x in (before, after))
@@ -210,9 +218,11 @@ def _is_estimate(text: str, ctx: FigureContext) -> bool:
     return bool(default and years and max(years) > default.end.year)
 
 
-def _subject(s: Sentence, pos: int, ctx: FigureContext) -> EntityRef | None:
+def _subject(s: Sentence, pos: int, ctx: FigureContext, previous: EntityRef | None = None) -> EntityRef | None:
     """What a figure is about: the last unit, mine or company named before it, leaving out
-    possessives ("for Hecla's account") and relative clauses ("in which Hecla holds 30%")."""
+    possessives ("for Hecla's account") and relative clauses ("in which Hecla holds 30%").
+    A sentence that names none and opens by pointing back ("These ounces were mined at ...")
+    is about the previous figure's subject in the paragraph; otherwise the company."""
     best = None
     for ent in s.ents:
         if ent.start >= pos or ent.type not in ("MiningUnit", "Mine", "Company"):
@@ -223,11 +233,16 @@ def _subject(s: Sentence, pos: int, ctx: FigureContext) -> EntityRef | None:
         if re.search(r"\b(?:which|whom|who|where|whose)\b", clause):
             continue
         best = ent.ref
+    if best is None and previous is not None and _POINTS_BACK.match(s.text):
+        return previous
     return best or ctx.company
 
 
-def find_figures(s: Sentence, ctx: FigureContext, line_of: Any, context: str = "") -> Iterator[Observation]:
-    """Observations for the figures a sentence states; ``line_of(pos)`` gives a position's source line."""
+def find_figures(
+    s: Sentence, ctx: FigureContext, line_of: Any, context: str = "", previous: EntityRef | None = None
+) -> Iterator[Observation]:
+    """Observations for the figures a sentence states; ``line_of(pos)`` gives a position's source line;
+    ``previous`` is the subject of the paragraph's last figure, for sentences that point back to it."""
     rules = _rules(ctx)
     estimate = _is_estimate(s.text, ctx)
     seen: set[int] = set()  # number positions already read (one figure per printed number)
@@ -237,7 +252,7 @@ def find_figures(s: Sentence, ctx: FigureContext, line_of: Any, context: str = "
         if m.start(group) in seen:
             return
         value, decimals = _value(m.group(group), m.group(group + 1))
-        subject = _subject(s, start, ctx)
+        subject = _subject(s, start, ctx, previous)
         # the period may sit inside the match, before the number: "Gold production for the quarter was"
         period = _period(s.text[: m.start(group)], s.text[m.end():], context, ctx)
         if subject is None or period is None:
@@ -306,7 +321,7 @@ def find_figures(s: Sentence, ctx: FigureContext, line_of: Any, context: str = "
             value, decimals, at = Decimal(cents) / 100, _decimals(cents, 0) + 2, m.start(5)
         if m.group(3):
             value = -value
-        subject = _subject(s, m.start(), ctx)
+        subject = _subject(s, m.start(), ctx, previous)
         period = _period(s.text[: m.start()], s.text[m.end() :], context, ctx)
         if subject is None or period is None:
             continue
