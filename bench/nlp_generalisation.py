@@ -80,8 +80,11 @@ def run_tier(paths: list[Path], tier: str, out: Path) -> tuple[Path, Path, float
         facts.append(type(f)(**{**f.__dict__, "observations": f.observations + n.observations,
                                 "mentions": f.mentions + n.mentions, "relations": f.relations + n.relations}))
     resolution = resolve(facts, gaz)
+    from kg.store import merge_into_default_graph
+
     store = ox.Store()
     store.bulk_extend(to_oxigraph_quads(build_dataset(facts, resolution)))
+    merge_into_default_graph(store)  # named queries read the merged default graph
     written = []
     for name in ("entities", "relations"):
         result = execute(store, find_query(name).text, name=name)

@@ -71,8 +71,11 @@ def _open(data: Path) -> ox.Store:
     trig = data / "graph.trig"
     if not trig.is_file():
         raise KGError(f"{data} is not a `kg build` output folder: it has neither store/ nor graph.trig")
+    from kg.store import merge_into_default_graph
+
     store = ox.Store()
     store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    merge_into_default_graph(store)  # named queries read the merged default graph
     return store
 
 

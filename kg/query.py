@@ -13,8 +13,8 @@ boolean for ASK, triples for CONSTRUCT/DESCRIBE) and its text renderings:
   ``{"subject", "predicate", "object"}`` objects with plain values;
 - ``xml``: SPARQL Query Results XML.
 
-Queries run with the union of all named graphs as the default graph, so they
-need no GRAPH clauses. Values go in through ``bindings`` (substituted as
+Queries run over the store's default graph, which holds every triple of every
+named graph once (see ``kg.store``), so they need no GRAPH clauses. Values go in through ``bindings`` (substituted as
 pre-bound variables by Oxigraph), never by formatting query text. Queries that
 would reach the network (SERVICE) or change data (updates) are refused.
 """
@@ -272,7 +272,7 @@ def execute(
     max_rows: int | None = None,
     on_row: Callable[[int], None] | None = None,
 ) -> QueryResult:
-    """Run SPARQL ``text`` on ``store`` (union default graph) and materialise the result.
+    """Run SPARQL ``text`` on ``store`` (its merged default graph) and materialise the result.
 
     ``max_rows`` bounds SELECT rows and CONSTRUCT triples: one more raises
     QueryError (a result cap, not truncation). ``on_row`` is called every 1,000
@@ -281,7 +281,7 @@ def execute(
     check_query(text)
     subs = {ox.Variable(k.lstrip("?$")): to_term(v) for k, v in (bindings or {}).items()}
     try:
-        answer = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        answer = store.query(text, substitutions=subs or None)  # the default graph holds every triple once (kg.store)
     except SyntaxError as exc:
         raise QueryError(f"malformed query {name}: {exc}") from exc
     except OSError as exc:

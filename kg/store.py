@@ -6,8 +6,9 @@ named graph of the dataset plus the ontology files (``ontology/*.ttl``) in
 their own named graph ``kgid:graph/ontology``, so that queries can use metric
 and class labels while ``graph.ttl`` stays data only.
 
-Queries run with union-default-graph semantics (see ``kg.query``), so named
-queries need no GRAPH clauses. rdflib stays the graph model for building;
+The default graph holds every triple of every named graph once (the merge of
+data and ontology), so named queries need no GRAPH clauses and see no
+duplicates; GRAPH clauses still reach one document's graph. rdflib stays the graph model for building;
 Oxigraph answers SPARQL (rdflib's own engine is orders of magnitude slower).
 """
 
@@ -133,6 +134,7 @@ def create_from_quads(out_dir: Path, quads: Iterable[ox.Quad]) -> None:
     try:
         store.bulk_extend(quads)
         load_ontology(store)
+        merge_into_default_graph(store)
         store.flush()
         n = len(store)
     finally:
@@ -167,6 +169,23 @@ def open_store(data_dir: Path) -> ox.Store:
         raise KGError(f"{path}: cannot open the query store read-only: {exc}") from exc
 
 
+def merge_into_default_graph(store: ox.Store) -> None:
+    """Copy every triple of every named graph once into the default graph.
+
+    Queries run over the default graph: each triple once, however many graphs
+    state it (the union of named graphs repeats a triple per graph, which both
+    duplicates rows and costs joins about twice the work). Named graphs stay
+    for provenance (GRAPH clauses, TriG export).
+    """
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)}
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+
+
 def data_quads(store: ox.Store) -> list[ox.Quad]:
-    """Every quad of the store except the ontology graph: the knowledge graph itself."""
-    return [q for q in store.quads_for_pattern(None, None, None) if q.graph_name != ONTOLOGY_GRAPH]
+    """Every quad of the store's named data graphs: the knowledge graph itself (not the
+    ontology graph, not the merged default graph)."""
+    return [
+        q
+        for q in store.quads_for_pattern(None, None, None)
+        if q.graph_name != ONTOLOGY_GRAPH and not isinstance(q.graph_name, ox.DefaultGraph)
+    ]
