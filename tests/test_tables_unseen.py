@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from test_tables import find, one  # the same observation lookups as the corpus table tests
 
 from kg.facts import DocumentFacts, Observation
 from kg.ingest import read_document
@@ -32,30 +33,6 @@ COMPANY = "Bitterroot Silver Corp."
 def facts_of(name: str) -> DocumentFacts:
     doc = read_document(DATA / name)
     return extract_tables(doc, segment(doc))
-
-
-def find(facts: DocumentFacts, **want: object) -> list[Observation]:
-    out = []
-    for o in facts.observations:
-        fields = {
-            "subject": o.subject.label,
-            "metric": o.metric,
-            "line": o.source.line,
-            "value": o.value,
-            "start": o.period.start,
-            "end": o.period.end,
-            "unit": o.unit,
-            "category": o.category,
-        }
-        if all(fields[k] == v for k, v in want.items()):
-            out.append(o)
-    return out
-
-
-def one(facts: DocumentFacts, **want: object) -> Observation:
-    found = find(facts, **want)
-    assert len(found) == 1, (want, [(o.metric, o.subject.label, o.period, o.value) for o in found])
-    return found[0]
 
 
 @pytest.fixture(scope="module")
