@@ -36,14 +36,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset
+from rdflib.namespace import RDF, XSD
 
 from kg.errors import KGError
 from kg.resources import data_dir as resource_dir
 
 log = logging.getLogger(__name__)
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = str(RDF.type)
+XSD_STRING = str(XSD.string)
 Quad = ox.Quad
 
 

@@ -35,13 +35,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
+from rdflib.namespace import XSD as _XSD
 
 from kg.errors import QueryError
 from kg.resources import data_dir
 
 log = logging.getLogger(__name__)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = str(_XSD)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 

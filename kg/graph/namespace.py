@@ -103,6 +103,7 @@ class MKG(DefinedNamespace):
 METRIC = Namespace(BASE + "metric/")
 UNIT = Namespace(BASE + "unit/")
 KGID = Namespace(BASE + "id/")
+SHAPES = Namespace(BASE + "shapes#")  # the SHACL shapes of shapes/*.ttl
 ONTOLOGY = URIRef(BASE + "def")
 
 PREFIXES: dict[str, str] = {

@@ -24,14 +24,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kg.errors import ConfigError
 from kg.resources import data_dir
 
 log = logging.getLogger(__name__)
 
-MKG = "https://w3id.org/mining-kg/def#"
-KGID = "https://w3id.org/mining-kg/id/"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def slugify(text: str) -> str:
@@ -103,17 +100,23 @@ def _index_surface(gaz: Gazetteer) -> dict[str, tuple[Entry, ...]]:
 
 def _read_turtle(paths: list[Path]) -> tuple[Entry, ...]:
     import rdflib  # local: only the gazetteer files, never the build's graph
+    from rdflib.namespace import RDF, SKOS
 
     graph = rdflib.Graph()
     for path in paths:
         graph.parse(path, format="turtle")
-    pref = rdflib.URIRef(_SKOS + "prefLabel")
-    alt = rdflib.URIRef(_SKOS + "altLabel")
+    # The project's own namespaces come from the files' declared prefixes, never typed here.
+    prefixes = {p: str(ns) for p, ns in graph.namespaces()}
+    try:
+        MKG, KGID = prefixes["mkg"], prefixes["kgid"]  # noqa: N806 - namespace names as in the Turtle
+    except KeyError as exc:
+        raise ConfigError(f"gazetteer files must declare the {exc.args[0]}: prefix") from exc
+    pref, alt = SKOS.prefLabel, SKOS.altLabel
     kind = rdflib.URIRef(MKG + "placeKind")
     located = rdflib.URIRef(MKG + "locatedIn")
     part = rdflib.URIRef(MKG + "partOf")
     entries = []
-    for subject, cls in graph.subject_objects(rdflib.URIRef(_RDF_TYPE)):
+    for subject, cls in graph.subject_objects(RDF.type):
         iri, type_iri = str(subject), str(cls)
         if not iri.startswith(KGID) or not type_iri.startswith(MKG):
             continue

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from kg.graph.namespace import KGID, SHAPES
 from kg.validate.engine import Result
 from kg.validate.shapes import local_name
 
@@ -93,8 +94,8 @@ def report_graph(results: Sequence[Result]) -> Graph:
     """The sh:ValidationReport, with blank-node ids fixed by sort order so output is byte-stable."""
     g = Graph()
     g.bind("sh", SH)
-    g.bind("mkgsh", "https://w3id.org/mining-kg/shapes#")
-    g.bind("kgid", "https://w3id.org/mining-kg/id/")
+    g.bind("mkgsh", SHAPES)
+    g.bind("kgid", KGID)
     report = BNode("report")
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, Literal(not results)))
