@@ -8,6 +8,8 @@ picklable for process pools.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -236,6 +238,18 @@ class DocumentFacts:
 
 
 # ---------------------------------------------------------------- resolution
+
+
+def slugify(text: str) -> str:
+    """A stable IRI-safe slug: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
+
+
+def entity_key(type_: str, label: str) -> str:
+    """The resolution key (and IRI tail) of an entity: ``{type-lowercase}/{slug}``."""
+    return f"{type_.lower()}/{slugify(label)}"
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg.facts import DocumentFacts, EntityRef, Resolution, ResolvedEntity
-from kg.nlp.gazetteer import Entry, Gazetteer, load_gazetteer, make_key
+from kg.facts import DocumentFacts, EntityRef, Resolution, ResolvedEntity, entity_key
+from kg.nlp.gazetteer import Entry, Gazetteer, load_gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) 
         entities[key] = ResolvedEntity(key, entry.label, entry.type, tuple(aliases))
     for (type_, _), refs in sorted(groups.items()):
         label = _canonical(refs, counts)
-        key = make_key(type_, label)
+        key = entity_key(type_, label)
         names = {r.label for r in refs} | {s for r in refs for s in surfaces.get(r, ())}
         if key in entities:  # a gazetteer entity under another spelling
             old = entities[key]

@@ -250,10 +250,10 @@ def sample_facts() -> tuple[list[DocumentFacts], Resolution]:
     ]
     entities = []
     index = {}
-    from kg.graph.iris import slugify
+    from kg.facts import entity_key
 
     for r in refs:
-        key = f"{r.type.lower()}/{slugify(r.label)}"
+        key = entity_key(r.type, r.label)
         aliases = ("Phil Baker",) if r == BAKER else ()
         entities.append(ResolvedEntity(key, r.label, r.type, aliases))
         index[r] = key

@@ -23,6 +23,7 @@ from kg.facts import (
     ResolvedEntity,
     Source,
     TableInfo,
+    entity_key,
 )
 from kg.graph import build_dataset, iris
 from kg.graph.build import decimal_literal
@@ -58,7 +59,7 @@ def _facts() -> tuple[list[DocumentFacts], Resolution]:
     )
     other = DocumentFacts(doc="b.txt", doc_id="b", meta=DocumentMeta(), mentions=(Mention("b.txt", 3, LF, "Lucky Friday"),))
     refs = [HECLA, LF, BAKER, CEO, IDAHO]
-    entities = tuple(ResolvedEntity(f"{r.type.lower()}/{iris.slugify(r.label)}", r.label, r.type) for r in refs)
+    entities = tuple(ResolvedEntity(entity_key(r.type, r.label), r.label, r.type) for r in refs)
     resolution = Resolution(entities, {r: e.key for r, e in zip(refs, entities, strict=True)})
     return [doc, other], resolution
 

@@ -77,12 +77,13 @@ def test_keys_do_not_depend_on_document_order() -> None:
 
 
 def test_gazetteer_iris_are_the_resolution_keys() -> None:
-    from kg.nlp.gazetteer import load_gazetteer, make_key
+    from kg.facts import entity_key
+    from kg.nlp.gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
     assert gaz.entries
     for entry in gaz.entries:
-        assert entry.key == make_key(entry.type, entry.label), entry
+        assert entry.key == entity_key(entry.type, entry.label), entry
     surfaces = {}
     for entry in gaz.entries:  # one surface form names one thing of a type
         for name in (entry.label, *entry.aliases):

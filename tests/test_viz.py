@@ -27,6 +27,7 @@ from kg.facts import (
     Resolution,
     ResolvedEntity,
     Source,
+    entity_key,
 )
 from kg.graph import build_dataset, iris
 
@@ -95,7 +96,7 @@ def sample_facts() -> tuple[list[DocumentFacts], Resolution]:
             observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
         ))
     entities = tuple(
-        ResolvedEntity(f"{r.type.lower()}/{iris.slugify(r.label)}", r.label, r.type,
+        ResolvedEntity(entity_key(r.type, r.label), r.label, r.type,
                        aliases=("Hecla", "Hecla Mining") if r == HECLA else ())
         for r in REFS
     )

@@ -32,9 +32,10 @@ from kg.facts import (
     ResolvedEntity,
     Source,
     TableInfo,
+    entity_key,
+    slugify,
 )
 from kg.graph import build_dataset
-from kg.graph.iris import slugify
 
 TOKEN = re.compile(r"\((?:\d[\d,]*)?\.?\d+\)|(?:\d[\d,]*)?\.?\d+|- -|--|(?<!\S)-(?!\S)")
 
@@ -165,7 +166,7 @@ def load_facts(fixture: Path, corpus: Path) -> tuple[list[DocumentFacts], Resolu
     entities = {}
     index = {}
     for ref in sorted(refs, key=lambda e: (e.type, e.label)):
-        key = f"{ref.type.lower()}/{slugify(ref.label)}"
+        key = entity_key(ref.type, ref.label)
         entities[key] = ResolvedEntity(key, ref.label, ref.type)
         index[ref] = key
     return facts, Resolution(tuple(entities.values()), index)

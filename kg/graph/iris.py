@@ -4,11 +4,10 @@ same IRI on every rebuild. Input: plain values; output: rdflib URIRefs."""
 from __future__ import annotations
 
 import hashlib
-import re
 
 from rdflib import URIRef
 
-from kg.facts import Period
+from kg.facts import Period, slugify
 from kg.graph.namespace import KGID, METRIC, MKG, UNIT
 
 CATEGORY = {
@@ -18,11 +17,6 @@ CATEGORY = {
 }
 
 SHARED_GRAPH = KGID["graph/shared"]
-
-
-def slugify(text: str) -> str:
-    text = text.lower().replace("&", " and ").replace("%", " pct ")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
 
 
 def digest(*parts: object) -> str:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,18 +27,6 @@ from kg.resources import data_dir
 
 log = logging.getLogger(__name__)
 
-
-
-def slugify(text: str) -> str:
-    """A stable IRI-safe slug: ASCII, lower case, words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.replace("&", " and ")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
-
-
-def make_key(type_: str, label: str) -> str:
-    """The resolution key (and IRI tail) of an entity: ``{type-lowercase}/{slug}``."""
-    return f"{type_.lower()}/{slugify(label)}"
 
 
 @dataclass(frozen=True)
