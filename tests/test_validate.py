@@ -297,3 +297,11 @@ def test_pyshacl_reference_agrees_with_oxigraph_on_a_corpus_slice(tmp_path: Path
 
     assert key(fast) == key(ref)
     assert {"SegmentSumShape", "CashCostPerOunceShape", "WithinDocumentShape"} <= _rules(fast)
+
+
+def test_finding_sources_do_not_depend_on_concat_order() -> None:
+    from kg.validate.report import _ordered
+
+    a = _ordered(("a.txt:543", "a.txt:541", "a.txt:540", "b.txt:9"))
+    b = _ordered(("a.txt:543", "b.txt:9", "a.txt:540", "a.txt:541"))
+    assert a == b == ("a.txt:543", "a.txt:540", "a.txt:541", "b.txt:9")

@@ -69,6 +69,19 @@ def _sort_key(r: Result) -> tuple:
     )
 
 
+def _ordered(sources: tuple[str, ...]) -> tuple[str, ...]:
+    """The focus's own source first, the others by file and line: SPARQL's GROUP_CONCAT has no
+    order, so without this two engines (or two versions of one) cite the same numbers differently."""
+    if len(sources) < 3:
+        return sources
+
+    def key(citation: str) -> tuple[str, int]:
+        name, _, line = citation.rpartition(":")
+        return name, int(line)
+
+    return (sources[0], *sorted(sources[1:], key=key))
+
+
 def build_report(
     results: Sequence[Result], shapes: Graph, cite: Callable[[object], tuple[str, ...]], engine: str
 ) -> ValidationResult:
@@ -81,7 +94,7 @@ def build_report(
         if (str(r.source_shape), r.message) in seen:
             continue
         seen.add((str(r.source_shape), r.message))
-        sources = tuple(dict.fromkeys(CITATION.findall(r.message))) or cite(r.focus)
+        sources = _ordered(tuple(dict.fromkeys(CITATION.findall(r.message))) or cite(r.focus))
         findings.append(
             Finding(local_name(r.severity), local_name(r.source_shape), r.message, str(r.focus), sources)
         )
