@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+_set_attr = object.__setattr__  # how a frozen dataclass writes its own fields
+
 # Contract entity types (queries/entities.rq returns these names) plus Segment,
 # the reporting segment a table row can be about ("Silver operations").
 ENTITY_TYPES = (
@@ -146,7 +148,7 @@ class Footnote:
     line: int  # source line where the footnote text starts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)  # __init__ below: a corpus builds tens of thousands
 class Observation:
     """One printed number: subject, metric, period, value in base units, provenance.
 
@@ -171,6 +173,51 @@ class Observation:
     basis: str = ""  # price basis ("London Fix", "Handy & Harman") or calculation basis
     share: Decimal | None = None  # the ownership share the row reflects (0.2973), when stated
     mapped: bool = True  # False when the metric was minted from an unknown row label
+
+    def __init__(
+        self,
+        subject: EntityRef,
+        metric: str,
+        period: Period,
+        value: Decimal,
+        unit: str,
+        decimals: int,
+        source: Source,
+        printed: str = "",
+        label: str = "",
+        category: str = "",
+        column: str = "",
+        footnotes: tuple[Footnote, ...] = (),
+        estimate: bool = False,
+        basis: str = "",
+        share: Decimal | None = None,
+        mapped: bool = True,
+    ) -> None:
+        # One write of the instance dict instead of the generated frozen __init__'s sixteen
+        # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
+        # tests/test_facts.py checks this signature against the fields above.
+        _set_attr(
+            self,
+            "__dict__",
+            {
+                "subject": subject,
+                "metric": metric,
+                "period": period,
+                "value": value,
+                "unit": unit,
+                "decimals": decimals,
+                "source": source,
+                "printed": printed,
+                "label": label,
+                "category": category,
+                "column": column,
+                "footnotes": footnotes,
+                "estimate": estimate,
+                "basis": basis,
+                "share": share,
+                "mapped": mapped,
+            },
+        )
 
 
 @dataclass(frozen=True)

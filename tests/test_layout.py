@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kg.facts import Block, Document
 from kg.ingest import parse_document, read_document
-from kg.layout import HEADER, NUMROW, RULE, TEXT, classify, segment
+from kg.layout import _BOILERPLATE, HEADER, NUMROW, RULE, TEXT, classify, segment
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -156,3 +156,26 @@ def test_paragraphs_without_blank_lines_split_at_indented_first_lines() -> None:
         ("prose", 3, 4),
         ("prose", 5, 5),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Statements made which are not historical facts are forward looking statements.",
+        "CAUTIONARY NOTE TO INVESTORS",
+        "News releases can be accessed on the company's web site.",
+        "Private Securities Litigation Reform Act of 1995",
+        "the safe harbor provided by the Act",
+        "Contact: Investor Relations",
+        "For further information, call the company.",
+        "Cautionary Note \u2014 r\u00e9sum\u00e9",  # non-ASCII text takes the case-insensitive regex
+    ],
+)
+def test_boilerplate_pattern_finds_every_phrase(text: str) -> None:
+    """The boilerplate search skips text holding none of its cue words; every phrase it knows
+    must still be found (a phrase added to the pattern needs its cue word added too)."""
+    assert _BOILERPLATE.search(text) is not None
+
+
+def test_boilerplate_pattern_passes_over_ordinary_prose() -> None:
+    assert _BOILERPLATE.search("Silver production rose 12% at the Lucky Friday unit.") is None
