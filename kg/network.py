@@ -197,7 +197,14 @@ def _write(data: Path, to: Path, fmt: str) -> None:
     if fmt == "graphml":
         nx.write_graphml(g, tmp, encoding="utf-8", prettyprint=True, named_key_ids=True)
     else:
-        nx.write_gexf(with_gexf_viz(g), tmp, encoding="utf-8", prettyprint=True)
+        writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+        # networkx stamps <meta lastmodifieddate> with today's date, so two exports of the same
+        # build would differ; GEXF 1.2 makes the attribute optional, so it is left out.
+        meta = writer.xml.find("meta")
+        if meta is not None:
+            meta.attrib.pop("lastmodifieddate", None)
+        writer.add_graph(with_gexf_viz(g))
+        writer.write(tmp)
     tmp.replace(to)
     log.info("wrote %s: %d nodes, %d edges", to, g.number_of_nodes(), g.number_of_edges())
 

@@ -90,3 +90,16 @@ def test_corpus_exports_match_the_projection(corpus_out: Path, tmp_path: Path) -
     for back in (nx.read_graphml(tmp_path / "kg.graphml", force_multigraph=True), nx.read_gexf(tmp_path / "kg.gexf")):
         assert (back.number_of_nodes(), back.number_of_edges()) == (g.number_of_nodes(), g.number_of_edges())
         assert {d["type"] for _, d in back.nodes(data=True)} == {d["type"] for _, d in g.nodes(data=True)}
+
+
+def test_gexf_export_is_the_same_on_any_day(sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two exports of one build are byte-identical even on different days (networkx dates its
+    <meta>; the export leaves the optional date out)."""
+    import time
+
+    write_gexf(sample_dir, tmp_path / "a.gexf")
+    monkeypatch.setattr(time, "strftime", lambda fmt, *a: "1999-01-01")
+    write_gexf(sample_dir, tmp_path / "b.gexf")
+    a = (tmp_path / "a.gexf").read_bytes()
+    assert a == (tmp_path / "b.gexf").read_bytes()
+    assert b"lastmodifieddate" not in a and b"<meta" in a
