@@ -298,11 +298,16 @@ def _component_layout(comp: nx.Graph, seed: int) -> dict[str, tuple[float, float
     import networkx as nx
 
     leaves = {n for n in comp if comp.degree(n) == 1}
-    core = [n for n in comp if n not in leaves]
+    # Sorted, and the core copied into a graph of its own: a networkx subgraph view iterates
+    # its nodes in set order, which changes with the interpreter's string hash seed, and the
+    # force layout's result depends on node order (graph.html differed between two builds).
+    core = sorted(n for n in comp if n not in leaves)
     if not core:  # a single edge (two leaves): keep one as the core
         first = min(comp)
         core, leaves = [first], {n for n in comp if n != first}
-    sub = comp.subgraph(core)
+    sub = nx.Graph()
+    sub.add_nodes_from(core)
+    sub.add_edges_from(sorted(tuple(sorted(e)) for e in comp.subgraph(core).edges()))
     if len(core) == 1:
         core_pos = {core[0]: (0.0, 0.0)}
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -103,3 +104,25 @@ def test_gexf_export_is_the_same_on_any_day(sample_dir: Path, tmp_path: Path, mo
     a = (tmp_path / "a.gexf").read_bytes()
     assert a == (tmp_path / "b.gexf").read_bytes()
     assert b"lastmodifieddate" not in a and b"<meta" in a
+
+
+@pytest.mark.slow
+def test_layout_does_not_depend_on_the_hash_seed(corpus_out: Path) -> None:
+    """graph.html's positions are the same in any interpreter: string hashing is seeded per
+    process, so set-ordered iteration anywhere in the layout would move the nodes between builds."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from kg.network import project, layout; "
+        "print(sorted(layout(project(sys.argv[1])).items()))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(corpus_out)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and runs[0].count("(") > 100
