@@ -363,10 +363,17 @@ def _findings_section(findings: list[dict[str, str]], observations: list[Row], v
     return "".join(out)
 
 
-def write_report_html(out_dir: Path, build_summary: list[str]) -> None:
-    """Write ``out_dir/report.html`` for the graph built in ``out_dir`` (atomically)."""
+# The named queries report.html is made from.
+REPORT_QUERIES = ("report-documents", "report-counts", "entity-observations")
+
+
+def write_report_html(
+    out_dir: Path, build_summary: list[str], rows: dict[str, list[Row]] | None = None
+) -> None:
+    """Write ``out_dir/report.html`` for the graph built in ``out_dir`` (atomically); ``rows``: the
+    results of ``REPORT_QUERIES`` when the caller has run them already."""
     out_dir = Path(out_dir)
-    rows = select(out_dir, "report-documents", "report-counts", "entity-observations")
+    rows = rows if rows is not None else select(out_dir, *REPORT_QUERIES)
     findings = read_findings(out_dir)
     page = render_report(
         rows["report-documents"], rows["report-counts"], rows["entity-observations"], findings, build_summary,

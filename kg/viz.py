@@ -136,9 +136,14 @@ def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str,
     return dict(out)
 
 
-def graph_data(data: Path) -> dict[str, object]:
-    """Everything graph.html shows for the graph in ``data``, as one JSON-ready dict."""
-    rows = select(data, "graph-nodes", "graph-edges", "entity-observations", "report-documents")
+# The named queries graph.html is made from.
+PAGE_QUERIES = ("graph-nodes", "graph-edges", "entity-observations", "report-documents")
+
+
+def graph_data(data: Path, rows: dict[str, list[Row]] | None = None) -> dict[str, object]:
+    """Everything graph.html shows for the graph in ``data``, as one JSON-ready dict; ``rows``:
+    the results of ``PAGE_QUERIES`` when the caller has run them already."""
+    rows = rows if rows is not None else select(data, *PAGE_QUERIES)
     docs = [r["doc"] for r in rows["report-documents"]]
     return page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, read_findings(data))
 
@@ -219,10 +224,11 @@ def render_graph_html(data: dict[str, object]) -> str:
     return page
 
 
-def write_graph_html(out_dir: Path) -> None:
-    """Write ``out_dir/graph.html`` for the graph built in ``out_dir`` (atomically)."""
+def write_graph_html(out_dir: Path, rows: dict[str, list[Row]] | None = None) -> None:
+    """Write ``out_dir/graph.html`` for the graph built in ``out_dir`` (atomically); ``rows`` as
+    for :func:`graph_data`."""
     out_dir = Path(out_dir)
-    data = graph_data(out_dir)
+    data = graph_data(out_dir, rows)
     html = render_graph_html(data)
     target = out_dir / "graph.html"
     tmp = target.with_name(".graph.html.tmp")
