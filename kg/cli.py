@@ -188,7 +188,7 @@ def serve(
     from kg.serve import serve as run_server
 
     try:
-        run_server(data, host=host, port=port)
+        run_server(data, host=host, port=port, announce=lambda line: typer.echo(line, err=True))
     except KGError as exc:
         _fail(exc)
 

@@ -36,6 +36,7 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -680,10 +681,21 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, "application/sparql-query; charset=utf-8", q.text.encode("utf-8"))
 
 
-def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = 7878, limits: Limits | None = None) -> None:
-    """Serve ``data_dir`` until interrupted (blocking)."""
+def serve(
+    data_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    limits: Limits | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Serve ``data_dir`` until interrupted (blocking). ``announce`` is given the address line once
+    the server listens (the CLI prints it; it is news, not a warning)."""
     server = make_server(Path(data_dir), host, port, limits)
-    log.warning("serving %s at %s/ (SPARQL at /sparql, queries at /queries)", data_dir, server.url)
+    ready = f"serving {data_dir} at {server.url}/ (SPARQL at /sparql, queries at /queries)"
+    log.info("%s", ready)
+    if announce is not None:
+        announce(ready)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("listening on %s: the endpoint is reachable beyond this machine", host)
     try:

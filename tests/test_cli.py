@@ -75,3 +75,21 @@ def test_query_with_binding(corpus_out: Path) -> None:
 def test_query_binding_needs_name_and_value(corpus_out: Path) -> None:
     result = runner.invoke(app, ["query", "document-facts", "--data", str(corpus_out), "--bind", "doc"])
     assert result.exit_code == 2
+
+
+def test_serve_announces_its_address_as_news_not_a_warning(corpus_out: Path) -> None:
+    """`kg serve` prints where it listens on stderr once it is ready, without a WARNING label."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", str(corpus_out), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    try:
+        first = proc.stderr.readline() if proc.stderr else ""
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert first.startswith("serving ") and "/sparql" in first and "http://127.0.0.1:" in first, first
+    assert "WARNING" not in first
