@@ -54,7 +54,12 @@ CHARTS: tuple[ChartSpec, ...] = (
 
 # Durations that make comparable time series; cumulative year-to-date periods
 # (six and nine months) would zig-zag between quarters and are left out.
-PERIOD_KINDS: tuple[tuple[str, int, int], ...] = (("quarterly", 80, 100), ("annual", 355, 375))
+PERIOD_KINDS: tuple[tuple[str, int, int], ...] = (
+    ("quarterly", 80, 100),
+    ("six-month", 175, 190),  # half-year and year-to-date columns of interim releases
+    ("nine-month", 265, 280),
+    ("annual", 355, 375),
+)
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 MAX_SERIES = 10

@@ -69,7 +69,9 @@ def test_period_kinds() -> None:
     assert period_kind("", "2006-12-31") == "instant"
     assert period_kind("2006-10-01", "2006-12-31") == "quarterly"
     assert period_kind("2006-01-01", "2006-12-31") == "annual"
-    assert period_kind("2006-01-01", "2006-09-30") == "other"
+    assert period_kind("2006-01-01", "2006-06-30") == "six-month"
+    assert period_kind("2006-01-01", "2006-09-30") == "nine-month"
+    assert period_kind("2006-01-01", "2006-02-28") == "other"
 
 
 def test_report_is_deterministic(tmp_path: Path) -> None:
@@ -78,3 +80,16 @@ def test_report_is_deterministic(tmp_path: Path) -> None:
     first = (out / "report.html").read_bytes()
     write_report_html(out, [])
     assert (out / "report.html").read_bytes() == first
+
+
+def test_interim_periods_get_their_own_charts() -> None:
+    """Six- and nine-month figures of interim releases are charted apart from quarters and years."""
+    base = {"entity": "e", "type": "MiningUnit", "subject": "Lucky Friday", "obs": "o", "metric": "silver-produced",
+            "metric_label": "", "category": "", "unit": "OZ", "estimate": "false", "doc": "a.txt", "line": "5"}
+    rows = [
+        dict(base, period_start="2006-01-01", period_end="2006-06-30", value="50"),
+        dict(base, period_start="2006-01-01", period_end="2006-09-30", value="75"),
+        dict(base, period_start="2006-07-01", period_end="2006-09-30", value="25"),
+    ]
+    titles = sorted(c.title for c in build_charts(rows, {"a.txt": "2006-10-20"}))
+    assert [t.rsplit("(", 1)[1] for t in titles] == ["nine-month)", "quarterly)", "six-month)"]
