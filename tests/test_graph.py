@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -136,3 +137,17 @@ def test_minted_metric_gets_one_preferred_label() -> None:
     metric = iris.metric("x-operations-other")
     assert list(shared.objects(metric, SKOS.prefLabel)) == [Literal("Other expense")]
     assert len(list(shared.objects(metric, SKOS.altLabel))) == 2
+
+
+def test_a_relation_dated_to_the_month_is_a_gyearmonth() -> None:
+    """"In July, ... appointed" is July, not July 1st: month precision becomes xsd:gYearMonth,
+    on the statement and on the membership."""
+    facts, resolution = _facts()
+    [doc, other] = facts
+    july = Relation(BAKER, "holdsPosition", CEO, Source("a.txt", 390, "prose"), value="Hecla Mining Company",
+                    date=date(2007, 7, 1), date_precision="month")
+    doc = dataclasses.replace(doc, relations=(july,))
+    g = build_dataset([doc, other], resolution).graph(iris.named_graph("a"))
+    dates = set(g.objects(None, MKG.date))
+    assert dates == {Literal("2007-07", datatype=XSD.gYearMonth)}
+    assert len(list(g.subject_objects(MKG.date))) == 2  # the statement and the membership

@@ -618,3 +618,23 @@ def test_a_sentence_pointing_back_keeps_the_previous_figures_subject() -> None:
     third = sentence("Silver was sold at a total cash cost of $1.25 per ounce of silver.")
     [company] = find_figures(third, ctx, lambda pos: 1, previous=produced.subject)
     assert company.subject.label == "Acme Mining Corp."
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "precision"),
+    [
+        ("In April 2007, [Acme|Company|Acme Mining Corp.] completed the sale of the "
+         "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
+         date(2007, 4, 1), "month"),
+        ("On February 20, 2007, [Acme|Company|Acme Mining Corp.] completed the sale of the "
+         "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
+         date(2007, 2, 20), "day"),
+        ("[Acme|Company|Acme Mining Corp.] completed the sale of the "
+         "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
+         date(2008, 5, 1), "day"),  # no date stated: the release's
+    ],
+)
+def test_a_stated_month_stays_a_month(text: str, when: date, precision: str) -> None:
+    """"In April 2007" names a month, not April 1st: the relation keeps the precision stated."""
+    found = [f for f in find_relations(sentence(text), context()) if f.predicate in ("sold", "soldTo")]
+    assert found and {(f.date, f.date_precision) for f in found} == {(when, precision)}

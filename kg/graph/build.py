@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
-from kg.facts import DocumentFacts, EntityRef, Observation, Period, Resolution
+from kg.facts import DocumentFacts, EntityRef, Observation, Period, Relation, Resolution
 from kg.graph import iris
 from kg.graph.namespace import MKG, PREFIXES
 
@@ -43,6 +44,14 @@ def _int(n: int) -> Literal:
 
 def _date(d: object) -> Literal:
     return Literal(str(d), datatype=XSD.date)
+
+
+def _stated_date(r: Relation) -> Literal:
+    """A relation's date to the precision the text gave: "In April 2007" is xsd:gYearMonth 2007-04,
+    not a day nobody stated."""
+    if r.date_precision == "month" and isinstance(r.date, date):
+        return Literal(f"{r.date.year:04d}-{r.date.month:02d}", datatype=XSD.gYearMonth)
+    return _date(r.date)
 
 
 def _str(text: str) -> Literal:
@@ -160,7 +169,7 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
         if r.value_decimals is not None:
             yield node, MKG.valueDecimals, _int(r.value_decimals)
         if r.date:
-            yield node, MKG.date, _date(r.date)
+            yield node, MKG.date, _stated_date(r)
         if r.text:
             yield node, MKG.surfaceText, _str(r.text)
         yield node, MKG.sourceLine, _int(r.source.line)
@@ -178,7 +187,7 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
                 if org_ref in resolution.index:
                     yield m, ORG.organization, iris.entity(resolution.index[org_ref])
             if r.date:
-                yield m, MKG.date, _date(r.date)
+                yield m, MKG.date, _stated_date(r)
             yield m, PROV.wasDerivedFrom, d
 
 

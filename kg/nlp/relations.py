@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil import parser as dateparser
 
@@ -43,6 +43,14 @@ class Found:
     value: str = ""
     value_decimals: int | None = None
     date: date | None = None
+    date_precision: str = "day"  # "month" when the text names no day ("In April 2007")
+
+
+class Stated(NamedTuple):
+    """A date as a sentence states it: "On February 20, 2007" to the day, "In April 2007" to the month."""
+
+    date: date
+    precision: str  # "day" | "month"
 
 
 @dataclass(frozen=True)
@@ -75,16 +83,28 @@ def _pos(s: Sentence, m: re.Match[str], group: int | str = 0) -> int:
     return s.position(m.start(group))
 
 
-def _stated_date(text: str, ctx: Context) -> date | None:
-    """A date the sentence states ("On February 20, 2007", "In April 2007"), else None."""
+def _stated_date(text: str, ctx: Context) -> Stated | None:
+    """A date the sentence states ("On February 20, 2007", "In April 2007", "In July"), else None;
+    a month with no day is kept as a month, not made the 1st."""
     m = _DATE.search(text)
     if not m:
         return None
     default = datetime(ctx.release_date.year, 1, 1) if ctx.release_date else datetime(2000, 1, 1)
     try:
-        return dateparser.parse(m.group(1), default=default).date()  # type: ignore[union-attr]
+        when = dateparser.parse(m.group(1), default=default).date()  # type: ignore[union-attr]
     except (ValueError, OverflowError):
         return None
+    return Stated(when, "day" if re.search(r"\d{1,2},", m.group(1)) else "month")
+
+
+def _stated_or_released(text: str, ctx: Context) -> Stated | None:
+    """The stated date, else the release's date (a position "is" held on the day of the release)."""
+    return _stated_date(text, ctx) or (Stated(ctx.release_date, "day") if ctx.release_date else None)
+
+
+def _dated(when: Stated | None) -> dict[str, Any]:
+    """Found's date fields for ``when``."""
+    return {"date": when.date, "date_precision": when.precision} if when else {}
 
 
 def _nearest_before(s: Sentence, tpl_pos: int, types: tuple[str, ...]) -> Ent | None:
@@ -310,12 +330,12 @@ def sold(s: Sentence, ctx: Context) -> Iterator[Found]:
     for m in pat.finditer(t):
         seller = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
         asset = s.ents[_idx(m.group(4))]
-        when = _stated_date(s.text, ctx) or ctx.release_date
+        when = _dated(_stated_or_released(s.text, ctx))
         price = _PRICE.search(s.text)
         if seller is not None:
-            yield Found(seller, "sold", asset.ref, _pos(s, m), value=price.group(1) if price else "", date=when)
+            yield Found(seller, "sold", asset.ref, _pos(s, m), value=price.group(1) if price else "", **when)
         if m.group(5):
-            yield Found(asset.ref, "soldTo", s.ents[_idx(m.group(5))].ref, _pos(s, m, 5), date=when)
+            yield Found(asset.ref, "soldTo", s.ents[_idx(m.group(5))].ref, _pos(s, m, 5), **when)
 
 
 def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
@@ -329,7 +349,7 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
     for m in pat.finditer(t):
         buyer = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
         if buyer is not None:
-            yield Found(buyer, "acquired", s.ents[_idx(m.group(3))].ref, _pos(s, m), date=_stated_date(s.text, ctx))
+            yield Found(buyer, "acquired", s.ents[_idx(m.group(3))].ref, _pos(s, m), **_dated(_stated_date(s.text, ctx)))
     # "acquisition of a pre-existing lease in the Block B concession": the releasing company acquires
     pat2 = re.compile(
         rf"\bacquisition\s+of\s+(?:(?:the|an?|its)\s+)?(?:[\w-]+\s+){{0,3}}?(?:in\s+|on\s+|of\s+)?(?:the\s+)?({SITE}|{ORG})"
@@ -338,7 +358,7 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
         named = re.search(rf"({ORG})(?:'s)?\s+(?:\w+\s+){{0,3}}$", t[: m.start()])  # "Quillon completed the acquisition"
         buyer = s.ents[_idx(named.group(1))].ref if named else ctx.company
         if buyer is not None:
-            yield Found(buyer, "acquired", _ent(s, m, 1).ref, _pos(s, m), date=_stated_date(s.text, ctx))
+            yield Found(buyer, "acquired", _ent(s, m, 1).ref, _pos(s, m), **_dated(_stated_date(s.text, ctx)))
 
 
 # ------------------------------------------------------------------ structure
@@ -564,7 +584,7 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
     title = _title_re(ctx.lexicon)
     heads = set(ctx.lexicon.get("position_heads", [])) | {"director", "directors"}
     person = ph("Person")
-    when = _stated_date(s.text, ctx) or ctx.release_date
+    when = _stated_or_released(s.text, ctx)
 
     def ok(text: str) -> bool:
         return any(w in heads for w in re.findall(r"[A-Za-z]+", text))
@@ -608,12 +628,12 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
         for x in re.finditer(person, t[m.end() :]):
             idx = int(x.group(1))
             found.append(Found(s.ents[idx].ref, "holdsPosition", EntityRef("director", "Position"),
-                               s.position(m.end() + x.start()), value=ctx.company.label, date=when))
+                               s.position(m.end() + x.start()), value=ctx.company.label, **_dated(when)))
     yield from found
 
 
 def _position(
-    s: Sentence, m: re.Match[str], person: int, title: str, org: EntityRef | None, when: date | None
+    s: Sentence, m: re.Match[str], person: int, title: str, org: EntityRef | None, when: Stated | None
 ) -> Found:
     return Found(
         s.ents[person].ref,
@@ -621,7 +641,7 @@ def _position(
         EntityRef(_clean_title(title), "Position"),
         s.position(m.start()),
         value=org.label if org else "",
-        date=when,
+        **_dated(when),
     )
 
 
