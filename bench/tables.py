@@ -3,9 +3,10 @@
 Input: a folder of releases (default: the bundled sample corpus). Output: a few
 lines on stdout: documents/second through ``read_document`` → ``segment`` →
 ``extract_tables``, documents/second for the floor (reading every file and
-regex-tokenising every line, measured in the same run) and the ratio of their
-times (target: within 10x of the floor), in CPU time of the process and in
-wall time. The vocabularies are loaded once before timing, as a build does.
+regex-tokenising every line, measured in the same run), the stage's CPU time
+split into ingest, layout and tables, and the ratio of their times (target:
+within 10x of the floor), in CPU time of the process and in wall time. The
+vocabularies are loaded once before timing, as a build does.
 
     python -m bench.tables [FOLDER] [--repeat N]
 
@@ -54,14 +55,27 @@ def main(argv: list[str] | None = None) -> None:
                 _TOKEN.findall(line)
 
     observations = 0
+    parts: dict[str, list[float]] = {"ingest": [], "layout": [], "tables": []}
 
     def stage() -> None:
         nonlocal observations
         observations = 0
+        spent = dict.fromkeys(parts, 0.0)
+        clock = time.process_time
         for p in paths:
+            t0 = clock()
             doc = read_document(p)
-            facts = extract_tables(doc, segment(doc))
+            t1 = clock()
+            blocks = segment(doc)
+            t2 = clock()
+            facts = extract_tables(doc, blocks)
+            t3 = clock()
+            spent["ingest"] += t1 - t0
+            spent["layout"] += t2 - t1
+            spent["tables"] += t3 - t2
             observations += len(facts.observations)
+        for name, seconds in spent.items():
+            parts[name].append(seconds)
 
     def timed(fns: tuple[Callable[[], None], ...]) -> list[tuple[float, float]]:
         """Per function, the median CPU time of this process and the median wall time. The
@@ -86,6 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'':44}{'CPU':>24}{'wall':>24}")
     print(f"{'floor (read + regex-tokenise every line)':44}{_rate(n, f_cpu):>24}{_rate(n, f_wall):>24}")
     print(f"{'ingest + layout + tables':44}{_rate(n, s_cpu):>24}{_rate(n, s_wall):>24}")
+    shares = "; ".join(
+        f"{name} {statistics.median(v[1:]) * 1000:.1f} ms" for name, v in parts.items()
+    )  # v[0] is the warm-up run
+    print(f"  of which (CPU, median): {shares}")
     print(
         f"ratio (stage / floor): CPU {s_cpu / f_cpu:.1f}x, wall {s_wall / f_wall:.1f}x (target: within 10x)"
     )
