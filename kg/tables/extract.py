@@ -243,6 +243,7 @@ class TableReader:
         self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
+        self._context_notes: tuple[str, str, tuple[Footnote, ...]] = ("", "", ())  # family, section, notes
         # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
         self._columns: dict[int, tuple[list[ColumnHeader], list[_ColumnInfo]]] = {}
 
@@ -393,7 +394,7 @@ class TableReader:
         if pending[-1].stripped.endswith(":"):
             return False
         text = " ".join(ln.stripped for ln in pending)
-        if self._category(text) or self._segment(norm(entity_name(_strip_markers(text))[0])):
+        if self._category(text) or self.vocab.segment(norm(entity_name(_strip_markers(text))[0])):
             return False
         return line.indent > pending[0].indent
 
@@ -411,7 +412,7 @@ class TableReader:
             return
         name, share = entity_name(bare)
         key = norm(name)
-        segment = self._segment(key)
+        segment = self.vocab.segment(key)
         if _is_caps(bare) or segment:
             if segment:
                 ctx.subject, ctx.share = EntityRef(segment, "Segment"), None
@@ -432,17 +433,7 @@ class TableReader:
         ctx.family, ctx.family_indent, ctx.family_rows = text, indent, 0
 
     def _category(self, text: str) -> str:
-        key = norm(_strip_markers(text))
-        for term in self.vocab.categories:
-            if key in term.variants:
-                return term.code
-        return ""
-
-    def _segment(self, key: str) -> str:
-        for term in self.vocab.segments:
-            if key in term.variants:
-                return term.label
-        return ""
+        return self.vocab.category(norm(_strip_markers(text)))
 
     def _company_term(self, key: str) -> bool:
         padded = f" {key} "
@@ -472,7 +463,7 @@ class TableReader:
         ctx = self.ctx
         # A family ends at a row as far left as its own first line, unless the row names a segment.
         if ctx.family and ctx.family_indent >= 0 and group[0].indent <= ctx.family_indent:
-            if ctx.family.rstrip().endswith(":") and not self._segment(norm(entity_name(raw)[0])):
+            if ctx.family.rstrip().endswith(":") and not self.vocab.segment(norm(entity_name(raw)[0])):
                 ctx.family, ctx.family_indent = "", -1
         cols = assign(line.row.cells, part.columns)
         if cols is None:
@@ -514,7 +505,7 @@ class TableReader:
         name, share = entity_name(_strip_markers(raw))
         key = norm(name)
         family_metric = self._family_metric(ctx.family) if ctx.family else None
-        segment = self._segment(key)
+        segment = self.vocab.segment(key)
         if metric is None and family_metric is not None:
             if segment:
                 return family_metric, EntityRef(segment, "Segment"), None, raw
@@ -572,8 +563,8 @@ class TableReader:
         return _first_metal(self.caption, self.metals)
 
     def _mint(self, raw: str) -> str:
-        clean = norm(_UNIT_PAREN.sub(" ", _strip_markers(raw)))
-        slug = re.sub(r"[^a-z0-9]+", "-", clean).strip("-")[:60].strip("-") or "row"
+        # norm() leaves words of [a-z0-9] between single blanks
+        slug = norm(_without_units(raw)).replace(" ", "-")[:60].strip("-") or "row"
         prefix = f"x-{self.kind}-" if self.kind else "x-"
         return prefix + slug
 
@@ -598,6 +589,7 @@ class TableReader:
         source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         category = self.ctx.category if self.kind == "reserves" else ""
         columns = self._column_info(headers)
+        append = self.observations.append
         for cell, col in zip(line.row.cells, cols, strict=True):
             number = cell.number
             if number.kind == NA or number.value is None:
@@ -619,24 +611,25 @@ class TableReader:
                 value, decimals = _scaled(cell, factor, cents)
             printed = number.printed
             cell_note = self.footnotes.get(glued_marker(printed)) if ")" in printed else None
-            self.observations.append(
+            # Positional, in the order of Observation's fields: half the cost of sixteen keywords.
+            append(
                 Observation(
-                    subject=subject,
-                    metric=code,
-                    period=instant if instant_metric else (flow if mapped else duration),
-                    value=value,
-                    unit=unit,
-                    decimals=decimals,
-                    source=source,
-                    printed=printed,
-                    label=raw,
-                    category=category,
-                    column=header.text,
-                    footnotes=notes + (cell_note,) if cell_note and cell_note not in notes else notes,
-                    estimate=estimate,
-                    basis=basis,
-                    share=share,
-                    mapped=mapped,
+                    subject,
+                    code,
+                    instant if instant_metric else (flow if mapped else duration),  # period
+                    value,
+                    unit,
+                    decimals,
+                    source,
+                    printed,
+                    raw,  # label
+                    category,
+                    header.text,  # column
+                    notes + (cell_note,) if cell_note and cell_note not in notes else notes,
+                    estimate,
+                    basis,
+                    share,
+                    mapped,
                 )
             )
         if not mapped:
@@ -704,10 +697,19 @@ class TableReader:
         return ""
 
     def _footnotes(self, raw: str) -> tuple[Footnote, ...]:
+        """The notes a row's markers point to, then those of its family and section rows."""
         if not self.footnotes:
             return ()  # most tables have no notes under them
-        found = []
-        for text in (raw, self.ctx.family, self.ctx.section):
+        ctx = self.ctx
+        if self._context_notes[:2] != (ctx.family, ctx.section):
+            # the family and section rows stand over many rows: their notes are looked up once
+            self._context_notes = (ctx.family, ctx.section, self._notes_in(ctx.family, ctx.section))
+        own, context = self._notes_in(raw), self._context_notes[2]
+        return own + tuple(note for note in context if note not in own) if own else context
+
+    def _notes_in(self, *texts: str) -> tuple[Footnote, ...]:
+        found: list[Footnote] = []
+        for text in texts:
             for marker in _markers(text):
                 note = self.footnotes.get(marker)
                 if note and note not in found:
@@ -803,7 +805,7 @@ class TableReader:
         for m in self.vocab.by_label(header):
             if self.kind in m.tables:  # "Gold (ounces)" is contained gold here, not gold produced
                 return m
-        slug = re.sub(r"[^a-z0-9]+", "-", norm(header)).strip("-") or "value"
+        slug = norm(header).replace(" ", "-") or "value"  # norm() leaves words of [a-z0-9]
         return f"x-{self.kind}-{slug}"
 
     def _intercept_subject(self, raw: str) -> tuple[EntityRef, str]:
