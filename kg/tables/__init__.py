@@ -48,6 +48,12 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
         company=EntityRef(_company(doc, caption_lines), "Company"),
         default_scale=document_scales(captions),
     )
+    # Tables with neither caption nor header: they may stand inside the notes of the table above.
+    embedded = {
+        i
+        for (i, _), g in zip(tables, grids, strict=True)
+        if g is not None and not g.caption and not any(p.header for p in g.parts)
+    }
     observations: list[Observation] = []
     infos: list[TableInfo] = []
     problems: list[Problem] = []
@@ -57,7 +63,7 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             problems.append(_error(doc, block, "table could not be laid out into rows and columns"))
             continue
         try:
-            result = _read(state, grid, block, table_id, _footnotes(doc, blocks, index, grids, tables))
+            result = _read(state, grid, block, table_id, _footnotes(doc, blocks, index, embedded))
         except Exception as exc:  # noqa: BLE001 - one bad table must not stop the document
             log.exception("%s:%d: cannot read table %s", doc.name, block.first_line, table_id)
             problems.append(
@@ -109,20 +115,9 @@ def _company(doc: Document, caption_lines: Sequence[str]) -> str:
     return "Reporting company"
 
 
-def _footnotes(
-    doc: Document,
-    blocks: Sequence[Block],
-    index: int,
-    grids: Sequence[Grid | None],
-    tables: Sequence[tuple[int, Block]],
-) -> dict[str, Footnote]:
+def _footnotes(doc: Document, blocks: Sequence[Block], index: int, embedded: set[int]) -> dict[str, Footnote]:
     """Footnotes printed after a table: "(1) ..." paragraphs up to the next table that has its own
-    caption or header (a small table inside a footnote does not end the notes)."""
-    embedded = {
-        i
-        for (i, _), g in zip(tables, grids, strict=True)
-        if g is not None and not g.caption and not any(p.header for p in g.parts)
-    }
+    caption or header (a small table inside a footnote, one of ``embedded``, does not end the notes)."""
     notes: dict[str, Footnote] = {}
     for j in range(index + 1, len(blocks)):
         block = blocks[j]

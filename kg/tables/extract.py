@@ -94,7 +94,8 @@ class DocState:
     reserves_date: date | None = None
     metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
     metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
-    label_keys: dict[str, str] = field(default_factory=dict)  # row label -> label without units
+    # row label -> the metrics its unit-free form names (labels repeat from table to table)
+    label_metrics: dict[str, tuple[Metric, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,6 +132,8 @@ def caption_scale(text: str) -> dict[str, int]:
     """Unit code → factor from "(dollars and shares in thousands, ...)"."""
     out: dict[str, int] = {}
     joined = " ".join(text.split())
+    if not _may_state_scale(joined):
+        return out  # most captions: a title and a date
     for m in _SCALE.finditer(joined):
         factor = _SCALE_FACTOR[m.group(2).lower()]
         for word in re.findall(r"dollars|shares|ounces|tons", m.group(1), re.I):
@@ -150,6 +153,15 @@ def caption_scale(text: str) -> dict[str, int]:
         if not _EXCEPT_SHARES.search(joined):
             out["SHARES"] = factor
     return out
+
+
+def _may_state_scale(text: str) -> bool:
+    """Whether ``text`` can hold a scale phrase: each names thousands or millions, or prints 000.
+    Non-ASCII text always can, as re.I also matches "ſ" for "s" and "ı" for "i"."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "thousands" in low or "millions" in low or "000" in text
 
 
 def table_kind(vocab: Vocabulary, text: str) -> str:
@@ -189,7 +201,10 @@ def _markers(text: str) -> list[str]:
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in _PAREN.sub("", text) if c.isalpha()]
+    bare = _PAREN.sub("", text)
+    if bare.isascii():
+        return bare.isupper()  # the same test where every letter is cased, without a loop
+    letters = [c for c in bare if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 
@@ -261,13 +276,14 @@ class TableReader:
             if headers is None:
                 continue
             self._read_part(part, headers)
+        scale_lines = (ln.stripped for ln in self.grid.caption if _may_state_scale(ln.stripped))
         info = TableInfo(
             id=self.table_id,
             kind=self.kind or "other",
             caption=self.caption,
             first_line=self.doc.source_line(self.first_line),
             last_line=self.doc.source_line(self.last_line),
-            scale=next((ln.stripped for ln in self.grid.caption if _SCALE.search(ln.stripped)), ""),
+            scale=next((text for text in scale_lines if _SCALE.search(text)), ""),
         )
         if self.kind:
             self.state.last_kind = self.kind
@@ -459,7 +475,10 @@ class TableReader:
     def _row(self, group: list[Line], part: SubTable, headers: list[ColumnHeader]) -> None:
         line = group[-1]
         assert line.row is not None
-        raw = " ".join([ln.stripped for ln in group[:-1]] + [line.row.label]).strip()
+        if len(group) == 1:  # most rows: a label on one line
+            raw = line.row.label.strip()
+        else:
+            raw = " ".join([ln.stripped for ln in group[:-1]] + [line.row.label]).strip()
         ctx = self.ctx
         # A family ends at a row as far left as its own first line, unless the row names a segment.
         if ctx.family and ctx.family_indent >= 0 and group[0].indent <= ctx.family_indent:
@@ -518,14 +537,15 @@ class TableReader:
         return metric, ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
-        clean = self.state.label_keys.get(raw)
-        if clean is None:
+        named = self.state.label_metrics.get(raw)
+        if named is None:
             clean = raw
             if "(" in raw:  # a unit in words, as units.ttl prints it: "Ore grade - Silver (oz per ton)"
                 units = self.vocab.unit_labels
                 clean = _PAREN.sub(lambda m: " " if unit_key(m.group()) in units else m.group(), raw)
-            clean = self.state.label_keys[raw] = _without_units(clean)
-        candidates = [m for m in self.vocab.by_label(clean) if self._applies(m)]
+            named = self.state.label_metrics[raw] = self.vocab.by_label(_without_units(clean))
+        kind = self.kind
+        candidates = [m for m in named if not m.tables or kind in m.tables]  # as _applies
         if not candidates:
             return None
         ctx = self.ctx
@@ -534,9 +554,9 @@ class TableReader:
         cue_text = f"{local} {metal}"
         scored = []
         for m in candidates:
-            if any(x in local for x in m.excludes):
+            if m.excludes and any(x in local for x in m.excludes):
                 continue
-            if not all(any(alt in cue_text for alt in group) for group in m.cues):
+            if m.cues and not all(any(alt in cue_text for alt in group) for group in m.cues):
                 continue
             scored.append((len(m.cues), m.code, m))
         if not scored:
@@ -584,12 +604,14 @@ class TableReader:
         unit = printed_unit(metric.unit, raw) if isinstance(metric, Metric) else self._guess_unit(raw)
         instant_metric = isinstance(metric, Metric) and metric.period_kind == "instant"
         factor, cents = self._scale(raw, unit, headers)
+        exp = len(str(factor)) - 1  # factors are powers of ten
         basis = self._basis(raw) if code.startswith("price-") or "price" in code else ""
         notes = self._footnotes(raw)
         source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         category = self.ctx.category if self.kind == "reserves" else ""
         columns = self._column_info(headers)
         append = self.observations.append
+        footnotes = self.footnotes
         for cell, col in zip(line.row.cells, cols, strict=True):
             number = cell.number
             if number.kind == NA or number.value is None:
@@ -605,12 +627,13 @@ class TableReader:
                         f"{header.problem}; its numbers are left out",
                     )
                 continue
-            if factor == 1 and not cents:  # most cells: the number as printed
-                value, decimals = (number.value, number.places) if number.kind == NUMBER else _scaled(cell, 1, False)
+            if number.kind == NUMBER and not cents:  # most cells: _scaled() of a plain number, inline
+                value = number.value * factor if factor > 1 else number.value
+                decimals = number.places - exp
             else:
                 value, decimals = _scaled(cell, factor, cents)
             printed = number.printed
-            cell_note = self.footnotes.get(glued_marker(printed)) if ")" in printed else None
+            cell_note = footnotes.get(glued_marker(printed)) if footnotes and ")" in printed else None
             # Positional, in the order of Observation's fields: half the cost of sixteen keywords.
             append(
                 Observation(
