@@ -17,7 +17,15 @@ import re
 from collections.abc import Sequence
 
 from kg.facts import Block, Document, DocumentFacts, EntityRef, Footnote, Observation, Problem, TableInfo
-from kg.tables.extract import DocState, TableReader, TableResult, document_scales, hedges, title_name
+from kg.tables.extract import (
+    DocState,
+    TableReader,
+    TableResult,
+    caption_scale,
+    document_scales,
+    hedges,
+    title_name,
+)
 from kg.tables.grid import Grid, build_grid
 from kg.vocab import vocabulary
 
@@ -42,11 +50,13 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             grids.append(None)
     captions = [" ".join(ln.stripped for ln in g.caption) for g in grids if g is not None]
     caption_lines = [ln.stripped for g in grids if g is not None for ln in g.caption]
+    scales = {caption: caption_scale(caption) for caption in captions}  # the tables read them again
     state = DocState(
         doc=doc,
         vocab=vocab,
         company=EntityRef(_company(doc, caption_lines), "Company"),
-        default_scale=document_scales(captions),
+        default_scale=document_scales(scales.values()),
+        caption_scales=scales,
     )
     # Tables with neither caption nor header: they may stand inside the notes of the table above.
     embedded = {

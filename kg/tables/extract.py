@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem, Source, TableInfo
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
@@ -96,6 +96,7 @@ class DocState:
     metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
     # row label -> the metrics its unit-free form names (labels repeat from table to table)
     label_metrics: dict[str, tuple[Metric, ...]] = field(default_factory=dict)
+    caption_scales: dict[str, dict[str, int]] = field(default_factory=dict)  # caption -> caption_scale()
 
 
 @dataclass
@@ -117,12 +118,13 @@ class TableResult:
     problems: list[Problem]
 
 
-def document_scales(captions: Sequence[str]) -> dict[str, int]:
-    """The scale a release states for money and shares in any table caption: a release keeps
-    one convention, so a table that prints no scale line (production data) follows it."""
+def document_scales(scales: Iterable[dict[str, int]]) -> dict[str, int]:
+    """The scale a release states for money and shares in any table caption (``scales``: their
+    :func:`caption_scale`): a release keeps one convention, so a table that prints no scale
+    line (production data) follows it."""
     out: dict[str, int] = {}
-    for caption in captions:
-        for unit, factor in caption_scale(caption).items():
+    for scale in scales:
+        for unit, factor in scale.items():
             if unit in ("USD", "SHARES"):
                 out.setdefault(unit, factor)
     return out
@@ -244,7 +246,9 @@ class TableReader:
         if not self.kind and not grid.caption and not any(p.header for p in grid.parts):
             # A headerless table under a footnote reconciles a figure of the table above (non-GAAP).
             self.kind = "reconciliation"
-        self.scale = caption_scale(self.caption)
+        if self.caption not in state.caption_scales:
+            state.caption_scales[self.caption] = caption_scale(self.caption)
+        self.scale = state.caption_scales[self.caption]
         self.observations: list[Observation] = []
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
@@ -259,6 +263,7 @@ class TableReader:
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
         self._context_notes: tuple[str, str, tuple[Footnote, ...]] = ("", "", ())  # family, section, notes
+        self._column_metrics: dict[str, tuple[str, str, bool]] = {}  # column header -> code, unit, mapped
         # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
         self._columns: dict[int, tuple[list[ColumnHeader], list[_ColumnInfo]]] = {}
 
@@ -548,6 +553,8 @@ class TableReader:
         candidates = [m for m in named if not m.tables or kind in m.tables]  # as _applies
         if not candidates:
             return None
+        if len(candidates) == 1 and not candidates[0].cues and not candidates[0].excludes:
+            return candidates[0]  # most labels name one metric, whatever the rows around them say
         ctx = self.ctx
         local = f"{raw} {ctx.family}".lower()
         metal = self._metal(raw) if any(m.cues for m in candidates) else ""
@@ -780,7 +787,7 @@ class TableReader:
     ) -> None:
         assert line.row is not None
         ctx = self.ctx
-        when = self._instant() if self.kind == "reserves" else (self.doc.meta.release_date or self._instant())
+        when = self._rows_date
         if when is None:
             self._problem(line.n, "reserves table without a date; skipped")
             return
@@ -795,15 +802,12 @@ class TableReader:
         else:
             subject, label = EntityRef(name, "MiningUnit"), raw
         notes = self._footnotes(raw)
+        source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         for cell, col in zip(line.row.cells, cols, strict=True):
             if cell.number.kind == NA or cell.number.value is None:
                 continue
             header = headers[col]
-            metric = self._column_metric(header.text)
-            if isinstance(metric, Metric):
-                code, unit, mapped = metric.code, printed_unit(metric.unit, header.text), True
-            else:
-                code, unit, mapped = metric, _unit_from_header(header.text), False
+            code, unit, mapped = self._column_metric(header.text)
             value, decimals = _scaled(cell, 1, False)
             self.observations.append(
                 Observation(
@@ -813,7 +817,7 @@ class TableReader:
                     value=value,
                     unit=unit,
                     decimals=decimals,
-                    source=Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id),
+                    source=source,
                     printed=cell.printed,
                     label=label,
                     category=ctx.category if self.kind == "reserves" else "",
@@ -824,12 +828,23 @@ class TableReader:
                 )
             )
 
-    def _column_metric(self, header: str) -> Metric | str:
-        for m in self.vocab.by_label(header):
-            if self.kind in m.tables:  # "Gold (ounces)" is contained gold here, not gold produced
-                return m
-        slug = norm(header).replace(" ", "-") or "value"  # norm() leaves words of [a-z0-9]
-        return f"x-{self.kind}-{slug}"
+    @cached_property
+    def _rows_date(self) -> date | None:
+        """The date of every row of a reserves or drill-intercepts table."""
+        return self._instant() if self.kind == "reserves" else (self.doc.meta.release_date or self._instant())
+
+    def _column_metric(self, header: str) -> tuple[str, str, bool]:
+        """(metric code, unit, mapped) of the numbers under a column header, once per header."""
+        known = self._column_metrics.get(header)
+        if known is None:
+            metric = next((m for m in self.vocab.by_label(header) if self.kind in m.tables), None)
+            if metric is not None:  # "Gold (ounces)" is contained gold here, not gold produced
+                known = (metric.code, printed_unit(metric.unit, header), True)
+            else:
+                slug = norm(header).replace(" ", "-") or "value"  # norm() leaves words of [a-z0-9]
+                known = (f"x-{self.kind}-{slug}", _unit_from_header(header), False)
+            self._column_metrics[header] = known
+        return known
 
     def _intercept_subject(self, raw: str) -> tuple[EntityRef, str]:
         """Drill-intercept rows: "Le Soledad   RG-04" names the vein and the hole; continuation rows
