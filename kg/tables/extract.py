@@ -94,8 +94,9 @@ class DocState:
     reserves_date: date | None = None
     metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
     metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
-    # row label -> the metrics its unit-free form names (labels repeat from table to table)
-    label_metrics: dict[str, tuple[Metric, ...]] = field(default_factory=dict)
+    # (table kind, row label) -> the metrics its unit-free form names there (labels repeat from
+    # table to table)
+    label_metrics: dict[tuple[str, str], list[Metric]] = field(default_factory=dict)
     caption_scales: dict[str, dict[str, int]] = field(default_factory=dict)  # caption -> caption_scale()
 
 
@@ -542,15 +543,14 @@ class TableReader:
         return metric, ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
-        named = self.state.label_metrics.get(raw)
-        if named is None:
+        candidates = self.state.label_metrics.get((self.kind, raw))
+        if candidates is None:
             clean = raw
             if "(" in raw:  # a unit in words, as units.ttl prints it: "Ore grade - Silver (oz per ton)"
                 units = self.vocab.unit_labels
                 clean = _PAREN.sub(lambda m: " " if unit_key(m.group()) in units else m.group(), raw)
-            named = self.state.label_metrics[raw] = self.vocab.by_label(_without_units(clean))
-        kind = self.kind
-        candidates = [m for m in named if not m.tables or kind in m.tables]  # as _applies
+            named = self.vocab.by_label(_without_units(clean))
+            candidates = self.state.label_metrics[self.kind, raw] = [m for m in named if self._applies(m)]
         if not candidates:
             return None
         if len(candidates) == 1 and not candidates[0].cues and not candidates[0].excludes:
@@ -710,7 +710,7 @@ class TableReader:
         m = _ROW_SCALE.search(raw) if ("thousand" in low or "million" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
             return _SCALE_FACTOR[(m.group(1) or m.group(2)).lower()], cents
-        m = _ROW_SCALE_UNIT.search(raw) if ("000" in low or "of" in low) else None
+        m = _ROW_SCALE_UNIT.search(raw) if "(" in raw and ("000" in low or "of" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
             return (1000 if m.group("k") else _SCALE_FACTOR[m.group("w").lower()]), cents
         if unit in self.scale:
@@ -734,7 +734,9 @@ class TableReader:
         if self._context_notes[:2] != (ctx.family, ctx.section):
             # the family and section rows stand over many rows: their notes are looked up once
             self._context_notes = (ctx.family, ctx.section, self._notes_in(ctx.family, ctx.section))
-        own, context = self._notes_in(raw), self._context_notes[2]
+        # a label without "(" or "*" has no markers (most have none)
+        own = self._notes_in(raw) if "(" in raw or "*" in raw else ()
+        context = self._context_notes[2]
         return own + tuple(note for note in context if note not in own) if own else context
 
     def _notes_in(self, *texts: str) -> tuple[Footnote, ...]:
