@@ -99,9 +99,8 @@ def phrase_months(text: str) -> int:
     return min(found)[1] if found else 0
 
 
-def _phrases(line: str) -> list[tuple[re.Match[str], int]]:
-    """Every period phrase of ``line`` with its length in months, pattern by pattern."""
-    low = line.lower()
+def _phrases(line: str, low: str) -> list[tuple[re.Match[str], int]]:
+    """Every period phrase of ``line`` (``low``: lower-cased) with its length in months, pattern by pattern."""
     return [(m, length) for pattern, length, word in _PHRASES if word in low for m in pattern.finditer(line)]
 
 
@@ -168,7 +167,9 @@ def column_headers(
     # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
     phrases: list[tuple[Span, int, str]] = []
     left: list[tuple[int, str]] = []  # phrases printed left of the number columns
-    line_phrases = [_phrases(line) for line in lines]  # read once, used again for the dates below
+    lows = [line.lower() for line in lines]
+    # read once, used again for the dates below
+    line_phrases = [_phrases(line, low) for line, low in zip(lines, lows, strict=True)]
     for line, found in zip(lines, line_phrases, strict=True):
         taken = [False] * len(line)
         for m, length in found:
@@ -193,7 +194,8 @@ def column_headers(
             words[c].append(phrases[k][2])
     latest_quarter = 0
     year_to_date: set[int] = set()
-    for line, found in zip(lines, line_phrases, strict=True):
+    # Each regex below runs only on a line holding a string all its matches contain (as _PHRASES).
+    for line, low, found in zip(lines, lows, line_phrases, strict=True):
         consumed = [False] * len(line)
         for m, _length in found:
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
@@ -217,7 +219,11 @@ def column_headers(
                     words[c].append(m.group())
                     month_day[c] = (m.group("month"), int(m.group("day")))
         # "Q3 2010", "3Q10": a quarter, ending on the quarter's last day; "YTD" runs to the latest one
-        quarters = [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+        quarters = (
+            [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+            if "q" in low
+            else []
+        )
         for k, m in enumerate(quarters):
             c = k if len(quarters) == n else _nearest(columns, (m.start() + m.end()) / 2)
             q = int(m.group("q") or m.group("q2"))
@@ -227,13 +233,17 @@ def column_headers(
             if m.group("yy"):
                 years[c] = 2000 + int(m.group("yy"))
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
-        for m in _YTD.finditer(line):
+        for m in _YTD.finditer(line) if "ytd" in low or "year" in low else ():
             if m.end() > label_end:
                 c = _nearest(columns, (m.start() + m.end()) / 2)
                 year_to_date.add(c)
                 words[c].append(m.group())
                 consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
-        found_years = [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
+        found_years = (
+            [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
+            if "19" in line or "20" in line
+            else []
+        )
         for k, m in enumerate(found_years):
             c = k if len(found_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
             years[c] = int(m.group())
