@@ -87,6 +87,9 @@ class Vocabulary:
     _labels: dict[str, tuple[Metric, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # normalised variant -> the first segment / category that has it (tables look one up per row)
+    _segment_terms: dict[str, Term] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _category_terms: dict[str, Term] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def metric(self, code: str) -> Metric | None:
         return self._codes.get(code)
@@ -94,6 +97,24 @@ class Vocabulary:
     def by_label(self, label: str) -> tuple[Metric, ...]:
         """Metrics one of whose labels equals ``label`` once normalised."""
         return self._labels.get(norm(label), ())
+
+    def segment(self, key: str) -> str:
+        """The label of the segment one of whose variants is ``key`` (normalised), else ""."""
+        term = self._segment_terms.get(key)
+        return term.label if term else ""
+
+    def category(self, key: str) -> str:
+        """The code of the category one of whose variants is ``key`` (normalised), else ""."""
+        term = self._category_terms.get(key)
+        return term.code if term else ""
+
+
+def _variant_index(terms: tuple[Term, ...]) -> dict[str, Term]:
+    out: dict[str, Term] = {}
+    for term in terms:
+        for variant in term.variants:
+            out.setdefault(variant, term)
+    return out
 
 
 def _label_index(metrics: tuple[Metric, ...]) -> dict[str, tuple[Metric, ...]]:
@@ -196,13 +217,16 @@ def vocabulary() -> Vocabulary:
         categories.append(Term(code=code, label=code, variants=variants))
 
     company = frozenset(v for t in terms(tt.CompanyTerm) for v in t.variants)
+    segments = terms(tt.SegmentTerm)
     return Vocabulary(
         _codes={m.code: m for m in metrics},
         _labels=_label_index(tuple(metrics)),
+        _segment_terms=_variant_index(segments),
+        _category_terms=_variant_index(tuple(categories)),
         metrics=tuple(metrics),
         units=units,
         table_kinds=tuple(kinds),
-        segments=terms(tt.SegmentTerm),
+        segments=segments,
         company_terms=company,
         categories=tuple(categories),
         price_bases=terms(tt.PriceBasis),

@@ -19,8 +19,9 @@ from kg.facts import DocumentFacts, Observation, Period
 from kg.ingest import parse_document, read_document
 from kg.layout import segment
 from kg.tables import extract_tables
+from kg.tables.extract import caption_scale
 from kg.tables.numbers import NA, ZERO, parse_number, split_row
-from kg.tables.periods import Span, column_headers
+from kg.tables.periods import Span, column_headers, phrase_months
 from kg.vocab import vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -301,6 +302,25 @@ def test_vocabulary_covers_contract_codes_and_units() -> None:
     assert {r["unit"] for r in rows} <= vocab.units
     assert {m.unit for m in vocab.metrics} <= vocab.units
     assert all(not c.startswith("x-") for c in codes)
+
+
+def test_segment_and_category_lookups_name_the_first_term_with_the_variant() -> None:
+    vocab = vocabulary()
+    for term in vocab.segments:
+        for variant in term.variants:
+            assert vocab.segment(variant) == next(t.label for t in vocab.segments if variant in t.variants)
+    for term in vocab.categories:
+        for variant in term.variants:
+            assert vocab.category(variant) == next(t.code for t in vocab.categories if variant in t.variants)
+    assert vocab.segment("no such segment") == vocab.category("no such category") == ""
+
+
+def test_scale_and_period_words_are_found_in_non_ascii_text_too() -> None:
+    # The plain-text checks that let lines skip the regexes must not skip these (re.I reads "ſ" as "s").
+    assert caption_scale("(dollars in thousands \u2014 unaudited)") == {"USD": 1000}
+    assert caption_scale("(dollars in thousands)") == {"USD": 1000}
+    assert caption_scale("Production summary") == {}
+    assert phrase_months("SIX MONTHS ENDED") == phrase_months("ſix monthſ ended") == 6
 
 
 # ------------------------------------------------------------ properties

@@ -17,7 +17,15 @@ import re
 from collections.abc import Sequence
 
 from kg.facts import Block, Document, DocumentFacts, EntityRef, Footnote, Observation, Problem, TableInfo
-from kg.tables.extract import DocState, TableReader, TableResult, document_scales, hedges, title_name
+from kg.tables.extract import (
+    DocState,
+    TableReader,
+    TableResult,
+    caption_scale,
+    document_scales,
+    hedges,
+    title_name,
+)
 from kg.tables.grid import Grid, build_grid
 from kg.vocab import vocabulary
 
@@ -42,12 +50,20 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             grids.append(None)
     captions = [" ".join(ln.stripped for ln in g.caption) for g in grids if g is not None]
     caption_lines = [ln.stripped for g in grids if g is not None for ln in g.caption]
+    scales = {caption: caption_scale(caption) for caption in captions}  # the tables read them again
     state = DocState(
         doc=doc,
         vocab=vocab,
         company=EntityRef(_company(doc, caption_lines), "Company"),
-        default_scale=document_scales(captions),
+        default_scale=document_scales(scales.values()),
+        caption_scales=scales,
     )
+    # Tables with neither caption nor header: they may stand inside the notes of the table above.
+    embedded = {
+        i
+        for (i, _), g in zip(tables, grids, strict=True)
+        if g is not None and not g.caption and not any(p.header for p in g.parts)
+    }
     observations: list[Observation] = []
     infos: list[TableInfo] = []
     problems: list[Problem] = []
@@ -57,7 +73,7 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             problems.append(_error(doc, block, "table could not be laid out into rows and columns"))
             continue
         try:
-            result = _read(state, grid, block, table_id, _footnotes(doc, blocks, index, grids, tables))
+            result = _read(state, grid, block, table_id, _footnotes(doc, blocks, index, embedded))
         except Exception as exc:  # noqa: BLE001 - one bad table must not stop the document
             log.exception("%s:%d: cannot read table %s", doc.name, block.first_line, table_id)
             problems.append(
@@ -109,20 +125,9 @@ def _company(doc: Document, caption_lines: Sequence[str]) -> str:
     return "Reporting company"
 
 
-def _footnotes(
-    doc: Document,
-    blocks: Sequence[Block],
-    index: int,
-    grids: Sequence[Grid | None],
-    tables: Sequence[tuple[int, Block]],
-) -> dict[str, Footnote]:
+def _footnotes(doc: Document, blocks: Sequence[Block], index: int, embedded: set[int]) -> dict[str, Footnote]:
     """Footnotes printed after a table: "(1) ..." paragraphs up to the next table that has its own
-    caption or header (a small table inside a footnote does not end the notes)."""
-    embedded = {
-        i
-        for (i, _), g in zip(tables, grids, strict=True)
-        if g is not None and not g.caption and not any(p.header for p in g.parts)
-    }
+    caption or header (a small table inside a footnote, one of ``embedded``, does not end the notes)."""
     notes: dict[str, Footnote] = {}
     for j in range(index + 1, len(blocks)):
         block = blocks[j]

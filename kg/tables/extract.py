@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kg.facts import Document, EntityRef, Footnote, Observation, Period, Problem, Source, TableInfo
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
@@ -94,7 +94,10 @@ class DocState:
     reserves_date: date | None = None
     metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
     metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
-    label_keys: dict[str, str] = field(default_factory=dict)  # row label -> label without units
+    # (table kind, row label) -> the metrics its unit-free form names there (labels repeat from
+    # table to table)
+    label_metrics: dict[tuple[str, str], list[Metric]] = field(default_factory=dict)
+    caption_scales: dict[str, dict[str, int]] = field(default_factory=dict)  # caption -> caption_scale()
 
 
 @dataclass
@@ -116,12 +119,13 @@ class TableResult:
     problems: list[Problem]
 
 
-def document_scales(captions: Sequence[str]) -> dict[str, int]:
-    """The scale a release states for money and shares in any table caption: a release keeps
-    one convention, so a table that prints no scale line (production data) follows it."""
+def document_scales(scales: Iterable[dict[str, int]]) -> dict[str, int]:
+    """The scale a release states for money and shares in any table caption (``scales``: their
+    :func:`caption_scale`): a release keeps one convention, so a table that prints no scale
+    line (production data) follows it."""
     out: dict[str, int] = {}
-    for caption in captions:
-        for unit, factor in caption_scale(caption).items():
+    for scale in scales:
+        for unit, factor in scale.items():
             if unit in ("USD", "SHARES"):
                 out.setdefault(unit, factor)
     return out
@@ -131,6 +135,8 @@ def caption_scale(text: str) -> dict[str, int]:
     """Unit code → factor from "(dollars and shares in thousands, ...)"."""
     out: dict[str, int] = {}
     joined = " ".join(text.split())
+    if not _may_state_scale(joined):
+        return out  # most captions: a title and a date
     for m in _SCALE.finditer(joined):
         factor = _SCALE_FACTOR[m.group(2).lower()]
         for word in re.findall(r"dollars|shares|ounces|tons", m.group(1), re.I):
@@ -150,6 +156,15 @@ def caption_scale(text: str) -> dict[str, int]:
         if not _EXCEPT_SHARES.search(joined):
             out["SHARES"] = factor
     return out
+
+
+def _may_state_scale(text: str) -> bool:
+    """Whether ``text`` can hold a scale phrase: each names thousands or millions, or prints 000.
+    Non-ASCII text always can, as re.I also matches "ſ" for "s" and "ı" for "i"."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "thousands" in low or "millions" in low or "000" in text
 
 
 def table_kind(vocab: Vocabulary, text: str) -> str:
@@ -189,7 +204,10 @@ def _markers(text: str) -> list[str]:
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in _PAREN.sub("", text) if c.isalpha()]
+    bare = _PAREN.sub("", text)
+    if bare.isascii():
+        return bare.isupper()  # the same test where every letter is cased, without a loop
+    letters = [c for c in bare if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 
@@ -229,7 +247,9 @@ class TableReader:
         if not self.kind and not grid.caption and not any(p.header for p in grid.parts):
             # A headerless table under a footnote reconciles a figure of the table above (non-GAAP).
             self.kind = "reconciliation"
-        self.scale = caption_scale(self.caption)
+        if self.caption not in state.caption_scales:
+            state.caption_scales[self.caption] = caption_scale(self.caption)
+        self.scale = state.caption_scales[self.caption]
         self.observations: list[Observation] = []
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
@@ -243,6 +263,8 @@ class TableReader:
         self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
+        self._context_notes: tuple[str, str, tuple[Footnote, ...]] = ("", "", ())  # family, section, notes
+        self._column_metrics: dict[str, tuple[str, str, bool]] = {}  # column header -> code, unit, mapped
         # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
         self._columns: dict[int, tuple[list[ColumnHeader], list[_ColumnInfo]]] = {}
 
@@ -260,13 +282,14 @@ class TableReader:
             if headers is None:
                 continue
             self._read_part(part, headers)
+        scale_lines = (ln.stripped for ln in self.grid.caption if _may_state_scale(ln.stripped))
         info = TableInfo(
             id=self.table_id,
             kind=self.kind or "other",
             caption=self.caption,
             first_line=self.doc.source_line(self.first_line),
             last_line=self.doc.source_line(self.last_line),
-            scale=next((ln.stripped for ln in self.grid.caption if _SCALE.search(ln.stripped)), ""),
+            scale=next((text for text in scale_lines if _SCALE.search(text)), ""),
         )
         if self.kind:
             self.state.last_kind = self.kind
@@ -393,7 +416,7 @@ class TableReader:
         if pending[-1].stripped.endswith(":"):
             return False
         text = " ".join(ln.stripped for ln in pending)
-        if self._category(text) or self._segment(norm(entity_name(_strip_markers(text))[0])):
+        if self._category(text) or self.vocab.segment(norm(entity_name(_strip_markers(text))[0])):
             return False
         return line.indent > pending[0].indent
 
@@ -411,7 +434,7 @@ class TableReader:
             return
         name, share = entity_name(bare)
         key = norm(name)
-        segment = self._segment(key)
+        segment = self.vocab.segment(key)
         if _is_caps(bare) or segment:
             if segment:
                 ctx.subject, ctx.share = EntityRef(segment, "Segment"), None
@@ -432,17 +455,7 @@ class TableReader:
         ctx.family, ctx.family_indent, ctx.family_rows = text, indent, 0
 
     def _category(self, text: str) -> str:
-        key = norm(_strip_markers(text))
-        for term in self.vocab.categories:
-            if key in term.variants:
-                return term.code
-        return ""
-
-    def _segment(self, key: str) -> str:
-        for term in self.vocab.segments:
-            if key in term.variants:
-                return term.label
-        return ""
+        return self.vocab.category(norm(_strip_markers(text)))
 
     def _company_term(self, key: str) -> bool:
         padded = f" {key} "
@@ -468,11 +481,14 @@ class TableReader:
     def _row(self, group: list[Line], part: SubTable, headers: list[ColumnHeader]) -> None:
         line = group[-1]
         assert line.row is not None
-        raw = " ".join([ln.stripped for ln in group[:-1]] + [line.row.label]).strip()
+        if len(group) == 1:  # most rows: a label on one line
+            raw = line.row.label.strip()
+        else:
+            raw = " ".join([ln.stripped for ln in group[:-1]] + [line.row.label]).strip()
         ctx = self.ctx
         # A family ends at a row as far left as its own first line, unless the row names a segment.
         if ctx.family and ctx.family_indent >= 0 and group[0].indent <= ctx.family_indent:
-            if ctx.family.rstrip().endswith(":") and not self._segment(norm(entity_name(raw)[0])):
+            if ctx.family.rstrip().endswith(":") and not self.vocab.segment(norm(entity_name(raw)[0])):
                 ctx.family, ctx.family_indent = "", -1
         cols = assign(line.row.cells, part.columns)
         if cols is None:
@@ -514,7 +530,7 @@ class TableReader:
         name, share = entity_name(_strip_markers(raw))
         key = norm(name)
         family_metric = self._family_metric(ctx.family) if ctx.family else None
-        segment = self._segment(key)
+        segment = self.vocab.segment(key)
         if metric is None and family_metric is not None:
             if segment:
                 return family_metric, EntityRef(segment, "Segment"), None, raw
@@ -527,25 +543,27 @@ class TableReader:
         return metric, ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
-        clean = self.state.label_keys.get(raw)
-        if clean is None:
+        candidates = self.state.label_metrics.get((self.kind, raw))
+        if candidates is None:
             clean = raw
             if "(" in raw:  # a unit in words, as units.ttl prints it: "Ore grade - Silver (oz per ton)"
                 units = self.vocab.unit_labels
                 clean = _PAREN.sub(lambda m: " " if unit_key(m.group()) in units else m.group(), raw)
-            clean = self.state.label_keys[raw] = _without_units(clean)
-        candidates = [m for m in self.vocab.by_label(clean) if self._applies(m)]
+            named = self.vocab.by_label(_without_units(clean))
+            candidates = self.state.label_metrics[self.kind, raw] = [m for m in named if self._applies(m)]
         if not candidates:
             return None
+        if len(candidates) == 1 and not candidates[0].cues and not candidates[0].excludes:
+            return candidates[0]  # most labels name one metric, whatever the rows around them say
         ctx = self.ctx
         local = f"{raw} {ctx.family}".lower()
         metal = self._metal(raw) if any(m.cues for m in candidates) else ""
         cue_text = f"{local} {metal}"
         scored = []
         for m in candidates:
-            if any(x in local for x in m.excludes):
+            if m.excludes and any(x in local for x in m.excludes):
                 continue
-            if not all(any(alt in cue_text for alt in group) for group in m.cues):
+            if m.cues and not all(any(alt in cue_text for alt in group) for group in m.cues):
                 continue
             scored.append((len(m.cues), m.code, m))
         if not scored:
@@ -572,8 +590,8 @@ class TableReader:
         return _first_metal(self.caption, self.metals)
 
     def _mint(self, raw: str) -> str:
-        clean = norm(_UNIT_PAREN.sub(" ", _strip_markers(raw)))
-        slug = re.sub(r"[^a-z0-9]+", "-", clean).strip("-")[:60].strip("-") or "row"
+        # norm() leaves words of [a-z0-9] between single blanks
+        slug = norm(_without_units(raw)).replace(" ", "-")[:60].strip("-") or "row"
         prefix = f"x-{self.kind}-" if self.kind else "x-"
         return prefix + slug
 
@@ -593,11 +611,14 @@ class TableReader:
         unit = printed_unit(metric.unit, raw) if isinstance(metric, Metric) else self._guess_unit(raw)
         instant_metric = isinstance(metric, Metric) and metric.period_kind == "instant"
         factor, cents = self._scale(raw, unit, headers)
+        exp = len(str(factor)) - 1  # factors are powers of ten
         basis = self._basis(raw) if code.startswith("price-") or "price" in code else ""
         notes = self._footnotes(raw)
         source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         category = self.ctx.category if self.kind == "reserves" else ""
         columns = self._column_info(headers)
+        append = self.observations.append
+        footnotes = self.footnotes
         for cell, col in zip(line.row.cells, cols, strict=True):
             number = cell.number
             if number.kind == NA or number.value is None:
@@ -613,30 +634,32 @@ class TableReader:
                         f"{header.problem}; its numbers are left out",
                     )
                 continue
-            if factor == 1 and not cents:  # most cells: the number as printed
-                value, decimals = (number.value, number.places) if number.kind == NUMBER else _scaled(cell, 1, False)
+            if number.kind == NUMBER and not cents:  # most cells: _scaled() of a plain number, inline
+                value = number.value * factor if factor > 1 else number.value
+                decimals = number.places - exp
             else:
                 value, decimals = _scaled(cell, factor, cents)
             printed = number.printed
-            cell_note = self.footnotes.get(glued_marker(printed)) if ")" in printed else None
-            self.observations.append(
+            cell_note = footnotes.get(glued_marker(printed)) if footnotes and ")" in printed else None
+            # Positional, in the order of Observation's fields: half the cost of sixteen keywords.
+            append(
                 Observation(
-                    subject=subject,
-                    metric=code,
-                    period=instant if instant_metric else (flow if mapped else duration),
-                    value=value,
-                    unit=unit,
-                    decimals=decimals,
-                    source=source,
-                    printed=printed,
-                    label=raw,
-                    category=category,
-                    column=header.text,
-                    footnotes=notes + (cell_note,) if cell_note and cell_note not in notes else notes,
-                    estimate=estimate,
-                    basis=basis,
-                    share=share,
-                    mapped=mapped,
+                    subject,
+                    code,
+                    instant if instant_metric else (flow if mapped else duration),  # period
+                    value,
+                    unit,
+                    decimals,
+                    source,
+                    printed,
+                    raw,  # label
+                    category,
+                    header.text,  # column
+                    notes + (cell_note,) if cell_note and cell_note not in notes else notes,
+                    estimate,
+                    basis,
+                    share,
+                    mapped,
                 )
             )
         if not mapped:
@@ -687,7 +710,7 @@ class TableReader:
         m = _ROW_SCALE.search(raw) if ("thousand" in low or "million" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
             return _SCALE_FACTOR[(m.group(1) or m.group(2)).lower()], cents
-        m = _ROW_SCALE_UNIT.search(raw) if ("000" in low or "of" in low) else None
+        m = _ROW_SCALE_UNIT.search(raw) if "(" in raw and ("000" in low or "of" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
             return (1000 if m.group("k") else _SCALE_FACTOR[m.group("w").lower()]), cents
         if unit in self.scale:
@@ -704,10 +727,21 @@ class TableReader:
         return ""
 
     def _footnotes(self, raw: str) -> tuple[Footnote, ...]:
+        """The notes a row's markers point to, then those of its family and section rows."""
         if not self.footnotes:
             return ()  # most tables have no notes under them
-        found = []
-        for text in (raw, self.ctx.family, self.ctx.section):
+        ctx = self.ctx
+        if self._context_notes[:2] != (ctx.family, ctx.section):
+            # the family and section rows stand over many rows: their notes are looked up once
+            self._context_notes = (ctx.family, ctx.section, self._notes_in(ctx.family, ctx.section))
+        # a label without "(" or "*" has no markers (most have none)
+        own = self._notes_in(raw) if "(" in raw or "*" in raw else ()
+        context = self._context_notes[2]
+        return own + tuple(note for note in context if note not in own) if own else context
+
+    def _notes_in(self, *texts: str) -> tuple[Footnote, ...]:
+        found: list[Footnote] = []
+        for text in texts:
             for marker in _markers(text):
                 note = self.footnotes.get(marker)
                 if note and note not in found:
@@ -755,7 +789,7 @@ class TableReader:
     ) -> None:
         assert line.row is not None
         ctx = self.ctx
-        when = self._instant() if self.kind == "reserves" else (self.doc.meta.release_date or self._instant())
+        when = self._rows_date
         if when is None:
             self._problem(line.n, "reserves table without a date; skipped")
             return
@@ -770,15 +804,12 @@ class TableReader:
         else:
             subject, label = EntityRef(name, "MiningUnit"), raw
         notes = self._footnotes(raw)
+        source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         for cell, col in zip(line.row.cells, cols, strict=True):
             if cell.number.kind == NA or cell.number.value is None:
                 continue
             header = headers[col]
-            metric = self._column_metric(header.text)
-            if isinstance(metric, Metric):
-                code, unit, mapped = metric.code, printed_unit(metric.unit, header.text), True
-            else:
-                code, unit, mapped = metric, _unit_from_header(header.text), False
+            code, unit, mapped = self._column_metric(header.text)
             value, decimals = _scaled(cell, 1, False)
             self.observations.append(
                 Observation(
@@ -788,7 +819,7 @@ class TableReader:
                     value=value,
                     unit=unit,
                     decimals=decimals,
-                    source=Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id),
+                    source=source,
                     printed=cell.printed,
                     label=label,
                     category=ctx.category if self.kind == "reserves" else "",
@@ -799,12 +830,23 @@ class TableReader:
                 )
             )
 
-    def _column_metric(self, header: str) -> Metric | str:
-        for m in self.vocab.by_label(header):
-            if self.kind in m.tables:  # "Gold (ounces)" is contained gold here, not gold produced
-                return m
-        slug = re.sub(r"[^a-z0-9]+", "-", norm(header)).strip("-") or "value"
-        return f"x-{self.kind}-{slug}"
+    @cached_property
+    def _rows_date(self) -> date | None:
+        """The date of every row of a reserves or drill-intercepts table."""
+        return self._instant() if self.kind == "reserves" else (self.doc.meta.release_date or self._instant())
+
+    def _column_metric(self, header: str) -> tuple[str, str, bool]:
+        """(metric code, unit, mapped) of the numbers under a column header, once per header."""
+        known = self._column_metrics.get(header)
+        if known is None:
+            metric = next((m for m in self.vocab.by_label(header) if self.kind in m.tables), None)
+            if metric is not None:  # "Gold (ounces)" is contained gold here, not gold produced
+                known = (metric.code, printed_unit(metric.unit, header), True)
+            else:
+                slug = norm(header).replace(" ", "-") or "value"  # norm() leaves words of [a-z0-9]
+                known = (f"x-{self.kind}-{slug}", _unit_from_header(header), False)
+            self._column_metrics[header] = known
+        return known
 
     def _intercept_subject(self, raw: str) -> tuple[EntityRef, str]:
         """Drill-intercept rows: "Le Soledad   RG-04" names the vein and the hole; continuation rows

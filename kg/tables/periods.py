@@ -33,18 +33,21 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# Length of the period a phrase names, in months.
+# Length of the period a phrase names, in months, and a word every match contains: a line
+# without the word skips the regex (most header lines hold no phrase, and the regexes scan
+# every position of a line). The words avoid "i" and "s", which re.I also matches as "ı" and "ſ".
 _PHRASES = (
-    (re.compile(r"\b(?:(?:first|second|third|fourth)\s+)?quarters?(?:\s+ended)?\b", re.I), 3),
-    (re.compile(r"\bthree\s+months(?:\s+ended)?\b", re.I), 3),
-    (re.compile(r"\bsix\s+months(?:\s+ended)?\b", re.I), 6),
-    (re.compile(r"\bnine\s+months(?:\s+ended)?\b", re.I), 9),
-    (re.compile(r"\btwelve\s+months(?:\s+ended)?\b", re.I), 12),
-    (re.compile(r"\b(?:fiscal\s+)?years?(?:\s+ended)?\b", re.I), 12),
+    (re.compile(r"\b(?:(?:first|second|third|fourth)\s+)?quarters?(?:\s+ended)?\b", re.I), 3, "quarter"),
+    (re.compile(r"\bthree\s+months(?:\s+ended)?\b", re.I), 3, "month"),
+    (re.compile(r"\bsix\s+months(?:\s+ended)?\b", re.I), 6, "month"),
+    (re.compile(r"\bnine\s+months(?:\s+ended)?\b", re.I), 9, "month"),
+    (re.compile(r"\btwelve\s+months(?:\s+ended)?\b", re.I), 12, "month"),
+    (re.compile(r"\b(?:fiscal\s+)?years?(?:\s+ended)?\b", re.I), 12, "year"),
 )
 _QUARTER = re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q(?P<yy>\d\d)?)\b", re.I)
 _QUARTER_END = {1: ("Mar", 31), 2: ("Jun", 30), 3: ("Sep", 30), 4: ("Dec", 31)}
 _YTD = re.compile(r"\b(?:YTD|year[- ]to[- ]date)\b", re.I)
+_DASHES = re.compile(r"[-=_]+")
 _HEADER_WORD = re.compile(r"[^\s(]\S*(?: \([^)\s]*\))?|\S+")
 _AS_OF = re.compile(r"\bas\s+of\s+(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d\d)", re.I)
 _DATE = re.compile(
@@ -87,8 +90,18 @@ def as_of_date(text: str) -> date | None:
 
 def phrase_months(text: str) -> int:
     """Months of the first period phrase in ``text`` ("THIRD QUARTER" -> 3), 0 when it has none."""
-    found = [(m.start(), length) for pattern, length in _PHRASES if (m := pattern.search(text))]
+    low = text.lower()
+    found = [
+        (m.start(), length)
+        for pattern, length, word in _PHRASES
+        if word in low and (m := pattern.search(text))
+    ]
     return min(found)[1] if found else 0
+
+
+def _phrases(line: str, low: str) -> list[tuple[re.Match[str], int]]:
+    """Every period phrase of ``line`` (``low``: lower-cased) with its length in months, pattern by pattern."""
+    return [(m, length) for pattern, length, word in _PHRASES if word in low for m in pattern.finditer(line)]
 
 
 def _make_date(year: int, month: str, day: int) -> date | None:
@@ -116,7 +129,7 @@ def _rule_columns(rules: Sequence[str], columns: Sequence[Span]) -> list[Span]:
     every column; else []."""
     for rule in rules:
         runs: list[Span] = []
-        for m in re.finditer(r"[-=_]+", rule):
+        for m in _DASHES.finditer(rule):
             if runs and m.start() - runs[-1].end <= 1:  # "- -----" is one run (EDGAR's escaped dash)
                 runs[-1] = Span(runs[-1].start, m.end())
             else:
@@ -154,17 +167,19 @@ def column_headers(
     # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
     phrases: list[tuple[Span, int, str]] = []
     left: list[tuple[int, str]] = []  # phrases printed left of the number columns
-    for line in lines:
+    lows = [line.lower() for line in lines]
+    # read once, used again for the dates below
+    line_phrases = [_phrases(line, low) for line, low in zip(lines, lows, strict=True)]
+    for line, found in zip(lines, line_phrases, strict=True):
         taken = [False] * len(line)
-        for pattern, length in _PHRASES:
-            for m in pattern.finditer(line):
-                if any(taken[m.start() : m.end()]):
-                    continue
-                if m.end() <= label_end:
-                    left.append((length, m.group()))
-                    continue
-                phrases.append((Span(m.start(), m.end()), length, m.group()))
-                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+        for m, length in found:
+            if any(taken[m.start() : m.end()]):
+                continue
+            if m.end() <= label_end:
+                left.append((length, m.group()))
+                continue
+            phrases.append((Span(m.start(), m.end()), length, m.group()))
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     if not phrases and left:
         # no phrase over the columns, one left of them: a title over the whole table
         # ("FOURTH QUARTER PRODUCTION" over "2010   2009") dates every column
@@ -179,11 +194,11 @@ def column_headers(
             words[c].append(phrases[k][2])
     latest_quarter = 0
     year_to_date: set[int] = set()
-    for line in lines:
+    # Each regex below runs only on a line holding a string all its matches contain (as _PHRASES).
+    for line, low, found in zip(lines, lows, line_phrases, strict=True):
         consumed = [False] * len(line)
-        for pattern, _length in _PHRASES:
-            for m in pattern.finditer(line):
-                consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        for m, _length in found:
+            consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         # One date (or year) per column on a line: they go in order, whatever their alignment
         # (rendered HTML cells do not line up); otherwise each goes to its nearest column.
         dates = [m for m in _MONTH_DAY.finditer(line) if m.end() > label_end]
@@ -204,7 +219,11 @@ def column_headers(
                     words[c].append(m.group())
                     month_day[c] = (m.group("month"), int(m.group("day")))
         # "Q3 2010", "3Q10": a quarter, ending on the quarter's last day; "YTD" runs to the latest one
-        quarters = [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+        quarters = (
+            [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+            if "q" in low
+            else []
+        )
         for k, m in enumerate(quarters):
             c = k if len(quarters) == n else _nearest(columns, (m.start() + m.end()) / 2)
             q = int(m.group("q") or m.group("q2"))
@@ -214,13 +233,17 @@ def column_headers(
             if m.group("yy"):
                 years[c] = 2000 + int(m.group("yy"))
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
-        for m in _YTD.finditer(line):
+        for m in _YTD.finditer(line) if "ytd" in low or "year" in low else ():
             if m.end() > label_end:
                 c = _nearest(columns, (m.start() + m.end()) / 2)
                 year_to_date.add(c)
                 words[c].append(m.group())
                 consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
-        found_years = [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
+        found_years = (
+            [m for m in _YEAR.finditer(line) if not consumed[m.start()] and m.end() > label_end]
+            if "19" in line or "20" in line
+            else []
+        )
         for k, m in enumerate(found_years):
             c = k if len(found_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
             years[c] = int(m.group())
