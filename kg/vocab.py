@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.errors import ConfigError
 from kg.resources import ontology_file
@@ -25,7 +25,7 @@ _MARKERS = re.compile(r"\(\s*\d{1,2}\s*\)|\*+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-@cache
+@lru_cache(maxsize=16384)  # labels recur from table to table; bounded, as prose passes through too
 def norm(text: str) -> str:
     """Normalised form of a label for matching ("Treatment & freight costs (2)" → "treatment and freight costs")."""
     text = _MARKERS.sub(" ", text.lower()).replace("&", " and ").replace("%", " percent ")

@@ -321,6 +321,9 @@ def test_scale_and_period_words_are_found_in_non_ascii_text_too() -> None:
     assert caption_scale("(dollars in thousands)") == {"USD": 1000}
     assert caption_scale("Production summary") == {}
     assert phrase_months("SIX MONTHS ENDED") == phrase_months("ſix monthſ ended") == 6
+    # and what they match is read, not looked up as spelled ("thouſands" is no key of any table)
+    assert caption_scale("(Dollarſ and ſhares in thouſands)") == {"USD": 1000, "SHARES": 1000}
+    assert caption_scale("(in milliONS of dollars)") == {"USD": 1_000_000}
 
 
 # ------------------------------------------------------------ properties

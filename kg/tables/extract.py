@@ -52,7 +52,6 @@ _BARE_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\b(?!\s+of\b)", re.I)
 _EXCEPT_SHARES = re.compile(r"\bexcept\s+(?:for\s+)?(?:number\s+of\s+)?shares?\b", re.I)
 _SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\bshares\s+outstanding\b")
 _SCALE_WORD_UNIT = {"dollars": "USD", "shares": "SHARES", "ounces": "OZ", "tons": "TON"}
-_SCALE_FACTOR = {"thousands": 1000, "millions": 1000000}
 _ROW_SCALE = re.compile(r"\(\s*in\s+(thousands|millions)\s*\)?|\bin\s+(thousands|millions)\)", re.I)
 # Scale printed with the unit in a row label: "(000 tonnes)", "('000 oz)", "($000)", "(thousands of ounces)".
 _ROW_SCALE_UNIT = re.compile(
@@ -138,24 +137,31 @@ def caption_scale(text: str) -> dict[str, int]:
     if not _may_state_scale(joined):
         return out  # most captions: a title and a date
     for m in _SCALE.finditer(joined):
-        factor = _SCALE_FACTOR[m.group(2).lower()]
+        factor = _scale_factor(m.group(2))
         for word in re.findall(r"dollars|shares|ounces|tons", m.group(1), re.I):
-            out[_SCALE_WORD_UNIT[word.lower()]] = factor
+            out[_SCALE_WORD_UNIT[word.casefold()]] = factor  # casefold: re.I lets "ſ" stand for "s"
     # Other ways of saying it: "(in thousands of U.S. dollars)", "($000)", "(US$ 000's)".
     m = _SCALE_OF_DOLLARS.search(joined)
     if m:
-        out.setdefault("USD", _SCALE_FACTOR[m.group(1).lower()])
+        out.setdefault("USD", _scale_factor(m.group(1)))
     if _DOLLAR_THOUSANDS.search(joined):
         out.setdefault("USD", 1000)
     m = _BARE_SCALE.search(joined)
     if m and not out:
         # "(In thousands, except per share amounts)": a statement's money, and its share counts
         # unless they are excepted too ("except share and per share amounts")
-        factor = _SCALE_FACTOR[m.group(1).lower()]
+        factor = _scale_factor(m.group(1))
         out["USD"] = factor
         if not _EXCEPT_SHARES.search(joined):
             out["SHARES"] = factor
     return out
+
+
+def _scale_factor(word: str) -> int:
+    """The factor of a scale word the patterns matched ("thousands" or "millions", any case).
+    Told by its first letter, not looked up as spelled: re.I also lets "ſ" stand for "s", so
+    "thouſands" matches and is no key of any table."""
+    return 1000 if word[:1].lower() == "t" else 1_000_000
 
 
 def _may_state_scale(text: str) -> bool:
@@ -709,10 +715,10 @@ class TableReader:
         cents = "cents" in low and unit.startswith("USD-PER")
         m = _ROW_SCALE.search(raw) if ("thousand" in low or "million" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
-            return _SCALE_FACTOR[(m.group(1) or m.group(2)).lower()], cents
+            return _scale_factor(m.group(1) or m.group(2)), cents
         m = _ROW_SCALE_UNIT.search(raw) if "(" in raw and ("000" in low or "of" in low) else None
         if m and unit in ("USD", "SHARES", "OZ", "TON", "TONNE"):
-            return (1000 if m.group("k") else _SCALE_FACTOR[m.group("w").lower()]), cents
+            return (1000 if m.group("k") else _scale_factor(m.group("w"))), cents
         if unit in self.scale:
             return self.scale[unit], cents
         if unit in ("USD", "SHARES") and not self.scale:
