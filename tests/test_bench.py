@@ -15,3 +15,4 @@ def test_bench_tables_reports_the_floor_the_stages_and_the_ratio(capsys: pytest.
     assert re.search(r"documents: 5 \(\d{4} table observations\)", out), out
     assert re.search(r"of which \(CPU, median\): ingest [\d.]+ ms; layout [\d.]+ ms; tables [\d.]+ ms", out), out
     assert re.search(r"ratio \(stage / floor\): CPU [\d.]+x", out), out
+    assert re.search(r"ratio \(stage / stricter floor\): CPU [\d.]+x", out), out
