@@ -58,6 +58,12 @@ _EXHIBIT = re.compile(r"^\s*(?:EX-|Exhibit\s+)(\d+(?:\.\d+)?)", re.I)
 # Bytes below 32 other than tab, newline, form feed and carriage return: counted to spot binary input.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_TABLE_TAG = re.compile("<table", re.I)
+_ROW_TAG = re.compile("<tr", re.I)
+# The ASCII characters furniture lines start with (after blanks): SGML, logo, page number, contact.
+_FURNITURE_STARTS = "<[-pPC0123456789"
+# The characters str.split() splits on in ASCII text, but the line break.
+_ASCII_BLANKS = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def slug(text: str) -> str:
@@ -104,7 +110,8 @@ def line_count(text: str) -> int:
 
 def looks_like_html(text: str) -> bool:
     head = text[:4096].lower()
-    return "<html" in head or "<body" in head or ("<table" in text.lower() and "<tr" in text.lower())
+    # The tag searches ignore case instead of lower-casing the whole text (the same matches).
+    return "<html" in head or "<body" in head or bool(_TABLE_TAG.search(text) and _ROW_TAG.search(text))
 
 
 def find_furniture(lines: list[str]) -> frozenset[int]:
@@ -113,35 +120,43 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
     found: set[int] = set()
     # One pass over the lines with a cheap test of the first character before each pattern (every
     # pattern is anchored after leading blanks); this runs over every line of a corpus.
-    normal: list[str] = []
     contacts: list[int] = []
     for i, line in enumerate(lines, start=1):
         head = line.lstrip()
         if not head:
-            normal.append("")
             continue
-        normal.append(" ".join(line.split()).lower())
         c = head[0]
+        if c not in _FURNITURE_STARTS and (c < "\x80" or not c.isdigit()):
+            continue  # most lines: a letter no pattern starts with
         if c == "<":
             if _SGML_LINE.match(line):
                 found.add(i)
         elif c == "[":
             if _LOGO.match(line):
                 found.add(i)
-        elif (c.isdigit() or c in "-pP") and _PAGE_NUMBER.match(line) and _blank_around(lines, i):
-            found.add(i)
-        if c == "C" and _CONTACT_BLOCK.match(line):
+        elif c.isdigit() or c in "-pP":
+            # A page number ends in a digit or "-" (blanks aside); a rule ("----") is none.
+            last = head[-1]
+            if (
+                (last.isdecimal() or last == "-" or last.isspace())
+                and not head.startswith("--")
+                and _PAGE_NUMBER.match(line)
+                and _blank_around(lines, i)
+            ):
+                found.add(i)
+        if c == "C" and head.startswith(("CONTACT", "Contact")) and _CONTACT_BLOCK.match(line):
             contacts.append(i)
-    counts = Counter(n for n in normal if n)
     # Repeated footers: a line seen on three or more pages carrying a contact cue,
     # and the repeated lines right next to it (address, "o FAX ...").
+    normal = _repeated_lines(lines)
+    counts = Counter(normal.values())
     cued = {n for n, k in counts.items() if k >= 3 and _FOOTER_CUE.search(n)}
-    footer = [i for i, n in enumerate(normal, start=1) if n in cued] if cued else []
+    footer = [i for i, n in normal.items() if n in cued]
     grown = set(footer)
     for i in footer:
         for step in (-1, 1):
             j = i + step
-            while 1 <= j <= len(lines) and normal[j - 1] and counts[normal[j - 1]] >= 3 and j not in grown:
+            while j in normal and counts[normal[j]] >= 3 and j not in grown:
                 grown.add(j)
                 j += step
     found |= grown
@@ -154,6 +169,25 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
             found.add(j)
             j += 1
     return frozenset(found)
+
+
+def _repeated_lines(lines: list[str]) -> dict[int, str]:
+    """Line number → normal form (blanks collapsed, lower case) of the non-blank lines whose
+    normal form may occur three times or more, in line order; no other line can be a footer.
+
+    Normalising every line is the costly part of finding footers, so ASCII text is first keyed
+    by its lines with every blank deleted, all at once on bytes: lines that normalise alike
+    share a key, so only lines whose key occurs three times need their normal form."""
+    text = "\n".join(lines)
+    keys: list[bytes] | list[str] = []
+    if text.isascii():
+        keys = text.lower().encode("ascii").translate(None, _ASCII_BLANKS).split(b"\n")
+    if len(keys) != len(lines):  # not ASCII, or a line holding a line break
+        keys = [" ".join(line.split()).lower() for line in lines]
+    repeated = {key for key, count in Counter(keys).items() if count >= 3 and key}
+    return {
+        i: " ".join(lines[i - 1].split()).lower() for i, key in enumerate(keys, start=1) if key in repeated
+    }
 
 
 def _blank_around(lines: list[str], i: int) -> bool:

@@ -125,6 +125,23 @@ def test_single_phone_number_in_prose_is_not_furniture() -> None:
     assert find_furniture(lines) == frozenset()
 
 
+@pytest.mark.parametrize("space", [" ", "\xa0"], ids=["ascii", "no-break-space"])
+def test_repeated_footer_is_found_across_spacing_and_case(space: str) -> None:
+    # Footers match with blanks collapsed and case folded. A no-break space makes the text
+    # non-ASCII, which takes the general path instead of the blank-deleting keys: same result.
+    footers = [
+        "Acme Gold  Corp.,  Suite 100",
+        f"ACME GOLD CORP.,{space}SUITE 100",
+        f"acme gold corp., suite{space}100",
+    ]
+    lines = []
+    for footer in footers:
+        lines += ["Body text of the page.", "", footer, "Boise, ID 83814", ""]
+    # Alike once blanks are deleted, but two lines are not three: not a footer.
+    lines += ["Fax 555 0100", "", "Fa x 555 0100", "", "fax 555 0100"]
+    assert find_furniture(lines) == frozenset({3, 4, 8, 9, 13, 14})
+
+
 def test_title_skips_letterhead_and_filing_codes() -> None:
     doc = read_document(CORPUS / "003_f30b3e34200e5f68.txt")
     assert doc.meta.title.startswith("HECLA REPORTS $6.7 MILLION IN NET INCOME FOR FIRST QUARTER")
