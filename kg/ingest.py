@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 from datetime import date
-from itertools import islice
+from itertools import compress, count, islice
 from pathlib import Path
 
 from dateutil import parser as dateparser
@@ -54,6 +54,16 @@ _COMPANY_TICKER = re.compile(
     r"([A-Z][A-Za-z&.,' -]{2,60}?(?:Company|Corporation|Corp\.?|Inc\.?|Limited|Ltd\.?|plc|N\.V\.))\s*"
     r"\(\s*(?:(?:NYSE|NASDAQ|AMEX|TSX|NYSE\s*Amex)\s*:\s*([A-Z.]{1,6})|([A-Z.]{1,6})\s*:\s*(?:NYSE|NASDAQ|AMEX|TSX))\s*\)",
 )
+# Month name, day, year, as _MONTH_DATE finds them, with dateutil's month names; the year has four
+# digits and no leading zero (dateutil reads "0000" as 2000).
+_PLAIN_DATE = re.compile(r"([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([1-9][0-9]{3})")
+_MONTH_NUMBERS = {
+    name.lower(): number
+    for number, names in enumerate(dateparser.parserinfo.MONTHS, start=1)
+    for name in names
+}
+_WIDE_GAP = re.compile(r"\s{5,}")
+_WORD = re.compile(r"[A-Za-z]+")
 _EXHIBIT = re.compile(r"^\s*(?:EX-|Exhibit\s+)(\d+(?:\.\d+)?)", re.I)
 # Bytes below 32 other than tab, newline, form feed and carriage return: counted to spot binary input.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -150,7 +160,8 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
     # and the repeated lines right next to it (address, "o FAX ...").
     normal = _repeated_lines(lines)
     counts = Counter(normal.values())
-    cued = {n for n, k in counts.items() if k >= 3 and _FOOTER_CUE.search(n)}
+    # Rules repeat on every page but carry no cue (every cue has a letter or a digit).
+    cued = {n for n, k in counts.items() if k >= 3 and n.strip("-=_ ") and _FOOTER_CUE.search(n)}
     footer = [i for i, n in normal.items() if n in cued]
     grown = set(footer)
     for i in footer:
@@ -184,10 +195,10 @@ def _repeated_lines(lines: list[str]) -> dict[int, str]:
         keys = text.lower().encode("ascii").translate(None, _ASCII_BLANKS).split(b"\n")
     if len(keys) != len(lines):  # not ASCII, or a line holding a line break
         keys = [" ".join(line.split()).lower() for line in lines]
-    repeated = {key for key, count in Counter(keys).items() if count >= 3 and key}
-    return {
-        i: " ".join(lines[i - 1].split()).lower() for i, key in enumerate(keys, start=1) if key in repeated
-    }
+    repeated = {key for key, times in Counter(keys).items() if times >= 3 and key}
+    # compress() picks the line numbers without a Python-level loop over every line.
+    numbers = compress(count(1), map(repeated.__contains__, keys))
+    return {i: " ".join(lines[i - 1].split()).lower() for i in numbers}
 
 
 def _blank_around(lines: list[str], i: int) -> bool:
@@ -197,6 +208,14 @@ def _blank_around(lines: list[str], i: int) -> bool:
 
 
 def _parse_date(text: str) -> date | None:
+    # The common "Feb. 21, 2007" is read directly (dateutil takes tens of microseconds a date);
+    # anything else, an invalid day included, is left to dateutil.
+    plain = _PLAIN_DATE.fullmatch(text)
+    if plain and plain.group(1).lower() in _MONTH_NUMBERS:
+        try:
+            return date(int(plain.group(3)), _MONTH_NUMBERS[plain.group(1).lower()], int(plain.group(2)))
+        except ValueError:
+            pass
     try:
         return dateparser.parse(text.replace("Sept.", "Sep."), fuzzy=False).date()
     except (ValueError, OverflowError):
@@ -207,11 +226,11 @@ def _title_part(line: str, company: str) -> str:
     """The part of a head line that belongs to the title: letterhead columns
     (a logo's "HECLA / MINING COMPANY" printed left of the title) and lines with
     no words (filing codes such as "2003-07") are left out."""
-    parts = [p for p in re.split(r"\s{5,}", line.strip()) if p]
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", company)}
+    parts = [p for p in _WIDE_GAP.split(line.strip()) if p]
+    words = {w.lower() for w in _WORD.findall(company)}
     keep = []
     for part in parts:
-        letters = re.findall(r"[A-Za-z]+", part)
+        letters = _WORD.findall(part)
         if not letters or (words and {w.lower() for w in letters} <= words):
             continue
         keep.append(part)

@@ -6,11 +6,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dateutil import parser as dateparser
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.ingest import decode, discover, find_furniture, line_count, parse_document, read_document, split_lines
+from kg.ingest import (
+    _parse_date,
+    decode,
+    discover,
+    find_furniture,
+    line_count,
+    parse_document,
+    read_document,
+    split_lines,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -140,6 +150,27 @@ def test_repeated_footer_is_found_across_spacing_and_case(space: str) -> None:
     # Alike once blanks are deleted, but two lines are not three: not a footer.
     lines += ["Fax 555 0100", "", "Fa x 555 0100", "", "fax 555 0100"]
     assert find_furniture(lines) == frozenset({3, 4, 8, 9, 13, 14})
+
+
+@given(
+    st.sampled_from([n for names in dateparser.parserinfo.MONTHS for n in names] + ["Sept", "Janu", "Mayo"]),
+    st.sampled_from(["", "."]),
+    st.sampled_from([" ", "  ", "\t", "\xa0"]),
+    st.integers(0, 40),
+    st.booleans(),
+    st.sampled_from(["", ","]),
+    st.integers(0, 9999),
+)
+def test_dates_read_directly_agree_with_dateutil(
+    month: str, dot: str, blank: str, day: int, padded: bool, comma: str, year: int
+) -> None:
+    day_text, year_text = (f"{day:02d}", f"{year:04d}") if padded else (str(day), str(year))
+    text = f"{month}{dot}{blank}{day_text}{comma} {year_text}"
+    try:
+        expected = dateparser.parse(text.replace("Sept.", "Sep."), fuzzy=False).date()
+    except (ValueError, OverflowError):
+        expected = None
+    assert _parse_date(text) == expected
 
 
 def test_title_skips_letterhead_and_filing_codes() -> None:
