@@ -45,8 +45,9 @@ class _Folded:
     searches every line of a corpus). Write the pattern's letters in lower case."""
 
     def __init__(self, pattern: str, start: str = "", needs: tuple[str, ...] = ()) -> None:
-        # ``needs``: words one of which every match contains; text with none of them is passed
-        # over without running the regex (str.find is many times faster than an alternation).
+        # ``needs``: words one of which every match of ``pattern`` contains; text with none of them
+        # is passed over without running the regex (str.find is many times faster than an
+        # alternation). The ``start`` alternatives need none: anchored, they fail at once.
         self._needs = needs
         self._folded = re.compile(pattern)
         self._any_case = re.compile(pattern, re.I)
@@ -58,9 +59,9 @@ class _Folded:
     def search(self, text: str) -> re.Match[str] | None:
         if text.isascii():
             low = text.lower()
-            if self._needs and not any(map(low.__contains__, self._needs)):  # no generator frame
-                return None
-            found = self._folded.search(low)
+            found = None
+            if not self._needs or any(map(low.__contains__, self._needs)):  # map: no generator frame
+                found = self._folded.search(low)
             if found is None and self._start is not None:
                 found = self._start.match(low)
             return found
@@ -87,7 +88,7 @@ _BOILERPLATE = _Folded(
     r"forward[- ]looking\s+statements|cautionary\s+note|news\s+releases?\s+can\s+be\s+accessed|"
     r"private\s+securities\s+litigation\s+reform|safe\s+harbor",
     start=r"contact\b|for\s+further\s+information",
-    needs=("looking", "cautionary", "accessed", "litigation", "harbor", "contact", "further"),
+    needs=("looking", "cautionary", "accessed", "litigation", "harbor"),
 )
 _CAPS_LETTERS = re.compile(r"[A-Za-z]")
 _BODY_NUMBER = re.compile(r"\$\s?\d|\d,\d{3}")
@@ -426,7 +427,9 @@ def _assemble(page: _Page, marks: list[int]) -> tuple[Block, ...]:
             indent = indents[j + 1]
             if indent >= 3 and indent > indents[j] and indents[j] < 3:
                 break
-            if indent <= 2 and _FOOTNOTE_START.match(texts[j + 1]):
+            # A footnote starts with "(", "*" or a digit: the regex runs on those lines alone.
+            first = stripped[j + 1][0]
+            if indent <= 2 and (first in "(*" or first.isdecimal()) and _FOOTNOTE_START.match(texts[j + 1]):
                 break
             j += 1
         text = " ".join(stripped[i : j + 1])
