@@ -48,7 +48,7 @@ class _Folded:
         # ``needs``: words one of which every match of ``pattern`` contains; text with none of them
         # is passed over without running the regex (str.find is many times faster than an
         # alternation). The ``start`` alternatives need none: anchored, they fail at once.
-        self._needs = needs
+        self._needs = needs or ("",)  # "" is in every text: no needs, always searched
         self._folded = re.compile(pattern)
         self._any_case = re.compile(pattern, re.I)
         # Alternatives anchored at the start of the text (after blanks) are matched apart: inside
@@ -60,8 +60,10 @@ class _Folded:
         if text.isascii():
             low = text.lower()
             found = None
-            if not self._needs or any(map(low.__contains__, self._needs)):  # map: no generator frame
-                found = self._folded.search(low)
+            for word in self._needs:  # a plain loop: any() over a generator costs more than the scans
+                if word in low:
+                    found = self._folded.search(low)
+                    break
             if found is None and self._start is not None:
                 found = self._start.match(low)
             return found
@@ -369,11 +371,7 @@ def _mark_titled_blocks(page: _Page, marks: list[int], table_id: int) -> None:
     n = len(kinds)
     done = -1  # the last line of the statement found last
     # Only indented text lines can be a title; the other tests are made on those alone.
-    titles = [
-        i
-        for i, (kind, indent) in enumerate(zip(kinds, indents, strict=True))
-        if kind == TEXT and indent >= 10
-    ]
+    titles = [i for i, indent in enumerate(indents) if indent >= 10 and kinds[i] == TEXT]
     for i in titles:
         if i <= done or marks[i] or len(stripped[i]) > 50 or not _is_caps(texts[i]):
             continue
