@@ -16,8 +16,10 @@ import hashlib
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from itertools import compress, count, islice
+from operator import itemgetter
 from pathlib import Path
 
 from dateutil import parser as dateparser
@@ -70,10 +72,12 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _TABLE_TAG = re.compile("<table", re.I)
 _ROW_TAG = re.compile("<tr", re.I)
-# The ASCII characters furniture lines start with (after blanks): SGML, logo, page number, contact.
-_FURNITURE_STARTS = "<[-pPC0123456789"
+# How the keys of furniture lines start (:func:`_line_keys` of ASCII text; lower-cased first
+# non-blank character): SGML, logo, page number, contact.
+_FURNITURE_KEY_STARTS = frozenset(bytes([c]) for c in b"<[-pc0123456789")
 # The characters str.split() splits on in ASCII text, but the line break.
 _ASCII_BLANKS = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 def slug(text: str) -> str:
@@ -83,7 +87,7 @@ def slug(text: str) -> str:
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Bytes → (text, encoding). UTF-8 (with or without BOM) first, then cp1252."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), without copying the data
         raise InputError("empty file: expected a press release in text or HTML", doc=name)
     sample = data[:65536]
     if b"\x00" in sample:
@@ -128,16 +132,14 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
     """1-based numbers of lines that are page furniture: SGML markers, logos, page
     numbers, contact blocks and footers repeated on every page."""
     found: set[int] = set()
-    # One pass over the lines with a cheap test of the first character before each pattern (every
-    # pattern is anchored after leading blanks); this runs over every line of a corpus.
+    keys = _line_keys(lines)
+    # Every pattern is anchored after leading blanks and starts with one of a few characters:
+    # only the lines starting with one are tested (this runs over every line of a corpus).
     contacts: list[int] = []
-    for i, line in enumerate(lines, start=1):
+    for i in _furniture_candidates(keys):
+        line = lines[i - 1]
         head = line.lstrip()
-        if not head:
-            continue
         c = head[0]
-        if c not in _FURNITURE_STARTS and (c < "\x80" or not c.isdigit()):
-            continue  # most lines: a letter no pattern starts with
         if c == "<":
             if _SGML_LINE.match(line):
                 found.add(i)
@@ -158,7 +160,7 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
             contacts.append(i)
     # Repeated footers: a line seen on three or more pages carrying a contact cue,
     # and the repeated lines right next to it (address, "o FAX ...").
-    normal = _repeated_lines(lines)
+    normal = _repeated_lines(lines, keys)
     counts = Counter(normal.values())
     # Rules repeat on every page but carry no cue (every cue has a letter or a digit).
     cued = {n for n, k in counts.items() if k >= 3 and n.strip("-=_ ") and _FOOTER_CUE.search(n)}
@@ -182,19 +184,36 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
-def _repeated_lines(lines: list[str]) -> dict[int, str]:
+def _line_keys(lines: list[str]) -> list[bytes] | list[str]:
+    """Per line a key that is the same for lines that normalise alike (blanks collapsed, lower
+    case), empty for a blank line and starting with the line's first non-blank character,
+    lower-cased.
+
+    ASCII text is keyed all at once by one bytes.translate (lower-cased, every blank deleted),
+    much cheaper than normalising line by line; other text is keyed by the normal form itself."""
+    text = "\n".join(lines)
+    if text.isascii():
+        keys = text.encode("ascii").translate(_ASCII_LOWER, _ASCII_BLANKS).split(b"\n")
+        if len(keys) == len(lines):  # else a line holds a line break
+            return keys
+    return [" ".join(line.split()).lower() for line in lines]
+
+
+def _furniture_candidates(keys: list[bytes] | list[str]) -> Iterable[int]:
+    """Numbers of the lines that start (after blanks) with "<", "[", "-", "p", "c" or a digit."""
+    if keys and isinstance(keys[0], bytes):
+        # Filtered by map and compress, without a Python-level step per line.
+        firsts = map(itemgetter(slice(0, 1)), keys)
+        return compress(count(1), map(_FURNITURE_KEY_STARTS.__contains__, firsts))
+    return [i for i, key in enumerate(keys, start=1) if key and (key[0] in "<[-pc" or key[0].isdigit())]
+
+
+def _repeated_lines(lines: list[str], keys: list[bytes] | list[str]) -> dict[int, str]:
     """Line number → normal form (blanks collapsed, lower case) of the non-blank lines whose
     normal form may occur three times or more, in line order; no other line can be a footer.
 
-    Normalising every line is the costly part of finding footers, so ASCII text is first keyed
-    by its lines with every blank deleted, all at once on bytes: lines that normalise alike
-    share a key, so only lines whose key occurs three times need their normal form."""
-    text = "\n".join(lines)
-    keys: list[bytes] | list[str] = []
-    if text.isascii():
-        keys = text.lower().encode("ascii").translate(None, _ASCII_BLANKS).split(b"\n")
-    if len(keys) != len(lines):  # not ASCII, or a line holding a line break
-        keys = [" ".join(line.split()).lower() for line in lines]
+    Normalising is the costly part of finding footers: lines that normalise alike share a key
+    (:func:`_line_keys`), so only lines whose key occurs three times need their normal form."""
     repeated = {key for key, times in Counter(keys).items() if times >= 3 and key}
     # compress() picks the line numbers without a Python-level loop over every line.
     numbers = compress(count(1), map(repeated.__contains__, keys))

@@ -148,8 +148,9 @@ def test_repeated_footer_is_found_across_spacing_and_case(space: str) -> None:
     for footer in footers:
         lines += ["Body text of the page.", "", footer, "Boise, ID 83814", ""]
     # Alike once blanks are deleted, but two lines are not three: not a footer.
-    lines += ["Fax 555 0100", "", "Fa x 555 0100", "", "fax 555 0100"]
-    assert find_furniture(lines) == frozenset({3, 4, 8, 9, 13, 14})
+    lines += ["Fax 555 0100", "", "Fa x 555 0100", "", "fax 555 0100", ""]
+    lines += ["   - 2 -", "", "[LOGO]", "Contact: Jane Doe", "  208-555-0100"]
+    assert find_furniture(lines) == frozenset({3, 4, 8, 9, 13, 14, 22, 24, 25, 26})
 
 
 @given(
