@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.ingest import (
+    _COMPANY_TICKER,
+    _company_ticker,
     _parse_date,
     decode,
     discover,
@@ -172,6 +174,20 @@ def test_dates_read_directly_agree_with_dateutil(
     except (ValueError, OverflowError):
         expected = None
     assert _parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "COEUR D'ALENE, IDAHO -- Hecla Mining Company (HL:NYSE) today reported",
+        "word " * 300 + "Hecla Mining Company (NYSE: HL) and Acme Gold Corp. (TSX:AGC)",
+        "Acme Company " * 40 + "(NASDAQ:ACME) Beta Ltd. (AMEX: BT)",
+        "Hecla Mining Company reported (no exchange named)",
+    ],
+)
+def test_company_ticker_search_starts_late_and_finds_the_same(text: str) -> None:
+    found, expected = _company_ticker(text), _COMPANY_TICKER.search(text)
+    assert (found and found.span()) == (expected and expected.span())
 
 
 def test_title_skips_letterhead_and_filing_codes() -> None:
