@@ -288,7 +288,8 @@ def _table_end(page: _Page, i: int) -> int:
             end = j
             j += 1
             continue
-        k, blanks = _next_content(page, j)
+        # A non-blank line is its own next content: the call is spared for it.
+        k, blanks = (j, 0) if kinds[j] != BLANK else _next_content(page, j)
         if k >= n or blanks > 2:
             break
         if kinds[k] in _ANCHORS:
@@ -301,7 +302,7 @@ def _table_end(page: _Page, i: int) -> int:
         ok = False
         m = k
         while m < n and m - k < 6:
-            k2, b2 = _next_content(page, m)
+            k2, b2 = (m, 0) if kinds[m] != BLANK else _next_content(page, m)
             if k2 >= n or b2 > 2:
                 break
             if kinds[k2] in _ANCHORS:
