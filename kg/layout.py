@@ -118,7 +118,7 @@ class _Page:
                 texts[n - 1] = ""
                 furniture[n - 1] = True
         self.texts = texts
-        self.stripped = [t.strip() for t in texts]
+        self.stripped = list(map(str.strip, texts))
         self.kinds = list(map(_kind, texts, self.stripped))
         self.indents = [len(t) - len(t.lstrip(" ")) for t in texts]
         self.furniture = furniture
