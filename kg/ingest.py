@@ -16,8 +16,10 @@ import hashlib
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
-from itertools import islice
+from itertools import compress, count, islice
+from operator import itemgetter
 from pathlib import Path
 
 from dateutil import parser as dateparser
@@ -54,10 +56,29 @@ _COMPANY_TICKER = re.compile(
     r"([A-Z][A-Za-z&.,' -]{2,60}?(?:Company|Corporation|Corp\.?|Inc\.?|Limited|Ltd\.?|plc|N\.V\.))\s*"
     r"\(\s*(?:(?:NYSE|NASDAQ|AMEX|TSX|NYSE\s*Amex)\s*:\s*([A-Z.]{1,6})|([A-Z.]{1,6})\s*:\s*(?:NYSE|NASDAQ|AMEX|TSX))\s*\)",
 )
+# Month name, day, year, as _MONTH_DATE finds them, with dateutil's month names; the year has four
+# digits and no leading zero (dateutil reads "0000" as 2000).
+_PLAIN_DATE = re.compile(r"([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([1-9][0-9]{3})")
+_MONTH_NUMBERS = {
+    name.lower(): number
+    for number, names in enumerate(dateparser.parserinfo.MONTHS, start=1)
+    for name in names
+}
+_WIDE_GAP = re.compile(r"\s{5,}")
+_WORD = re.compile(r"[A-Za-z]+")
+_EXCHANGES = ("NYSE", "NASDAQ", "AMEX", "TSX")  # the exchange names of _COMPANY_TICKER
 _EXHIBIT = re.compile(r"^\s*(?:EX-|Exhibit\s+)(\d+(?:\.\d+)?)", re.I)
 # Bytes below 32 other than tab, newline, form feed and carriage return: counted to spot binary input.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_TABLE_TAG = re.compile("<table", re.I)
+_ROW_TAG = re.compile("<tr", re.I)
+# How the keys of furniture lines start (:func:`_line_keys` of ASCII text; lower-cased first
+# non-blank character): SGML, logo, page number, contact.
+_FURNITURE_KEY_STARTS = frozenset(bytes([c]) for c in b"<[-pc0123456789")
+# The characters str.split() splits on in ASCII text, but the line break.
+_ASCII_BLANKS = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 def slug(text: str) -> str:
@@ -67,7 +88,7 @@ def slug(text: str) -> str:
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Bytes → (text, encoding). UTF-8 (with or without BOM) first, then cp1252."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), without copying the data
         raise InputError("empty file: expected a press release in text or HTML", doc=name)
     sample = data[:65536]
     if b"\x00" in sample:
@@ -104,23 +125,21 @@ def line_count(text: str) -> int:
 
 def looks_like_html(text: str) -> bool:
     head = text[:4096].lower()
-    return "<html" in head or "<body" in head or ("<table" in text.lower() and "<tr" in text.lower())
+    # The tag searches ignore case instead of lower-casing the whole text (the same matches).
+    return "<html" in head or "<body" in head or bool(_TABLE_TAG.search(text) and _ROW_TAG.search(text))
 
 
 def find_furniture(lines: list[str]) -> frozenset[int]:
     """1-based numbers of lines that are page furniture: SGML markers, logos, page
     numbers, contact blocks and footers repeated on every page."""
     found: set[int] = set()
-    # One pass over the lines with a cheap test of the first character before each pattern (every
-    # pattern is anchored after leading blanks); this runs over every line of a corpus.
-    normal: list[str] = []
+    keys = _line_keys(lines)
+    # Every pattern is anchored after leading blanks and starts with one of a few characters:
+    # only the lines starting with one are tested (this runs over every line of a corpus).
     contacts: list[int] = []
-    for i, line in enumerate(lines, start=1):
+    for i in _furniture_candidates(keys):
+        line = lines[i - 1]
         head = line.lstrip()
-        if not head:
-            normal.append("")
-            continue
-        normal.append(" ".join(line.split()).lower())
         c = head[0]
         if c == "<":
             if _SGML_LINE.match(line):
@@ -128,20 +147,30 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
         elif c == "[":
             if _LOGO.match(line):
                 found.add(i)
-        elif (c.isdigit() or c in "-pP") and _PAGE_NUMBER.match(line) and _blank_around(lines, i):
-            found.add(i)
-        if c == "C" and _CONTACT_BLOCK.match(line):
+        elif c.isdigit() or c in "-pP":
+            # A page number ends in a digit or "-" (blanks aside); a rule ("----") is none.
+            last = head[-1]
+            if (
+                (last.isdecimal() or last == "-" or last.isspace())
+                and not head.startswith("--")
+                and _PAGE_NUMBER.match(line)
+                and _blank_around(lines, i)
+            ):
+                found.add(i)
+        if c == "C" and head.startswith(("CONTACT", "Contact")) and _CONTACT_BLOCK.match(line):
             contacts.append(i)
-    counts = Counter(n for n in normal if n)
     # Repeated footers: a line seen on three or more pages carrying a contact cue,
     # and the repeated lines right next to it (address, "o FAX ...").
-    cued = {n for n, k in counts.items() if k >= 3 and _FOOTER_CUE.search(n)}
-    footer = [i for i, n in enumerate(normal, start=1) if n in cued] if cued else []
+    normal = _repeated_lines(lines, keys)
+    counts = Counter(normal.values())
+    # Rules repeat on every page but carry no cue (every cue has a letter or a digit).
+    cued = {n for n, k in counts.items() if k >= 3 and n.strip("-=_ ") and _FOOTER_CUE.search(n)}
+    footer = [i for i, n in normal.items() if n in cued]
     grown = set(footer)
     for i in footer:
         for step in (-1, 1):
             j = i + step
-            while 1 <= j <= len(lines) and normal[j - 1] and counts[normal[j - 1]] >= 3 and j not in grown:
+            while j in normal and counts[normal[j]] >= 3 and j not in grown:
                 grown.add(j)
                 j += step
     found |= grown
@@ -156,6 +185,42 @@ def find_furniture(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _line_keys(lines: list[str]) -> list[bytes] | list[str]:
+    """Per line a key that is the same for lines that normalise alike (blanks collapsed, lower
+    case), empty for a blank line and starting with the line's first non-blank character,
+    lower-cased.
+
+    ASCII text is keyed all at once by one bytes.translate (lower-cased, every blank deleted),
+    much cheaper than normalising line by line; other text is keyed by the normal form itself."""
+    text = "\n".join(lines)
+    if text.isascii():
+        keys = text.encode("ascii").translate(_ASCII_LOWER, _ASCII_BLANKS).split(b"\n")
+        if len(keys) == len(lines):  # else a line holds a line break
+            return keys
+    return [" ".join(line.split()).lower() for line in lines]
+
+
+def _furniture_candidates(keys: list[bytes] | list[str]) -> Iterable[int]:
+    """Numbers of the lines that start (after blanks) with "<", "[", "-", "p", "c" or a digit."""
+    if keys and isinstance(keys[0], bytes):
+        # Filtered by map and compress, without a Python-level step per line.
+        firsts = map(itemgetter(slice(0, 1)), keys)
+        return compress(count(1), map(_FURNITURE_KEY_STARTS.__contains__, firsts))
+    return [i for i, key in enumerate(keys, start=1) if key and (key[0] in "<[-pc" or key[0].isdigit())]
+
+
+def _repeated_lines(lines: list[str], keys: list[bytes] | list[str]) -> dict[int, str]:
+    """Line number → normal form (blanks collapsed, lower case) of the non-blank lines whose
+    normal form may occur three times or more, in line order; no other line can be a footer.
+
+    Normalising is the costly part of finding footers: lines that normalise alike share a key
+    (:func:`_line_keys`), so only lines whose key occurs three times need their normal form."""
+    repeated = {key for key, times in Counter(keys).items() if times >= 3 and key}
+    # compress() picks the line numbers without a Python-level loop over every line.
+    numbers = compress(count(1), map(repeated.__contains__, keys))
+    return {i: " ".join(lines[i - 1].split()).lower() for i in numbers}
+
+
 def _blank_around(lines: list[str], i: int) -> bool:
     before = lines[i - 2].strip() if i >= 2 else ""
     after = lines[i].strip() if i < len(lines) else ""
@@ -163,6 +228,14 @@ def _blank_around(lines: list[str], i: int) -> bool:
 
 
 def _parse_date(text: str) -> date | None:
+    # The common "Feb. 21, 2007" is read directly (dateutil takes tens of microseconds a date);
+    # anything else, an invalid day included, is left to dateutil.
+    plain = _PLAIN_DATE.fullmatch(text)
+    if plain and plain.group(1).lower() in _MONTH_NUMBERS:
+        try:
+            return date(int(plain.group(3)), _MONTH_NUMBERS[plain.group(1).lower()], int(plain.group(2)))
+        except ValueError:
+            pass
     try:
         return dateparser.parse(text.replace("Sept.", "Sep."), fuzzy=False).date()
     except (ValueError, OverflowError):
@@ -173,15 +246,25 @@ def _title_part(line: str, company: str) -> str:
     """The part of a head line that belongs to the title: letterhead columns
     (a logo's "HECLA / MINING COMPANY" printed left of the title) and lines with
     no words (filing codes such as "2003-07") are left out."""
-    parts = [p for p in re.split(r"\s{5,}", line.strip()) if p]
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", company)}
+    parts = [p for p in _WIDE_GAP.split(line.strip()) if p]
+    words = {w.lower() for w in _WORD.findall(company)}
     keep = []
     for part in parts:
-        letters = re.findall(r"[A-Za-z]+", part)
+        letters = _WORD.findall(part)
         if not letters or (words and {w.lower() for w in letters} <= words):
             continue
         keep.append(part)
     return " ".join(keep)
+
+
+def _company_ticker(text: str) -> re.Match[str] | None:
+    """``_COMPANY_TICKER.search(text)`` on blank-collapsed text, started shortly before the first
+    exchange name: every match holds one, at most 85 characters from its start (a name of up to
+    72, single blanks, a ticker of up to 6), and the lazy name makes the search slow elsewhere."""
+    first = min((k for k in map(text.find, _EXCHANGES) if k >= 0), default=-1)
+    if first < 0:
+        return None
+    return _COMPANY_TICKER.search(text, max(0, first - 100))
 
 
 def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
@@ -191,7 +274,7 @@ def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
     joined_head = " ".join(head.split())
 
     company = ticker = ""
-    m = _COMPANY_TICKER.search(joined_head)
+    m = _company_ticker(joined_head)
     if m:
         company = " ".join(m.group(1).split())
         company = re.sub(r"^.*--\s*", "", company)

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from typing import NamedTuple
 
 from kg.facts import Block, Document
 
@@ -47,9 +45,10 @@ class _Folded:
     searches every line of a corpus). Write the pattern's letters in lower case."""
 
     def __init__(self, pattern: str, start: str = "", needs: tuple[str, ...] = ()) -> None:
-        # ``needs``: words one of which every match contains; text with none of them is passed
-        # over without running the regex (str.find is many times faster than an alternation).
-        self._needs = needs
+        # ``needs``: words one of which every match of ``pattern`` contains; text with none of them
+        # is passed over without running the regex (str.find is many times faster than an
+        # alternation). The ``start`` alternatives need none: anchored, they fail at once.
+        self._needs = needs or ("",)  # "" is in every text: no needs, always searched
         self._folded = re.compile(pattern)
         self._any_case = re.compile(pattern, re.I)
         # Alternatives anchored at the start of the text (after blanks) are matched apart: inside
@@ -60,9 +59,11 @@ class _Folded:
     def search(self, text: str) -> re.Match[str] | None:
         if text.isascii():
             low = text.lower()
-            if self._needs and not any(word in low for word in self._needs):
-                return None
-            found = self._folded.search(low)
+            found = None
+            for word in self._needs:  # a plain loop: any() over a generator costs more than the scans
+                if word in low:
+                    found = self._folded.search(low)
+                    break
             if found is None and self._start is not None:
                 found = self._start.match(low)
             return found
@@ -89,23 +90,47 @@ _BOILERPLATE = _Folded(
     r"forward[- ]looking\s+statements|cautionary\s+note|news\s+releases?\s+can\s+be\s+accessed|"
     r"private\s+securities\s+litigation\s+reform|safe\s+harbor",
     start=r"contact\b|for\s+further\s+information",
-    needs=("looking", "cautionary", "accessed", "litigation", "harbor", "contact", "further"),
+    needs=("looking", "cautionary", "accessed", "litigation", "harbor"),
 )
 _CAPS_LETTERS = re.compile(r"[A-Za-z]")
 _BODY_NUMBER = re.compile(r"\$\s?\d|\d,\d{3}")
 _AMOUNT = _Folded(r"\$\s?\d|\bmillion\b|\bbillion\b")
 
 
-class _Line(NamedTuple):  # a tuple: thousands per document, built fast
-    n: int
-    text: str
-    kind: str
-    indent: int
+_ANCHORS = frozenset((RULE, NUMROW, HEADER))  # the kinds of line a table is made of
+_LABEL_KINDS = (TEXT, HEADER)
+
+
+class _Page:
+    """One document's lines as parallel lists, indexed from 0, built once by :func:`segment`:
+    the table walks look lines up by index many times, and a list index is the cheapest lookup.
+
+    Furniture lines read as blank (``doc.text(n)``), so a line of any other kind is never
+    furniture; ``furniture[i]`` tells a page break from a blank line."""
+
+    __slots__ = ("texts", "stripped", "kinds", "indents", "furniture")
+
+    def __init__(self, doc: Document) -> None:
+        texts = list(doc.lines)
+        furniture = [False] * len(texts)
+        for n in doc.furniture:
+            if 1 <= n <= len(texts):
+                texts[n - 1] = ""
+                furniture[n - 1] = True
+        self.texts = texts
+        self.stripped = list(map(str.strip, texts))
+        self.kinds = list(map(_kind, texts, self.stripped))
+        self.indents = [len(t) - len(t.lstrip(" ")) for t in texts]
+        self.furniture = furniture
 
 
 def classify(text: str) -> str:
     """The shape of one line: blank, rule, numrow (cells with a number), header or text."""
-    stripped = text.strip()
+    return _kind(text, text.strip())
+
+
+def _kind(text: str, stripped: str) -> str:
+    """:func:`classify` given the line's ``text.strip()`` (segment has it already)."""
     if not stripped:
         return BLANK
     first = stripped[0]  # both patterns start after the (stripped) leading blanks
@@ -121,19 +146,23 @@ def classify(text: str) -> str:
     ):
         # Fast path for prose: single-spaced words, no column gap, no unit captions.
         return TEXT
+    # Every whitespace character but " " is unprintable, so a printable line without "  " has no
+    # run of two blanks: no column gap for _GAP or _GAP_BEFORE_NUMBER to find (most prose).
+    gapped = "  " in stripped or not stripped.isprintable()
     numbers = _trailing_numbers(stripped)
-    if numbers >= 2 or (numbers == 1 and _GAP_BEFORE_NUMBER.search(stripped)):
+    if numbers >= 2 or (numbers == 1 and gapped and _GAP_BEFORE_NUMBER.search(stripped)):
         return NUMROW
-    cells = [c for c in _GAP.split(stripped) if c]
+    cells = [c for c in _GAP.split(stripped) if c] if gapped else [stripped]
+    # The cheap tests go first: the header-word search is the costly one.
     if (
-        _HEADER_WORD.search(stripped)
+        not stripped.endswith(".")
         and (len(cells) >= 2 or _indent(text) >= 20)
-        and not stripped.endswith(".")
+        and _HEADER_WORD.search(stripped)
     ):
         return HEADER
-    if (len(cells) >= 3 and all(len(c) <= 20 for c in cells[1:])) or len(
-        _UNIT_CAPTION.findall(stripped)
-    ) >= 3:
+    if (len(cells) >= 3 and all(len(c) <= 20 for c in cells[1:])) or (
+        stripped.count("(") >= 3 and len(_UNIT_CAPTION.findall(stripped)) >= 3  # a caption per "("
+    ):
         # column captions such as "Gold    Silver  Lead Zinc" or "(ounces)  (tons)"
         return HEADER
     return TEXT
@@ -142,12 +171,15 @@ def classify(text: str) -> str:
 def _trailing_numbers(stripped: str, limit: int = 2) -> int:
     """How many number cells end the line ("$ 1,234", "(3.70)", "- -", "(1)" markers skipped),
     counting up to ``limit`` (a line is a row of numbers from two on)."""
+    last = stripped[-1]
+    if not (last.isdecimal() or last in ")%-$.aAmM"):
+        return 0  # every token counted or skipped below ends in one of these (n/a, nm: a, m)
     tokens = stripped.split()
     count = 0
     i = len(tokens) - 1
     while i >= 0 and count < limit:
         tok = tokens[i]
-        if tok == "$" or _MARKER.match(tok):
+        if tok == "$" or (tok[0] == "(" and _MARKER.match(tok)):
             i -= 1
             continue
         if tok == "-" and i > 0 and tokens[i - 1] == "-":
@@ -167,32 +199,35 @@ def _indent(text: str) -> int:
 
 
 def _is_caps(text: str) -> bool:
+    """Whether the text has ASCII letters and all of them are capitals."""
+    if text.isascii():
+        return text.isupper()  # in ASCII text the cased characters are the letters
     letters = _CAPS_LETTERS.findall(text)
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _label_like(line: _Line) -> bool:
+def _label_like(page: _Page, i: int) -> bool:
     """A text line that can sit inside a table: a wrapped row label or a section row."""
-    s = line.text.strip()
-    if len(s) > 60 or line.indent > 8:
+    s = page.stripped[i]
+    if len(s) > 60 or page.indents[i] > 8:
         return False
     return not (_FOOTNOTE_START.match(s) or _URL.search(s) or _BOILERPLATE.search(s))
 
 
-def _caption_like(line: _Line) -> bool:
+def _caption_like(page: _Page, i: int) -> bool:
     """A line of a table's caption: centred title, statement name, scale or date line.
 
     The last line of a paragraph above a table ends a sentence (".", ":") or mentions an
     amount ("$6.7 million"); captions do neither, which is what stops the walk upwards."""
-    s = line.text.strip()
-    if line.kind not in (TEXT, HEADER):
+    s = page.stripped[i]
+    if page.kinds[i] not in _LABEL_KINDS:
         return False
     if _URL.search(s) or _BOILERPLATE.search(s) or _FOOTNOTE_START.match(s):
         return False
     # A capitalised title may end in an abbreviation ("ACME SILVER CORP.").
     if len(s) > 75 or (s.endswith((".", ":", ";")) and not _is_caps(s)) or _AMOUNT.search(s):
         return False
-    if line.indent >= 6:
+    if page.indents[i] >= 6:
         return True
     if s.startswith("(") or (_is_caps(s) and len(s) <= 60):
         return True
@@ -201,66 +236,63 @@ def _caption_like(line: _Line) -> bool:
 
 def segment(doc: Document) -> tuple[Block, ...]:
     """Split ``doc`` into heading, prose, table and boilerplate blocks (analysis lines)."""
-    furniture = doc.furniture
-    lines = []
-    for n, raw in enumerate(doc.lines, start=1):
-        text = "" if n in furniture else raw  # doc.text(n), inlined: this runs over every line
-        lines.append(_Line(n, text, classify(text), len(text) - len(text.lstrip(" "))))
-    kinds = _mark_tables(lines, furniture)
-    return _assemble(doc, lines, kinds)
+    page = _Page(doc)
+    return _assemble(page, _mark_tables(page))
 
 
-def _next_content(lines: Sequence[_Line], i: int, furniture: frozenset[int]) -> tuple[int, int]:
+def _next_content(page: _Page, i: int) -> tuple[int, int]:
     """Index of the next non-blank, non-furniture line at or after ``i`` and the blanks skipped
     (blanks adjacent to furniture do not count: a page break is not a gap in the table)."""
+    kinds, furniture = page.kinds, page.furniture
+    n = len(kinds)
     blanks = 0
     saw_furniture = False
-    while i < len(lines):
-        ln = lines[i]
-        if ln.n in furniture:
-            saw_furniture = True
-        elif ln.kind != BLANK:
+    while i < n:
+        if kinds[i] != BLANK:  # never furniture
             return i, (0 if saw_furniture else blanks)
+        if furniture[i]:
+            saw_furniture = True
         else:
             blanks += 1
         i += 1
     return i, blanks
 
 
-def _mark_tables(lines: Sequence[_Line], furniture: frozenset[int]) -> list[int]:
+def _mark_tables(page: _Page) -> list[int]:
     """Per line: the 1-based id of the table block it belongs to, 0 when it is not in a table."""
-    marks = [0] * len(lines)
-    anchors = {RULE, NUMROW, HEADER}
+    kinds = page.kinds
+    marks = [0] * len(kinds)
     table_id = 0
-    i = 0
-    while i < len(lines):
-        if lines[i].kind not in anchors or lines[i].n in furniture:
-            i += 1
-            continue
-        start = i
-        end = _table_end(lines, i, furniture)
+    end = -1
+    for start in [i for i, kind in enumerate(kinds) if kind in _ANCHORS]:
+        if start <= end:
+            continue  # inside the table found last
+        end = _table_end(page, start)
         # Tables hold at least one row of numbers; a lone rule or header is not a table.
-        if any(lines[x].kind == NUMROW for x in range(start, end + 1)):
+        if NUMROW in kinds[start : end + 1]:
             table_id += 1
-            start = _extend_caption(lines, start, furniture, marks)
-            for x in range(start, end + 1):
-                marks[x] = table_id
-        i = end + 1
-    _mark_titled_blocks(lines, furniture, marks, table_id)
+            first = _extend_caption(page, start, marks)
+            marks[first : end + 1] = [table_id] * (end + 1 - first)
+    _mark_titled_blocks(page, marks, table_id)
     return marks
 
 
-def _table_end(lines: Sequence[_Line], i: int, furniture: frozenset[int]) -> int:
+def _table_end(page: _Page, i: int) -> int:
     """Last line of the table whose first table line is ``i``."""
-    anchors = {RULE, NUMROW, HEADER}
+    kinds = page.kinds
+    n = len(kinds)
     end = i
     j = i + 1
-    while j < len(lines):
-        k, blanks = _next_content(lines, j, furniture)
-        if k >= len(lines) or blanks > 2:
+    while j < n:
+        if kinds[j] in _ANCHORS:  # the next line is a table line, as in most of a table
+            end = j
+            j += 1
+            continue
+        # A non-blank line is its own next content: the call is spared for it.
+        k, blanks = (j, 0) if kinds[j] != BLANK else _next_content(page, j)
+        if k >= n or blanks > 2:
             break
-        ln = lines[k]
-        if ln.kind in anchors:
+        if kinds[k] in _ANCHORS:
             end = k
             j = k + 1
             continue
@@ -269,15 +301,14 @@ def _table_end(lines: Sequence[_Line], i: int, furniture: frozenset[int]) -> int
         run_end = k
         ok = False
         m = k
-        while m < len(lines) and m - k < 6:
-            k2, b2 = _next_content(lines, m, furniture)
-            if k2 >= len(lines) or b2 > 2:
+        while m < n and m - k < 6:
+            k2, b2 = (m, 0) if kinds[m] != BLANK else _next_content(page, m)
+            if k2 >= n or b2 > 2:
                 break
-            ln2 = lines[k2]
-            if ln2.kind in anchors:
+            if kinds[k2] in _ANCHORS:
                 ok = True
                 break
-            if not _label_like(ln2):
+            if not _label_like(page, k2):
                 break
             run_end = k2
             m = k2 + 1
@@ -288,30 +319,29 @@ def _table_end(lines: Sequence[_Line], i: int, furniture: frozenset[int]) -> int
     return end
 
 
-def _extend_caption(
-    lines: Sequence[_Line], start: int, furniture: frozenset[int], marks: Sequence[int]
-) -> int:
+def _extend_caption(page: _Page, start: int, marks: list[int]) -> int:
     """Move a table's first line up over its caption (and a short label right above it)."""
+    texts, stripped, kinds = page.texts, page.stripped, page.kinds
     i = start - 1
     blanks = 0
     best = start
     while i >= 0 and not marks[i]:
-        ln = lines[i]
-        if ln.n in furniture:
+        if page.furniture[i]:
             break
-        if ln.kind == BLANK:
+        if kinds[i] == BLANK:
             blanks += 1
             if blanks > 3:
                 break
             i -= 1
             continue
+        s = stripped[i]  # ends where text.rstrip() ends
         adjacent_label = (
             # only a label directly above the table's first line ("Proven and Probable" over a rule)
             blanks == 0
             and best == start
             and i == start - 1
-            and _label_like(ln)
-            and not ln.text.rstrip().endswith((".", ":"))
+            and not s.endswith((".", ":"))
+            and _label_like(page, i)
         )
         # A caption wraps like any title: a line right above an accepted caption line belongs to
         # it unless it ends a sentence or states an amount (the paragraph above the table does).
@@ -319,14 +349,14 @@ def _extend_caption(
             blanks == 0
             and best == i + 1
             and best < start
-            and ln.kind in (TEXT, HEADER)
-            and len(ln.text.strip()) <= 75
-            and not ln.text.rstrip().endswith((".", ":", ";"))
-            and not _AMOUNT.search(ln.text)
-            and not _FOOTNOTE_START.match(ln.text)
-            and not _URL.search(ln.text)
+            and kinds[i] in _LABEL_KINDS
+            and len(s) <= 75
+            and not s.endswith((".", ":", ";"))
+            and not _AMOUNT.search(texts[i])
+            and not _FOOTNOTE_START.match(texts[i])
+            and not _URL.search(texts[i])
         )
-        if _caption_like(ln) or adjacent_label or caption_wrap:
+        if adjacent_label or caption_wrap or _caption_like(page, i):
             best = i
             blanks = 0
             i -= 1
@@ -335,94 +365,85 @@ def _extend_caption(
     return best
 
 
-def _mark_titled_blocks(
-    lines: Sequence[_Line], furniture: frozenset[int], marks: list[int], table_id: int
-) -> None:
+def _mark_titled_blocks(page: _Page, marks: list[int], table_id: int) -> None:
     """Small statements printed as a centred title over a few indented lines with numbers
     ("HEDGED POSITIONS / As of ... / Sold forward: 48,928 gold ounces @ ...")."""
-    i = 0
-    while i < len(lines):
-        ln = lines[i]
-        if (
-            marks[i]
-            or ln.kind != TEXT
-            or ln.indent < 10
-            or not _is_caps(ln.text)
-            or len(ln.text.strip()) > 50
-        ):
-            i += 1
+    texts, stripped, kinds, indents = page.texts, page.stripped, page.kinds, page.indents
+    n = len(kinds)
+    done = -1  # the last line of the statement found last
+    # Only indented text lines can be a title; the other tests are made on those alone.
+    titles = [i for i, indent in enumerate(indents) if indent >= 10 and kinds[i] == TEXT]
+    for i in titles:
+        if i <= done or marks[i] or len(stripped[i]) > 50 or not _is_caps(texts[i]):
             continue
         j = i + 1
-        while j < len(lines) and not marks[j] and lines[j].kind in (TEXT, HEADER) and lines[j].indent >= 10:
+        while j < n and not marks[j] and kinds[j] in _LABEL_KINDS and indents[j] >= 10:
             j += 1
-        k, blanks = _next_content(lines, j, furniture)
+        k, blanks = _next_content(page, j)
         body_end = k - 1
         m = k
-        while m < len(lines) and not marks[m] and lines[m].kind != BLANK and lines[m].n not in furniture:
-            if lines[m].indent < 4 or len(lines[m].text.strip()) > 75:
+        while m < n and not marks[m] and kinds[m] != BLANK:  # a non-blank line is not furniture
+            if indents[m] < 4 or len(stripped[m]) > 75:
                 break
             body_end = m
             m += 1
-        body = [lines[x] for x in range(k, body_end + 1)]
-        closed = m >= len(lines) or lines[m].kind == BLANK or lines[m].n in furniture
-        amounts = any(_BODY_NUMBER.search(b.text) for b in body)
-        if blanks <= 2 and body and len(body) <= 6 and closed and amounts:
+        size = body_end + 1 - k
+        closed = m >= n or kinds[m] == BLANK
+        if (
+            blanks <= 2
+            and 0 < size <= 6
+            and closed
+            and any(_BODY_NUMBER.search(texts[x]) for x in range(k, body_end + 1))
+        ):
             table_id += 1
-            for x in range(i, body_end + 1):
-                marks[x] = table_id
-            i = body_end + 1
-            continue
-        i += 1
+            marks[i : body_end + 1] = [table_id] * (body_end + 1 - i)
+            done = body_end
 
 
-def _assemble(doc: Document, lines: Sequence[_Line], marks: Sequence[int]) -> tuple[Block, ...]:
+def _assemble(page: _Page, marks: list[int]) -> tuple[Block, ...]:
+    texts, stripped, kinds, indents = page.texts, page.stripped, page.kinds, page.indents
     blocks: list[Block] = []
     section = ""
     i = 0
-    n_lines = len(lines)
+    n_lines = len(kinds)
     while i < n_lines:
-        ln = lines[i]
-        if marks[i]:
+        mark = marks[i]
+        if mark:
             j = i
-            while j + 1 < n_lines and marks[j + 1] == marks[i]:
+            while j + 1 < n_lines and marks[j + 1] == mark:
                 j += 1
-            blocks.append(_block(lines, "table", i, j, section))
+            blocks.append(_block(texts, "table", i, j, section))
             i = j + 1
             continue
-        if ln.kind == BLANK or ln.n in doc.furniture:
+        if kinds[i] == BLANK:  # furniture too
             i += 1
             continue
         # A paragraph: consecutive non-blank lines, split where a new indented first line starts.
         j = i
         while j + 1 < n_lines:
-            nxt = lines[j + 1]
-            if marks[j + 1] or nxt.kind == BLANK or nxt.n in doc.furniture:
+            if marks[j + 1] or kinds[j + 1] == BLANK:
                 break
-            if nxt.indent >= 3 and nxt.indent > lines[j].indent and lines[j].indent < 3:
+            indent = indents[j + 1]
+            if indent >= 3 and indent > indents[j] and indents[j] < 3:
                 break
-            if _FOOTNOTE_START.match(nxt.text) and nxt.indent <= 2:
+            # A footnote starts with "(", "*" or a digit: the regex runs on those lines alone.
+            first = stripped[j + 1][0]
+            if indent <= 2 and (first in "(*" or first.isdecimal()) and _FOOTNOTE_START.match(texts[j + 1]):
                 break
             j += 1
-        text = " ".join(lines[x].text.strip() for x in range(i, j + 1))
-        if _BOILERPLATE.search(text) or (_URL.search(text) and len(text) < 90 and i == j):
+        text = " ".join(stripped[i : j + 1])
+        if _BOILERPLATE.search(text) or (i == j and len(text) < 90 and _URL.search(text)):
             kind = "boilerplate"
-        elif i == j and _is_caps(text) and len(text) <= 70 and not text.endswith("."):
+        elif i == j and len(text) <= 70 and not text.endswith(".") and _is_caps(text):
             kind = "heading"
+            section = " ".join(text.split())
         else:
             kind = "prose"
-        if kind == "heading":
-            section = " ".join(text.split())
-        blocks.append(_block(lines, kind, i, j, section))
+        blocks.append(_block(texts, kind, i, j, section))
         i = j + 1
     return tuple(blocks)
 
 
-def _block(lines: Sequence[_Line], kind: str, i: int, j: int, section: str) -> Block:
-    # lines[x].text is doc.text(x + 1): furniture already blanked
-    return Block(
-        kind=kind,
-        first_line=i + 1,
-        last_line=j + 1,
-        lines=tuple(ln.text for ln in lines[i : j + 1]),
-        section=section,
-    )
+def _block(texts: list[str], kind: str, i: int, j: int, section: str) -> Block:
+    # texts[x] is doc.text(x + 1): furniture already blanked
+    return Block(kind=kind, first_line=i + 1, last_line=j + 1, lines=tuple(texts[i : j + 1]), section=section)

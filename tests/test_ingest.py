@@ -6,11 +6,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dateutil import parser as dateparser
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.ingest import decode, discover, find_furniture, line_count, parse_document, read_document, split_lines
+from kg.ingest import (
+    _COMPANY_TICKER,
+    _company_ticker,
+    _parse_date,
+    decode,
+    discover,
+    find_furniture,
+    line_count,
+    parse_document,
+    read_document,
+    split_lines,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -123,6 +135,59 @@ def test_contact_block_ends_at_blank_line() -> None:
 def test_single_phone_number_in_prose_is_not_furniture() -> None:
     lines = ["Call the company at 208-555-0100 for details.", "", "Other prose."]
     assert find_furniture(lines) == frozenset()
+
+
+@pytest.mark.parametrize("space", [" ", "\xa0"], ids=["ascii", "no-break-space"])
+def test_repeated_footer_is_found_across_spacing_and_case(space: str) -> None:
+    # Footers match with blanks collapsed and case folded. A no-break space makes the text
+    # non-ASCII, which takes the general path instead of the blank-deleting keys: same result.
+    footers = [
+        "Acme Gold  Corp.,  Suite 100",
+        f"ACME GOLD CORP.,{space}SUITE 100",
+        f"acme gold corp., suite{space}100",
+    ]
+    lines = []
+    for footer in footers:
+        lines += ["Body text of the page.", "", footer, "Boise, ID 83814", ""]
+    # Alike once blanks are deleted, but two lines are not three: not a footer.
+    lines += ["Fax 555 0100", "", "Fa x 555 0100", "", "fax 555 0100", ""]
+    lines += ["   - 2 -", "", "[LOGO]", "Contact: Jane Doe", "  208-555-0100"]
+    assert find_furniture(lines) == frozenset({3, 4, 8, 9, 13, 14, 22, 24, 25, 26})
+
+
+@given(
+    st.sampled_from([n for names in dateparser.parserinfo.MONTHS for n in names] + ["Sept", "Janu", "Mayo"]),
+    st.sampled_from(["", "."]),
+    st.sampled_from([" ", "  ", "\t", "\xa0"]),
+    st.integers(0, 40),
+    st.booleans(),
+    st.sampled_from(["", ","]),
+    st.integers(0, 9999),
+)
+def test_dates_read_directly_agree_with_dateutil(
+    month: str, dot: str, blank: str, day: int, padded: bool, comma: str, year: int
+) -> None:
+    day_text, year_text = (f"{day:02d}", f"{year:04d}") if padded else (str(day), str(year))
+    text = f"{month}{dot}{blank}{day_text}{comma} {year_text}"
+    try:
+        expected = dateparser.parse(text.replace("Sept.", "Sep."), fuzzy=False).date()
+    except (ValueError, OverflowError):
+        expected = None
+    assert _parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "COEUR D'ALENE, IDAHO -- Hecla Mining Company (HL:NYSE) today reported",
+        "word " * 300 + "Hecla Mining Company (NYSE: HL) and Acme Gold Corp. (TSX:AGC)",
+        "Acme Company " * 40 + "(NASDAQ:ACME) Beta Ltd. (AMEX: BT)",
+        "Hecla Mining Company reported (no exchange named)",
+    ],
+)
+def test_company_ticker_search_starts_late_and_finds_the_same(text: str) -> None:
+    found, expected = _company_ticker(text), _COMPANY_TICKER.search(text)
+    assert (found and found.span()) == (expected and expected.span())
 
 
 def test_title_skips_letterhead_and_filing_codes() -> None:
