@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from kg.layout import HEADER, classify
@@ -40,6 +42,9 @@ class Line(NamedTuple):  # a tuple: one per table line, built fast
     stripped: str = ""  # the text without its indentation (set by build_grid)
 
 
+_new_line = partial(tuple.__new__, Line)  # skips the named tuple's __new__, a Python function
+
+
 @dataclass
 class SubTable:
     header: list[Line] = field(default_factory=list)
@@ -56,7 +61,8 @@ class SubTable:
         if self.columns and any(len(ln.row.cells) < len(self.columns) for ln in self.data):  # type: ignore[union-attr]
             self.lines = [_unglue(ln, self.columns) if ln.role == DATA else ln for ln in self.lines]
             self.data = [ln for ln in self.lines if ln.role == DATA]
-        starts = [c.start for ln in self.data for c in ln.row.cells]  # type: ignore[union-attr]
+        # A row's cells run left to right (an unglued cell comes from its label): the first is leftmost.
+        starts = [ln.row.cells[0].start for ln in self.data if ln.row.cells]  # type: ignore[union-attr]
         self.label_end = (min(starts) - 1) if starts else 0
 
 
@@ -90,18 +96,20 @@ class Grid:
     parts: list[SubTable]
 
 
-def line_role(text: str) -> tuple[str, SplitRow | None]:
-    """blank, rule, data (a label and number cells), header (dates, period words, column captions) or text."""
-    stripped = text.strip()
+def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
+    """blank, rule, data (a label and number cells), header (dates, period words, column captions) or text.
+
+    ``stripped`` is ``text.strip()``."""
     if not stripped:
         return BLANK, None
-    if _RULE.match(stripped):
+    if stripped[0] in "-=_" and _RULE.match(stripped):  # a rule starts with one of these
         return RULE, None
     row = split_row(text)
     if row.cells:
         for c in row.cells:  # all years ("2006   2005")?
-            printed = c.number.printed
-            if c.number.kind != NUMBER or "," in printed or not is_year(printed.strip("$()")):
+            number = c.number
+            printed = number.printed
+            if number.kind != NUMBER or "," in printed or not is_year(printed.strip("$()")):
                 break
         else:
             label_words = _DATE_WORDS.sub(" ", row.label).split()
@@ -118,9 +126,9 @@ def line_role(text: str) -> tuple[str, SplitRow | None]:
 def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     lines = []
     for n, text in numbered:
-        role, row = line_role(text)
         stripped = text.strip()
-        lines.append(Line(n, text, role, len(text) - len(text.lstrip(" ")), row, stripped))
+        role, row = line_role(text, stripped)
+        lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
     in_header = _header_groups(lines)
     first_data = next((i for i, ln in enumerate(lines) if ln.role == DATA), len(lines))
     first_head = next((i for i, ln in enumerate(lines) if in_header[i]), len(lines))
@@ -194,16 +202,19 @@ def columns_of(data: Sequence[Line]) -> list[Span]:
     if not counts:
         return []
     # The widest row count seen twice: one stray row with an extra number must not add a column.
-    seen = sorted({c for c in counts if counts.count(c) >= 2}, reverse=True)
+    seen = sorted({c for c in set(counts) if counts.count(c) >= 2}, reverse=True)
     width = seen[0] if seen and len(counts) >= 3 else max(counts)
     full = [ln.row.cells for ln in data if ln.row and len(ln.row.cells) == width]
     spans = []
-    for k in range(width):
-        ends = sorted(cells[k].end for cells in full)
+    for column in zip(*full, strict=True):  # the k-th cells of the full rows
+        ends = sorted(map(_END, column))
         right = ends[(len(ends) - 1) // 2]  # the (lower) median right edge
-        left = min(cells[k].start for cells in full)
+        left = min(map(_START, column))
         spans.append(Span(left, right))
     return spans
+
+
+_START, _END = attrgetter("start"), attrgetter("end")  # map() with these runs in C
 
 
 def assign(cells: Sequence[Cell], columns: Sequence[Span]) -> list[int] | None:

@@ -122,15 +122,18 @@ def split_row(line: str) -> SplitRow:
     most one space after a label word (``share (1)``, ``Eagle (25%)``) belongs to
     the label as a footnote marker or a share. ``$`` tokens join the number after them.
     """
-    if not _DIGIT_OR_DASH.search(line):
-        stripped = line.strip()  # no number can stand in a line without digits or dashes
-        start = len(line) - len(line.lstrip())
-        return SplitRow(stripped, start if stripped else -1, start + len(stripped) if stripped else -1, ())
     stripped = line.rstrip()
+    if not stripped:
+        return _new_row(("", -1, -1, ()))
     last = stripped[stripped.rfind(" ") + 1 :]
-    if last != "$" and parse_number(last) is None:
-        start = len(line) - len(line.lstrip())  # a line ending in a word holds no number cells
-        return SplitRow(stripped.strip(), start, len(stripped), ())
+    number = parse_number(last)
+    if (number is None and last != "$") or (
+        (number is None or number.kind == NA) and not _DIGIT_OR_DASH.search(line)
+    ):
+        # A line ending in a word holds no number cells, nor does one without digits or dashes
+        # (a number token with them vouches for the line, sparing data rows that search).
+        start = len(stripped) - len(stripped.lstrip())
+        return _new_row((stripped[start:], start, len(stripped), ()))
     words = line.split()
     count = len(words)
     # From the right, the tokens after the label's last word (at w) are "$" or numbers. Each is
@@ -163,28 +166,29 @@ def split_row(line: str) -> SplitRow:
             label_end = starts[i] + len(word)
             i += 1
     cells: list[Cell] = []
-    dash_end = -2  # end of the lone "-" cell just before, as "- -" is one zero cell (-2: none)
+    dash_end = -2  # end of the last lone "-" cell: one space on, a "-" makes "- -", one zero cell
     for k in range(i, count):
-        word, start = words[k], starts[k]
+        word = words[k]
         if word == "$":
-            dash_end = -2
             continue
-        if word == "-" and start == dash_end + 1:
-            start = starts[k - 1]
-            number, d_start, d_end = _cell_token("- -")
-            cells[-1] = _new_cell((number, start + d_start, start + d_end))
-            dash_end = -2
-            continue
+        start = starts[k]
+        if word == "-":
+            if start == dash_end + 1:
+                start = starts[k - 1]
+                number, d_start, d_end = _cell_token("- -")
+                cells[-1] = _new_cell((number, start + d_start, start + d_end))
+                continue
+            dash_end = start + 1
         number, d_start, d_end = _cell_token(word)
         cells.append(_new_cell((number, start + d_start, start + d_end)))
-        dash_end = start + 1 if word == "-" else -2
     if label_end >= 0:
-        return SplitRow(line[label_start:label_end], label_start, label_end, tuple(cells))
-    return SplitRow("", -1, -1, tuple(cells))
+        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells)))
+    return _new_row(("", -1, -1, tuple(cells)))
 
 
-# Cells are built for every number of every row: tuple.__new__ skips the named tuple's
-# __new__, a Python function.
+# Rows and cells are built for every table line and number: tuple.__new__ skips the named
+# tuple's __new__, a Python function.
+_new_row = partial(tuple.__new__, SplitRow)
 _new_cell = partial(tuple.__new__, Cell)
 
 
