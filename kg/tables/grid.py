@@ -116,9 +116,8 @@ def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
             if not label_words or (len(label_words) <= 2 and row.label.isupper()):
                 return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
         return DATA, row
-    if _AS_OF.search(stripped):
-        return TEXT, None  # "(as of December 31, 2006)" dates the whole table: caption, not column header
-    if classify(text) == HEADER:
+    if classify(text) == HEADER and not _AS_OF.search(stripped):
+        # "(as of December 31, 2006)" dates the whole table: caption, not column header
         return HEAD, None
     return TEXT, None
 

@@ -136,17 +136,22 @@ def split_row(line: str) -> SplitRow:
         return _new_row((stripped[start:], start, len(stripped), ()))
     words = line.split()
     count = len(words)
-    # From the right, the tokens after the label's last word (at w) are "$" or numbers. Each is
-    # located by rfind: only blanks follow a token up to the next one's start, so its last
-    # occurrence before that is the token.
+    # Right to left, the tokens after the label's last word (at w) are "$" or numbers, read into
+    # cells. Each is located by rfind: only blanks follow a token up to the next one's start, so
+    # its last occurrence before that is the token.
     starts = [0] * count
+    cells: list[Cell] = []
     pos = len(line)
     w = count - 1
     while w >= 0:
         word = words[w]
         pos = starts[w] = line.rfind(word, 0, pos)
-        if word != "$" and parse_number(word) is None:
+        read = _read_token(word)
+        if read is None:
             break
+        if read:  # not a "$"
+            number, d_start, d_end = read
+            cells.append(_new_cell((number, pos + d_start, pos + d_end)))
         w -= 1
     label_start = len(line) - len(line.lstrip())
     label_end = starts[w] + len(words[w]) if w >= 0 else -1
@@ -165,25 +170,27 @@ def split_row(line: str) -> SplitRow:
             caps_word = False
             label_end = starts[i] + len(word)
             i += 1
-    cells: list[Cell] = []
-    dash_end = -2  # end of the last lone "-" cell: one space on, a "-" makes "- -", one zero cell
-    for k in range(i, count):
-        word = words[k]
-        if word == "$":
-            continue
-        start = starts[k]
-        if word == "-":
-            if start == dash_end + 1:
-                start = starts[k - 1]
-                number, d_start, d_end = _cell_token("- -")
-                cells[-1] = _new_cell((number, start + d_start, start + d_end))
-                continue
-            dash_end = start + 1
-        number, d_start, d_end = _cell_token(word)
-        cells.append(_new_cell((number, start + d_start, start + d_end)))
+        if i > w + 1:
+            del cells[w + 1 - i :]  # the label took them (numbers all: it stops at a "$")
+    cells.reverse()
+    if words.count("-") > 1:
+        cells = _join_dashes(cells)
     if label_end >= 0:
         return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells)))
     return _new_row(("", -1, -1, tuple(cells)))
+
+
+def _join_dashes(cells: list[Cell]) -> list[Cell]:
+    """"- -" is one zero cell: each "-" cell one space after a lone "-" cell joins it."""
+    joined: list[Cell] = []
+    for cell in cells:
+        prev = joined[-1] if joined else None
+        if cell.printed == "-" and prev is not None and prev.printed == "-" and cell.start == prev.end + 1:
+            number, d_start, d_end = _read_token("- -")
+            joined[-1] = _new_cell((number, prev.start + d_start, prev.start + d_end))
+        else:
+            joined.append(cell)
+    return joined
 
 
 # Rows and cells are built for every table line and number: tuple.__new__ skips the named
@@ -194,17 +201,22 @@ _new_cell = partial(tuple.__new__, Cell)
 
 def number_cell(token: str, start: int) -> Cell | None:
     """``token`` printed at column ``start`` as a number cell, or None when it is no number."""
-    if parse_number(token) is None:
+    read = _read_token(token)
+    if not read:
         return None
-    number, d_start, d_end = _cell_token(token)
+    number, d_start, d_end = read
     return Cell(number, start + d_start, start + d_end)
 
 
 @lru_cache(maxsize=8192)  # tables repeat tokens
-def _cell_token(token: str) -> tuple[Number, int, int]:
-    """A number token's value and the span of its digits within the token."""
+def _read_token(token: str) -> tuple[Number, int, int] | tuple[()] | None:
+    """A token read as a cell: its number and the span of its digits within the token; () for a
+    "$", which joins the number after it; None for a word."""
+    if token == "$":
+        return ()
     number = parse_number(token)
-    assert number is not None  # only called for tokens read as numbers
+    if number is None:
+        return None
     d_start, d_end = _digit_span(token, 0)
     return number, d_start, d_end
 
