@@ -57,12 +57,14 @@ class SubTable:
     def finish(self) -> None:
         """Fix the derived fields once the lines are in."""
         self.data = [ln for ln in self.lines if ln.role == DATA]
-        self.columns = columns_of(self.data)
-        if self.columns and any(len(ln.row.cells) < len(self.columns) for ln in self.data):  # type: ignore[union-attr]
+        rows = [ln.row.cells for ln in self.data]  # type: ignore[union-attr]
+        self.columns = _columns(rows)
+        if self.columns and min(map(len, rows)) < len(self.columns):
             self.lines = [_unglue(ln, self.columns) if ln.role == DATA else ln for ln in self.lines]
             self.data = [ln for ln in self.lines if ln.role == DATA]
+            rows = [ln.row.cells for ln in self.data]  # type: ignore[union-attr]
         # A row's cells run left to right (an unglued cell comes from its label): the first is leftmost.
-        starts = [ln.row.cells[0].start for ln in self.data if ln.row.cells]  # type: ignore[union-attr]
+        starts = [cells[0].start for cells in rows if cells]
         self.label_end = (min(starts) - 1) if starts else 0
 
 
@@ -124,56 +126,62 @@ def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
 
 def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     lines = []
+    roles = []  # the lines' roles apart: read often below, and a list is quicker to read than tuples
     for n, text in numbered:
         stripped = text.strip()
         role, row = line_role(text, stripped)
         lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
-    in_header = _header_groups(lines)
-    first_data = next((i for i, ln in enumerate(lines) if ln.role == DATA), len(lines))
-    first_head = next((i for i, ln in enumerate(lines) if in_header[i]), len(lines))
+        roles.append(role)
+    in_header = _header_groups(lines, roles)
+    end = len(lines)
+    first_data = roles.index(DATA) if DATA in roles else end
+    first_head = in_header.index(True) if True in in_header else end
     if first_head < first_data:
         cap_end = first_head
     else:
         # No header before the data: the caption ends at the last blank line before it, so a
         # wrapped first label ("Cash flow provided by" / " operating activities  $ 21,836") stays a label.
-        blanks = [i for i in range(first_data) if lines[i].role == BLANK]
+        blanks = [i for i in range(first_data) if roles[i] == BLANK]
         cap_end = blanks[-1] if blanks else 0
     caption = [ln for ln in lines[:cap_end] if ln.role in (TEXT, HEAD)]
     parts: list[SubTable] = []
     current = SubTable()
+    has_data = False  # whether ``current`` has a data line
     i = cap_end
-    while i < len(lines):
+    while i < end:
         if in_header[i]:
-            has_data = any(ln.role == DATA for ln in current.lines)
-            if has_data or current.header:
-                if has_data:
-                    parts.append(current)
-                    current = SubTable()
-            while i < len(lines) and in_header[i]:
-                (current.header if lines[i].role != RULE else current.rules).append(lines[i])
+            if has_data:
+                parts.append(current)
+                current, has_data = SubTable(), False
+            while i < end and in_header[i]:
+                (current.header if roles[i] != RULE else current.rules).append(lines[i])
                 i += 1
             continue
         current.lines.append(lines[i])
+        has_data = has_data or roles[i] == DATA
         i += 1
-    if any(ln.role == DATA for ln in current.lines) or not parts:
+    if has_data or not parts:
         parts.append(current)
     for part in parts:
         part.finish()
     return Grid(caption, parts)
 
 
-def _header_groups(lines: Sequence[Line]) -> list[bool]:
+def _header_groups(lines: Sequence[Line], roles: Sequence[str]) -> list[bool]:
     """Mark header lines and the lines that belong to their header group: adjacent rules and
-    column-caption text ("Mine - (Hecla interest in" over "%)  (ounces)  (tons)")."""
-    mark = [False] * len(lines)
-    for i, ln in enumerate(lines):
-        if ln.role != HEAD:
+    column-caption text ("Mine - (Hecla interest in" over "%)  (ounces)  (tons)").
+
+    ``roles`` are the lines' roles."""
+    end = len(lines)
+    mark = [False] * end
+    for i, role in enumerate(roles):
+        if role != HEAD:
             continue
         mark[i] = True
         j = i - 1
-        while j >= 0 and not mark[j] and lines[j].role in (RULE, HEAD, TEXT):
-            below_is_head = j + 1 < len(lines) and lines[j + 1].role == HEAD
-            if lines[j].role == TEXT and (
+        while j >= 0 and not mark[j] and roles[j] in (RULE, HEAD, TEXT):
+            below_is_head = j + 1 < end and roles[j + 1] == HEAD
+            if roles[j] == TEXT and (
                 not below_is_head
                 or lines[j].indent == 0
                 or lines[j].stripped.endswith(":")
@@ -183,7 +191,7 @@ def _header_groups(lines: Sequence[Line]) -> list[bool]:
             mark[j] = True
             j -= 1
         j = i + 1
-        while j < len(lines) and lines[j].role in (RULE, HEAD):
+        while j < end and roles[j] in (RULE, HEAD):
             mark[j] = True
             j += 1
     return mark
@@ -197,13 +205,18 @@ def _caption_text(text: str) -> bool:
 
 def columns_of(data: Sequence[Line]) -> list[Span]:
     """Column spans from the fullest rows: per position, the median right edge and the leftmost start."""
-    counts = [len(ln.row.cells) for ln in data if ln.row]
-    if not counts:
+    return _columns([ln.row.cells for ln in data if ln.row])
+
+
+def _columns(rows: Sequence[tuple[Cell, ...]]) -> list[Span]:
+    """:func:`columns_of` the rows' cells."""
+    if not rows:
         return []
+    counts = list(map(len, rows))
     # The widest row count seen twice: one stray row with an extra number must not add a column.
     seen = sorted({c for c in set(counts) if counts.count(c) >= 2}, reverse=True)
     width = seen[0] if seen and len(counts) >= 3 else max(counts)
-    full = [ln.row.cells for ln in data if ln.row and len(ln.row.cells) == width]
+    full = [cells for cells in rows if len(cells) == width]
     spans = []
     for column in zip(*full, strict=True):  # the k-th cells of the full rows
         ends = sorted(map(_END, column))
