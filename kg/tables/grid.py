@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from kg.layout import HEADER, classify
@@ -40,6 +42,9 @@ class Line(NamedTuple):  # a tuple: one per table line, built fast
     stripped: str = ""  # the text without its indentation (set by build_grid)
 
 
+_new_line = partial(tuple.__new__, Line)  # skips the named tuple's __new__, a Python function
+
+
 @dataclass
 class SubTable:
     header: list[Line] = field(default_factory=list)
@@ -52,11 +57,14 @@ class SubTable:
     def finish(self) -> None:
         """Fix the derived fields once the lines are in."""
         self.data = [ln for ln in self.lines if ln.role == DATA]
-        self.columns = columns_of(self.data)
-        if self.columns and any(len(ln.row.cells) < len(self.columns) for ln in self.data):  # type: ignore[union-attr]
+        rows = [ln.row.cells for ln in self.data]  # type: ignore[union-attr]
+        self.columns = _columns(rows)
+        if self.columns and min(map(len, rows)) < len(self.columns):
             self.lines = [_unglue(ln, self.columns) if ln.role == DATA else ln for ln in self.lines]
             self.data = [ln for ln in self.lines if ln.role == DATA]
-        starts = [c.start for ln in self.data for c in ln.row.cells]  # type: ignore[union-attr]
+            rows = [ln.row.cells for ln in self.data]  # type: ignore[union-attr]
+        # A row's cells run left to right (an unglued cell comes from its label): the first is leftmost.
+        starts = [cells[0].start for cells in rows if cells]
         self.label_end = (min(starts) - 1) if starts else 0
 
 
@@ -90,83 +98,90 @@ class Grid:
     parts: list[SubTable]
 
 
-def line_role(text: str) -> tuple[str, SplitRow | None]:
-    """blank, rule, data (a label and number cells), header (dates, period words, column captions) or text."""
-    stripped = text.strip()
+def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
+    """blank, rule, data (a label and number cells), header (dates, period words, column captions) or text.
+
+    ``stripped`` is ``text.strip()``."""
     if not stripped:
         return BLANK, None
-    if _RULE.match(stripped):
+    if stripped[0] in "-=_" and _RULE.match(stripped):  # a rule starts with one of these
         return RULE, None
     row = split_row(text)
     if row.cells:
         for c in row.cells:  # all years ("2006   2005")?
-            printed = c.number.printed
-            if c.number.kind != NUMBER or "," in printed or not is_year(printed.strip("$()")):
+            number = c.number
+            printed = number.printed
+            if number.kind != NUMBER or "," in printed or not is_year(printed.strip("$()")):
                 break
         else:
             label_words = _DATE_WORDS.sub(" ", row.label).split()
             if not label_words or (len(label_words) <= 2 and row.label.isupper()):
                 return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
         return DATA, row
-    if _AS_OF.search(stripped):
-        return TEXT, None  # "(as of December 31, 2006)" dates the whole table: caption, not column header
-    if classify(text) == HEADER:
+    if classify(text) == HEADER and not _AS_OF.search(stripped):
+        # "(as of December 31, 2006)" dates the whole table: caption, not column header
         return HEAD, None
     return TEXT, None
 
 
 def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     lines = []
+    roles = []  # the lines' roles apart: read often below, and a list is quicker to read than tuples
     for n, text in numbered:
-        role, row = line_role(text)
         stripped = text.strip()
-        lines.append(Line(n, text, role, len(text) - len(text.lstrip(" ")), row, stripped))
-    in_header = _header_groups(lines)
-    first_data = next((i for i, ln in enumerate(lines) if ln.role == DATA), len(lines))
-    first_head = next((i for i, ln in enumerate(lines) if in_header[i]), len(lines))
+        role, row = line_role(text, stripped)
+        lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
+        roles.append(role)
+    in_header = _header_groups(lines, roles)
+    end = len(lines)
+    first_data = roles.index(DATA) if DATA in roles else end
+    first_head = in_header.index(True) if True in in_header else end
     if first_head < first_data:
         cap_end = first_head
     else:
         # No header before the data: the caption ends at the last blank line before it, so a
         # wrapped first label ("Cash flow provided by" / " operating activities  $ 21,836") stays a label.
-        blanks = [i for i in range(first_data) if lines[i].role == BLANK]
+        blanks = [i for i in range(first_data) if roles[i] == BLANK]
         cap_end = blanks[-1] if blanks else 0
     caption = [ln for ln in lines[:cap_end] if ln.role in (TEXT, HEAD)]
     parts: list[SubTable] = []
     current = SubTable()
+    has_data = False  # whether ``current`` has a data line
     i = cap_end
-    while i < len(lines):
+    while i < end:
         if in_header[i]:
-            has_data = any(ln.role == DATA for ln in current.lines)
-            if has_data or current.header:
-                if has_data:
-                    parts.append(current)
-                    current = SubTable()
-            while i < len(lines) and in_header[i]:
-                (current.header if lines[i].role != RULE else current.rules).append(lines[i])
+            if has_data:
+                parts.append(current)
+                current, has_data = SubTable(), False
+            while i < end and in_header[i]:
+                (current.header if roles[i] != RULE else current.rules).append(lines[i])
                 i += 1
             continue
         current.lines.append(lines[i])
+        has_data = has_data or roles[i] == DATA
         i += 1
-    if any(ln.role == DATA for ln in current.lines) or not parts:
+    if has_data or not parts:
         parts.append(current)
     for part in parts:
         part.finish()
     return Grid(caption, parts)
 
 
-def _header_groups(lines: Sequence[Line]) -> list[bool]:
+def _header_groups(lines: Sequence[Line], roles: Sequence[str]) -> list[bool]:
     """Mark header lines and the lines that belong to their header group: adjacent rules and
-    column-caption text ("Mine - (Hecla interest in" over "%)  (ounces)  (tons)")."""
-    mark = [False] * len(lines)
-    for i, ln in enumerate(lines):
-        if ln.role != HEAD:
+    column-caption text ("Mine - (Hecla interest in" over "%)  (ounces)  (tons)").
+
+    ``roles`` are the lines' roles."""
+    end = len(lines)
+    mark = [False] * end
+    for i, role in enumerate(roles):
+        if role != HEAD:
             continue
         mark[i] = True
         j = i - 1
-        while j >= 0 and not mark[j] and lines[j].role in (RULE, HEAD, TEXT):
-            below_is_head = j + 1 < len(lines) and lines[j + 1].role == HEAD
-            if lines[j].role == TEXT and (
+        while j >= 0 and not mark[j] and roles[j] in (RULE, HEAD, TEXT):
+            below_is_head = j + 1 < end and roles[j + 1] == HEAD
+            if roles[j] == TEXT and (
                 not below_is_head
                 or lines[j].indent == 0
                 or lines[j].stripped.endswith(":")
@@ -176,7 +191,7 @@ def _header_groups(lines: Sequence[Line]) -> list[bool]:
             mark[j] = True
             j -= 1
         j = i + 1
-        while j < len(lines) and lines[j].role in (RULE, HEAD):
+        while j < end and roles[j] in (RULE, HEAD):
             mark[j] = True
             j += 1
     return mark
@@ -190,20 +205,28 @@ def _caption_text(text: str) -> bool:
 
 def columns_of(data: Sequence[Line]) -> list[Span]:
     """Column spans from the fullest rows: per position, the median right edge and the leftmost start."""
-    counts = [len(ln.row.cells) for ln in data if ln.row]
-    if not counts:
+    return _columns([ln.row.cells for ln in data if ln.row])
+
+
+def _columns(rows: Sequence[tuple[Cell, ...]]) -> list[Span]:
+    """:func:`columns_of` the rows' cells."""
+    if not rows:
         return []
+    counts = list(map(len, rows))
     # The widest row count seen twice: one stray row with an extra number must not add a column.
-    seen = sorted({c for c in counts if counts.count(c) >= 2}, reverse=True)
+    seen = sorted({c for c in set(counts) if counts.count(c) >= 2}, reverse=True)
     width = seen[0] if seen and len(counts) >= 3 else max(counts)
-    full = [ln.row.cells for ln in data if ln.row and len(ln.row.cells) == width]
+    full = [cells for cells in rows if len(cells) == width]
     spans = []
-    for k in range(width):
-        ends = sorted(cells[k].end for cells in full)
+    for column in zip(*full, strict=True):  # the k-th cells of the full rows
+        ends = sorted(map(_END, column))
         right = ends[(len(ends) - 1) // 2]  # the (lower) median right edge
-        left = min(cells[k].start for cells in full)
+        left = min(map(_START, column))
         spans.append(Span(left, right))
     return spans
+
+
+_START, _END = attrgetter("start"), attrgetter("end")  # map() with these runs in C
 
 
 def assign(cells: Sequence[Cell], columns: Sequence[Span]) -> list[int] | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 NUMBER, ZERO, NA = "number", "zero", "na"
@@ -122,92 +122,101 @@ def split_row(line: str) -> SplitRow:
     most one space after a label word (``share (1)``, ``Eagle (25%)``) belongs to
     the label as a footnote marker or a share. ``$`` tokens join the number after them.
     """
-    if not _DIGIT_OR_DASH.search(line):
-        stripped = line.strip()  # no number can stand in a line without digits or dashes
-        start = len(line) - len(line.lstrip())
-        return SplitRow(stripped, start if stripped else -1, start + len(stripped) if stripped else -1, ())
     stripped = line.rstrip()
+    if not stripped:
+        return _new_row(("", -1, -1, ()))
     last = stripped[stripped.rfind(" ") + 1 :]
-    if last != "$" and parse_number(last) is None:
-        start = len(line) - len(line.lstrip())  # a line ending in a word holds no number cells
-        return SplitRow(stripped.strip(), start, len(stripped), ())
+    number = parse_number(last)
+    if (number is None and last != "$") or (
+        (number is None or number.kind == NA) and not _DIGIT_OR_DASH.search(line)
+    ):
+        # A line ending in a word holds no number cells, nor does one without digits or dashes
+        # (a number token with them vouches for the line, sparing data rows that search).
+        start = len(stripped) - len(stripped.lstrip())
+        return _new_row((stripped[start:], start, len(stripped), ()))
     words = line.split()
     count = len(words)
-    # The label runs to the last word (a token that is neither "$" nor a number); only the tokens
-    # after it need reading, and they are read as a left-to-right pass would read them.
-    w = count - 1
-    while w >= 0 and (words[w] == "$" or parse_number(words[w]) is not None):
-        w -= 1
-    # (token, start, end) from the label's last word on, located from the right: only blanks
-    # follow a token up to the next one's start, so its last occurrence before that is the token.
-    tokens: list[tuple[str, int, int]] = [("", 0, 0)] * count
+    # Right to left, the tokens after the label's last word (at w) are "$" or numbers, read into
+    # cells. Each is located by rfind: only blanks follow a token up to the next one's start, so
+    # its last occurrence before that is the token.
+    starts = [0] * count
+    cells: list[Cell] = []
     pos = len(line)
-    for k in range(count - 1, max(w, 0) - 1, -1):
-        start = line.rfind(words[k], 0, pos)
-        tokens[k] = (words[k], start, start + len(words[k]))
-        pos = start
-    label_start = len(line) - len(line.lstrip())
-    # tail: (token, start, end, kind, index of its first token) after the last word, "- -" joined
-    tail: list[tuple[str, int, int, str, int]] = []
-    prev_kind = "word" if w >= 0 else ""
-    for i in range(w + 1, count):
-        tok, start, end = tokens[i]
-        if tok == "$":
-            kind = "$"
-        elif i == 0 and start < 8 and _MARKER.match(tok) and count > 1:
-            kind = "label-num"  # " (2)   $ (0.10)": the marker of a label wrapped onto this line
-        elif i and prev_kind in ("word", "label-num") and start - tokens[i - 1][2] <= 1 and tok[0] == "(":
-            kind = "label-num"  # "(3)" or "(29.73%)," right after a label word
-        else:
-            kind = "num"
-        prev_kind = kind
-        if kind == "num" and tok == "-" and tail and tail[-1][3] == "num" and tail[-1][0] == "-" and (
-            start - tail[-1][2] == 1
-        ):
-            tail[-1] = ("- -", tail[-1][1], end, "num", tail[-1][4])  # "- -" is one zero cell
-            continue
-        tail.append((tok, start, end, kind, i))
-    # last: index in ``tail`` of the label's last token; -1 for the word at ``w`` (or no label).
-    last = -1
-    for k, item in enumerate(tail):
-        if item[3] == "label-num":
-            last = k
-    has_label = w >= 0 or last >= 0
-    label_end = tail[last][2] if last >= 0 else (tokens[w][2] if w >= 0 else -1)
-    last_index = tail[last][4] if last >= 0 else w
-    # Numbers stand in a column after a gap: one space after a label word makes the number part of
-    # the label ("amounts -", "Hecla's 29.73%"), except after a one-word capitalised label ("TOTAL 607,569").
-    while has_label and last < len(tail) - 1:
-        first_value = tail[last + 1]
-        caps_word = last_index == 0 and words[0].isupper()
-        if first_value[1] - label_end >= 2 or caps_word or first_value[3] == "$":
+    w = count - 1
+    while w >= 0:
+        word = words[w]
+        pos = starts[w] = line.rfind(word, 0, pos)
+        read = _read_token(word)
+        if read is None:
             break
-        last += 1
-        label_end, last_index = first_value[2], first_value[4]
-    cells = []
-    for tok, start, _end, kind, _i in tail[last + 1 :]:
-        if kind != "num":
-            continue
-        number, d_start, d_end = _cell_token(tok)
-        cells.append(Cell(number, start + d_start, start + d_end))
-    if has_label:
-        return SplitRow(line[label_start:label_end], label_start, label_end, tuple(cells))
-    return SplitRow("", -1, -1, tuple(cells))
+        if read:  # not a "$"
+            number, d_start, d_end = read
+            cells.append(_new_cell((number, pos + d_start, pos + d_end)))
+        w -= 1
+    label_start = len(line) - len(line.lstrip())
+    label_end = starts[w] + len(words[w]) if w >= 0 else -1
+    i = w + 1  # the first token after the label so far
+    if w < 0 and count > 1 and starts[0] < 8 and _MARKER.match(words[0]):
+        label_end, i = starts[0] + len(words[0]), 1  # " (2)   $ (0.10)": a wrapped label's marker
+    if label_end >= 0:
+        # Numbers stand in a column after a gap: a token one space after the label belongs to it,
+        # as a marker or share ("share (1)", "Eagle (25%)") or a number ("amounts -", "Hecla's
+        # 29.73%"); but a number after a one-word capitalised label is a cell ("TOTAL 607,569").
+        caps_word = i == 1 and words[0].isupper()
+        while i < count:
+            word = words[i]
+            if word == "$" or starts[i] - label_end > 1 or (caps_word and word[0] != "("):
+                break
+            caps_word = False
+            label_end = starts[i] + len(word)
+            i += 1
+        if i > w + 1:
+            del cells[w + 1 - i :]  # the label took them (numbers all: it stops at a "$")
+    cells.reverse()
+    if words.count("-") > 1:
+        cells = _join_dashes(cells)
+    if label_end >= 0:
+        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells)))
+    return _new_row(("", -1, -1, tuple(cells)))
+
+
+def _join_dashes(cells: list[Cell]) -> list[Cell]:
+    """"- -" is one zero cell: each "-" cell one space after a lone "-" cell joins it."""
+    joined: list[Cell] = []
+    for cell in cells:
+        prev = joined[-1] if joined else None
+        if cell.printed == "-" and prev is not None and prev.printed == "-" and cell.start == prev.end + 1:
+            number, d_start, d_end = _read_token("- -")
+            joined[-1] = _new_cell((number, prev.start + d_start, prev.start + d_end))
+        else:
+            joined.append(cell)
+    return joined
+
+
+# Rows and cells are built for every table line and number: tuple.__new__ skips the named
+# tuple's __new__, a Python function.
+_new_row = partial(tuple.__new__, SplitRow)
+_new_cell = partial(tuple.__new__, Cell)
 
 
 def number_cell(token: str, start: int) -> Cell | None:
     """``token`` printed at column ``start`` as a number cell, or None when it is no number."""
-    if parse_number(token) is None:
+    read = _read_token(token)
+    if not read:
         return None
-    number, d_start, d_end = _cell_token(token)
+    number, d_start, d_end = read
     return Cell(number, start + d_start, start + d_end)
 
 
 @lru_cache(maxsize=8192)  # tables repeat tokens
-def _cell_token(token: str) -> tuple[Number, int, int]:
-    """A number token's value and the span of its digits within the token."""
+def _read_token(token: str) -> tuple[Number, int, int] | tuple[()] | None:
+    """A token read as a cell: its number and the span of its digits within the token; () for a
+    "$", which joins the number after it; None for a word."""
+    if token == "$":
+        return ()
     number = parse_number(token)
-    assert number is not None  # only called for tokens read as numbers
+    if number is None:
+        return None
     d_start, d_end = _digit_span(token, 0)
     return number, d_start, d_end
 
