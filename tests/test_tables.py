@@ -20,7 +20,7 @@ from kg.ingest import parse_document, read_document
 from kg.layout import segment
 from kg.tables import extract_tables
 from kg.tables.extract import caption_scale
-from kg.tables.numbers import NA, ZERO, parse_number, split_row
+from kg.tables.numbers import _GLUED_MARKER, NA, ZERO, _read_token, parse_number, split_row
 from kg.tables.periods import Span, column_headers, phrase_months
 from kg.vocab import vocabulary
 
@@ -336,6 +336,37 @@ def _print_number(value: Decimal, places: int, dollar: str) -> str:
 
 
 _AMOUNTS = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+
+
+_NUMBER_SHAPED = st.builds(
+    lambda *parts: "".join(parts),
+    st.sampled_from(["", "-"]),
+    st.sampled_from(["", "$", "(", "$(", "($"]),
+    st.from_regex(r"\A(?:[0-9\u0661]{1,3}(?:,[0-9]{3}){0,2}|)(?:\.[0-9]{1,3})?\Z"),
+    st.sampled_from(["", ")", "%", ")%"]),
+    st.sampled_from(["", "(a)", "(1)", "*"]),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        _NUMBER_SHAPED,
+        st.sampled_from(["--", "- -", "-", "\u2014", "\u2013\u2013", "n/a", "N.M.", "nm"]),
+        st.text(alphabet="0123456789,.-$()%na/*\u2014\u2013\u0661\u00b2", min_size=1, max_size=10),
+    )
+)
+def test_a_number_cell_spans_its_digits(token: str) -> None:
+    """A cell's span runs from its first to its last digit or dash (the whole token when it has
+    none), whatever "$", parentheses, "%" or a glued marker stand around them: the columns are
+    aligned on these spans. The reader finds them by stripping; this is the definition."""
+    read = _read_token(token)
+    if not read:
+        return  # not a number ("$" or a word)
+    _number, start, end = read
+    body = m.group(1) if (m := _GLUED_MARKER.match(token)) and m.group(1) else token
+    marks = [i for i, c in enumerate(body) if c.isdigit() or c == "-"]
+    assert (start, end) == ((marks[0], marks[-1] + 1) if marks else (0, len(body)))
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,7 +13,6 @@ stands in a column after a gap.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -29,9 +28,10 @@ _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
 
 
-@dataclass(frozen=True)
-class Number:
-    """A parsed number token. ``value`` is None for "not applicable"."""
+class Number(NamedTuple):
+    """A parsed number token. ``value`` is None for "not applicable".
+
+    A named tuple, not a frozen dataclass: one is made for every number a table prints."""
 
     value: Decimal | None
     places: int  # digits printed after the decimal point
@@ -217,16 +217,19 @@ def _read_token(token: str) -> tuple[Number, int, int] | tuple[()] | None:
     number = parse_number(token)
     if number is None:
         return None
-    d_start, d_end = _digit_span(token, 0)
+    d_start, d_end = _digit_span(token)
     return number, d_start, d_end
 
 
-def _digit_span(token: str, start: int) -> tuple[int, int]:
-    """Span of the digits (or dashes) of a token, ignoring ``$``, parentheses, ``%`` and a glued marker."""
-    glued = _GLUED_MARKER.match(token)
-    if glued and glued.group(1):
-        token = glued.group(1)
-    chars = [i for i, c in enumerate(token) if c.isdigit() or c == "-"]
-    if not chars:
-        return start, start + len(token)
-    return start + chars[0], start + chars[-1] + 1
+def _digit_span(token: str) -> tuple[int, int]:
+    """Span of the digits (or dashes) of a number token, ignoring ``$``, parentheses, ``%`` and a
+    glued marker; the whole token when it has neither ("n/a", an em dash).
+
+    A token that parses is ``[-][$][(][$]digits[)][%]`` (:data:`_NUMBER`), a run of dashes or a
+    not-applicable word, so the span runs from after its leading "$", "(" or decimal point to
+    before its closing ")" or "%": two C-level strips instead of a test per character."""
+    if token[-1:] == ")":  # a glued marker ends in ")"
+        glued = _GLUED_MARKER.match(token)
+        if glued and glued.group(1):
+            token = glued.group(1)
+    return len(token) - len(token.lstrip("$(.")), len(token.rstrip(")%"))
