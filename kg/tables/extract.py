@@ -76,8 +76,10 @@ _FINANCIAL_KINDS = {
 }
 
 
-# per column: header, its period, the instant at its end, forecast flag, the period of a flow metric
-_ColumnInfo = tuple[ColumnHeader, Period | None, Period | None, bool, Period | None]
+# one column as a row's numbers take it: its period (None when it has none), header text, forecast flag
+_Column = tuple[Period | None, str, bool]
+# per column: as the header prints it, as the instant at its end, as the period of a flow metric
+_ColumnInfo = tuple[list[_Column], list[_Column], list[_Column]]
 
 
 @dataclass
@@ -266,13 +268,13 @@ class TableReader:
             # vocabulary (worked out once per document, not per table).
             state.metals = tuple(sorted({g[0] for m in self.vocab.metrics for g in m.cues if len(g) == 1}))
         self.metals = state.metals
-        self._no_period: set[tuple[int, int]] = set()  # row label -> first line, for one note per table
+        self._no_period: set[tuple[int, int]] = set()  # (id of the header list, column) already noted
         self.ctx = _Context(subject=state.company)
         self._family_metric_cache: dict[str, Metric | None] = {}
         self._context_notes: tuple[str, str, tuple[Footnote, ...]] = ("", "", ())  # family, section, notes
         self._column_metrics: dict[str, tuple[str, str, bool]] = {}  # column header -> code, unit, mapped
         # id(headers) -> (headers, per-column info); the list is kept so its id cannot be reused
-        self._columns: dict[int, tuple[list[ColumnHeader], list[_ColumnInfo]]] = {}
+        self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
 
     # ------------------------------------------------------------ entry
 
@@ -419,12 +421,12 @@ class TableReader:
     def _continues(self, pending: Sequence[Line], line: Line) -> bool:
         """Whether ``line`` continues the wrapped label in ``pending`` (it is indented further),
         unless ``pending`` is complete on its own: a family row, a category or a segment."""
-        if pending[-1].stripped.endswith(":"):
-            return False
+        if pending[-1].stripped.endswith(":") or line.indent <= pending[0].indent:
+            return False  # the cheap tests first: most lines fail them
         text = " ".join(ln.stripped for ln in pending)
-        if self._category(text) or self.vocab.segment(norm(entity_name(_strip_markers(text))[0])):
-            return False
-        return line.indent > pending[0].indent
+        return not (
+            self._category(text) or self.vocab.segment(norm(entity_name(_strip_markers(text))[0]))
+        )
 
     def _close(self, group: Sequence[Line]) -> None:
         """A label group with no numbers: a section, family or category row."""
@@ -533,20 +535,20 @@ class TableReader:
                     )
                     metric, raw = found, tail
                     break
-        name, share = entity_name(_strip_markers(raw))
-        key = norm(name)
+        if metric is not None:
+            return metric, ctx.subject, ctx.share, raw
         family_metric = self._family_metric(ctx.family) if ctx.family else None
-        segment = self.vocab.segment(key)
-        if metric is None and family_metric is not None:
+        if family_metric is not None:  # the row may name what the family row's metric is for
+            name, share = entity_name(_strip_markers(raw))
+            key = norm(name)
+            segment = self.vocab.segment(key)
             if segment:
                 return family_metric, EntityRef(segment, "Segment"), None, raw
             if self._company_term(key) or key.startswith("total"):
                 return family_metric, self.state.company, None, raw
             if self.kind == "capital-additions" and name:
                 return family_metric, EntityRef(name, "MiningUnit"), share, raw
-        if metric is None:
-            return self._mint(raw), ctx.subject, ctx.share, raw
-        return metric, ctx.subject, ctx.share, raw
+        return self._mint(raw), ctx.subject, ctx.share, raw
 
     def _match(self, raw: str) -> Metric | None:
         candidates = self.state.label_metrics.get((self.kind, raw))
@@ -615,44 +617,40 @@ class TableReader:
         mapped = isinstance(metric, Metric)
         code = metric.code if isinstance(metric, Metric) else metric
         unit = printed_unit(metric.unit, raw) if isinstance(metric, Metric) else self._guess_unit(raw)
-        instant_metric = isinstance(metric, Metric) and metric.period_kind == "instant"
         factor, cents = self._scale(raw, unit, headers)
         exp = len(str(factor)) - 1  # factors are powers of ten
         basis = self._basis(raw) if code.startswith("price-") or "price" in code else ""
         notes = self._footnotes(raw)
         source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
         category = self.ctx.category if self.kind == "reserves" else ""
-        columns = self._column_info(headers)
+        durations, instants, flows = self._column_info(headers)
+        if isinstance(metric, Metric) and metric.period_kind == "instant":
+            columns = instants
+        else:
+            columns = flows if mapped else durations
         append = self.observations.append
         footnotes = self.footnotes
         for cell, col in zip(line.row.cells, cols, strict=True):
-            number = cell.number
-            if number.kind == NA or number.value is None:
+            value, places, kind, printed = cell.number
+            if kind == NA or value is None:
                 continue
-            header, duration, instant, estimate, flow = columns[col]
-            if duration is None:
-                if (id(headers), col) not in self._no_period:
-                    # one note per column, not per row: a "% Change" column has no period at all
-                    self._no_period.add((id(headers), col))
-                    self._problem(
-                        line.n,
-                        f"table {self.table_id}: no period for column {col + 1} ({header.text!r}): "
-                        f"{header.problem}; its numbers are left out",
-                    )
+            period, column, estimate = columns[col]
+            if period is None:
+                self._no_period_note(line.n, headers, col)
                 continue
-            if number.kind == NUMBER and not cents:  # most cells: _scaled() of a plain number, inline
-                value = number.value * factor if factor > 1 else number.value
-                decimals = number.places - exp
+            if kind == NUMBER and not cents:  # most cells: _scaled() of a plain number, inline
+                if factor > 1:
+                    value *= factor
+                decimals = places - exp
             else:
                 value, decimals = _scaled(cell, factor, cents)
-            printed = number.printed
             cell_note = footnotes.get(glued_marker(printed)) if footnotes and ")" in printed else None
             # Positional, in the order of Observation's fields: half the cost of sixteen keywords.
             append(
                 Observation(
                     subject,
                     code,
-                    instant if instant_metric else (flow if mapped else duration),  # period
+                    period,
                     value,
                     unit,
                     decimals,
@@ -660,7 +658,7 @@ class TableReader:
                     printed,
                     raw,  # label
                     category,
-                    header.text,  # column
+                    column,
                     notes + (cell_note,) if cell_note and cell_note not in notes else notes,
                     estimate,
                     basis,
@@ -671,31 +669,44 @@ class TableReader:
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
 
-    def _column_info(
-        self, headers: list[ColumnHeader]
-    ) -> list[_ColumnInfo]:
-        """Per column: the header, its period, the instant at its end, whether it is a forecast and
-        the period a flow metric (production, sales) covers; worked out once per header list.
+    def _no_period_note(self, n: int, headers: list[ColumnHeader], col: int) -> None:
+        """One note per column, not per row: a "% Change" column has no period at all."""
+        if (id(headers), col) in self._no_period:
+            return
+        self._no_period.add((id(headers), col))
+        header = headers[col]
+        self._problem(
+            n,
+            f"table {self.table_id}: no period for column {col + 1} ({header.text!r}): "
+            f"{header.problem}; its numbers are left out",
+        )
+
+    def _column_info(self, headers: list[ColumnHeader]) -> _ColumnInfo:
+        """Per column, three ways: the period as the header prints it, the instant at its end and
+        the period a flow metric (production, sales) covers; each with the header text and whether
+        it marks a forecast. Worked out once per header list, so a row only picks its list.
 
         A column dated by a year or a date alone ("2009", "June 30, 2009") is an instant, but a
         flow is never one: it covers the period the caption names ("THIRD QUARTER"), else the
-        year to that date."""
+        year to that date. A column without a period has None in all three."""
         cached = self._columns.get(id(headers))
         if cached is not None and cached[0] is headers:
             return cached[1]
         caption_months = phrase_months(self.caption) or 12
-        info = [
-            (
-                h,
-                h.period,
-                Period(end=h.period.end) if h.period is not None else None,
-                self._estimate(h.text),
-                period_for(h.period.end, caption_months)
-                if h.period is not None and h.period.start is None
-                else h.period,
+        durations: list[_Column] = []
+        instants: list[_Column] = []
+        flows: list[_Column] = []
+        for h in headers:
+            text, period, estimate = h.text, h.period, self._estimate(h.text)
+            durations.append((period, text, estimate))
+            instants.append((Period(end=period.end) if period is not None else None, text, estimate))
+            flow = (
+                period_for(period.end, caption_months)
+                if period is not None and period.start is None
+                else period
             )
-            for h in headers
-        ]
+            flows.append((flow, text, estimate))
+        info = (durations, instants, flows)
         self._columns[id(headers)] = (headers, info)
         return info
 
