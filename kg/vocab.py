@@ -22,14 +22,21 @@ from kg.resources import ontology_file
 log = logging.getLogger(__name__)
 
 _MARKERS = re.compile(r"\(\s*\d{1,2}\s*\)|\*+")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 @lru_cache(maxsize=16384)  # labels recur from table to table; bounded, as prose passes through too
 def norm(text: str) -> str:
     """Normalised form of a label for matching ("Treatment & freight costs (2)" → "treatment and freight costs")."""
-    text = _MARKERS.sub(" ", text.lower()).replace("&", " and ").replace("%", " percent ")
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    text = text.lower()
+    # Each step only where it can change something: most labels hold no marker, "&" or "%".
+    if "(" in text or "*" in text:
+        text = _MARKERS.sub(" ", text)
+    if "&" in text:
+        text = text.replace("&", " and ")
+    if "%" in text:
+        text = text.replace("%", " percent ")
+    return " ".join(_WORD.findall(text))  # the runs of [a-z0-9] between everything else
 
 
 def unit_key(text: str) -> str:
@@ -90,6 +97,10 @@ class Vocabulary:
     # normalised variant -> the first segment / category that has it (tables look one up per row)
     _segment_terms: dict[str, Term] = field(default_factory=dict, compare=False, hash=False, repr=False)
     _category_terms: dict[str, Term] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # (table kind code, its cues each after a blank), by rank: padded once, not per caption
+    _kind_cues: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        default=(), compare=False, hash=False, repr=False
+    )
 
     def metric(self, code: str) -> Metric | None:
         return self._codes.get(code)
@@ -102,6 +113,15 @@ class Vocabulary:
         """The label of the segment one of whose variants is ``key`` (normalised), else ""."""
         term = self._segment_terms.get(key)
         return term.label if term else ""
+
+    def table_kind(self, key: str) -> str:
+        """The code of the first table kind (by rank) with a cue that starts a word of ``key``
+        (normalised), else "". A prefix: "balance sheet" finds "balance sheets"."""
+        padded = " " + key
+        for code, cues in self._kind_cues:
+            if any(cue in padded for cue in cues):
+                return code
+        return ""
 
     def category(self, key: str) -> str:
         """The code of the category one of whose variants is ``key`` (normalised), else ""."""
@@ -223,6 +243,7 @@ def vocabulary() -> Vocabulary:
         _labels=_label_index(tuple(metrics)),
         _segment_terms=_variant_index(segments),
         _category_terms=_variant_index(tuple(categories)),
+        _kind_cues=tuple((k.code, tuple(" " + cue for cue in k.cues)) for k in kinds),
         metrics=tuple(metrics),
         units=units,
         table_kinds=tuple(kinds),

@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +21,10 @@ from kg.facts import DocumentFacts, Observation, Period
 from kg.ingest import parse_document, read_document
 from kg.layout import segment
 from kg.tables import extract_tables
-from kg.tables.extract import caption_scale
+from kg.tables.extract import _strip_markers, caption_scale
 from kg.tables.numbers import _GLUED_MARKER, NA, ZERO, _read_token, parse_number, split_row
-from kg.tables.periods import Span, column_headers, phrase_months
-from kg.vocab import vocabulary
+from kg.tables.periods import Span, column_headers, period_for, phrase_months
+from kg.vocab import norm, vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "tables"
@@ -661,3 +663,28 @@ def test_markers_glued_to_numbers_and_percent_rows() -> None:
     assert [n.marker for n in silver.footnotes] == ["a"]
     recovery = [o for o in f.observations if "recovery" in o.metric]
     assert recovery and {o.unit for o in recovery} == {"PERCENT"} and not recovery[0].mapped
+
+
+_LABEL_TEXT = st.text(alphabet=st.sampled_from("aZ09 (1)*&%-.$/\tſıİé١"), max_size=30)
+
+
+@given(_LABEL_TEXT)
+def test_norm_keeps_its_definition(text: str) -> None:
+    # the definition norm() had before its steps were skipped where they change nothing
+    steps = (
+        re.sub(r"\(\s*\d{1,2}\s*\)|\*+", " ", text.lower()).replace("&", " and ").replace("%", " percent ")
+    )
+    assert norm(text) == " ".join(re.sub(r"[^a-z0-9]+", " ", steps).split())
+
+
+@given(_LABEL_TEXT)
+def test_strip_markers_keeps_its_definition(text: str) -> None:
+    assert _strip_markers(text) == " ".join(re.sub(r"\(\s*(\d{1,2})\s*\)|(\*+)", " ", text).split())
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.integers(min_value=1, max_value=36)
+)
+def test_period_starts_as_relativedelta_counts_months(end: date, months: int) -> None:
+    start = end + timedelta(days=1) - relativedelta(months=months)
+    assert period_for.__wrapped__(end, months) == Period(end=end, start=start)

@@ -176,11 +176,7 @@ def _may_state_scale(text: str) -> bool:
 
 
 def table_kind(vocab: Vocabulary, text: str) -> str:
-    n = f" {norm(text)} "
-    for kind in vocab.table_kinds:
-        if any(f" {cue}" in n for cue in kind.cues):  # prefix match: "balance sheet" finds "balance sheets"
-            return kind.code
-    return ""
+    return vocab.table_kind(norm(text))
 
 
 def title_name(text: str) -> str:
@@ -202,7 +198,9 @@ def _without_units(label: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _strip_markers(text: str) -> str:
-    return " ".join(_MARKER.sub(" ", text).split())
+    if "(" in text or "*" in text:  # most labels have no marker
+        text = _MARKER.sub(" ", text)
+    return " ".join(text.split())
 
 
 def _markers(text: str) -> list[str]:
