@@ -193,7 +193,9 @@ def title_name(text: str) -> str:
 @lru_cache(maxsize=8192)  # row labels repeat from table to table and release to release
 def _without_units(label: str) -> str:
     """A row label without footnote markers and unit parentheticals, as metric labels are written."""
-    return _UNIT_PAREN.sub(" ", _strip_markers(label))
+    label = _strip_markers(label)
+    # every unit parenthetical has a parenthesis; most labels have none
+    return _UNIT_PAREN.sub(" ", label) if "(" in label or ")" in label else label
 
 
 @lru_cache(maxsize=8192)
@@ -779,7 +781,7 @@ class TableReader:
             return "USD-PER-OZ"
         if "per share" in low or "per common share" in low:
             return "USD-PER-SHARE"
-        if _SHARE_COUNT.search(low):
+        if "shares" in low and _SHARE_COUNT.search(low):  # every match has "shares" (no re.I)
             return "SHARES"  # "Weighted average number of common shares - basic" counts shares
         if "per ton" in low:
             return "USD-PER-TON"
