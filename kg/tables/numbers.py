@@ -63,20 +63,11 @@ def parse_number(token: str) -> Number | None:
     Decimal('217417')
     """
     t = token.strip()
-    if t.lower() in _NOT_APPLICABLE:
-        return Number(None, 0, NA, t)
-    if not _DIGIT_OR_DASH.search(t):
-        return None
-    if t in ("--", "- -", "\u2014", "\u2013\u2013"):
-        return Number(Decimal(0), 0, ZERO, t)
-    if t == "-":
-        return Number(None, 0, NA, t)
     m = _NUMBER.match(t)
-    if not m:
-        glued = _GLUED_MARKER.match(t)  # "1,234(a)": a footnote marker glued to the number
-        if glued and glued.group(1) and (inner := parse_number(glued.group(1))) is not None:
-            return Number(inner.value, inner.places, inner.kind, t)
-        return None
+    # \d matches any script's digits; the digits of a number are ASCII (searched for on the rare
+    # token that is not ASCII alone).
+    if not m or not (t.isascii() or _DIGIT_OR_DASH.search(t)):
+        return _not_a_plain_number(t)
     body = t.replace("$", "").lstrip("-")
     negative = body.startswith("(") and body.rstrip("%").endswith(")")
     if (body.startswith("(") or body.rstrip("%").endswith(")")) and not negative:
@@ -86,11 +77,33 @@ def parse_number(token: str) -> Number | None:
         value = Decimal(digits)
     except InvalidOperation:
         return None
-    places = len(digits.split(".", 1)[1]) if "." in digits else 0
+    dot = digits.find(".")
+    places = len(digits) - dot - 1 if dot >= 0 else 0
     if m.group("minus") and negative:
         return None  # "-(3)" is not a way tables print numbers
     negative = negative or bool(m.group("minus"))
-    return Number(-value if negative else value, places, NUMBER, t)
+    return _new_number((-value if negative else value, places, NUMBER, t))
+
+
+def _not_a_plain_number(t: str) -> Number | None:
+    """:func:`parse_number` of a stripped token that is not a plain number (:data:`_NUMBER` with an
+    ASCII digit): a not-applicable word, a zero dash, a number with a glued marker, or no number.
+    None of these is a plain number, so the plain numbers, most tokens, are read first."""
+    if t.lower() in _NOT_APPLICABLE:
+        return _new_number((None, 0, NA, t))
+    if not _DIGIT_OR_DASH.search(t):
+        return None
+    if t in ("--", "- -", "\u2014", "\u2013\u2013"):
+        return _new_number((Decimal(0), 0, ZERO, t))
+    if t == "-":
+        return _new_number((None, 0, NA, t))
+    glued = _GLUED_MARKER.match(t)  # "1,234(a)": a footnote marker glued to the number
+    if glued and glued.group(1) and (inner := parse_number(glued.group(1))) is not None:
+        return _new_number((inner.value, inner.places, inner.kind, t))
+    return None
+
+
+_new_number = partial(tuple.__new__, Number)  # skips the named tuple's __new__: one per distinct token
 
 
 def glued_marker(printed: str) -> str:
