@@ -53,7 +53,6 @@ class Cell(NamedTuple):
         return self.number.printed
 
 
-@lru_cache(maxsize=4096)  # tables repeat tokens; Number is immutable
 def parse_number(token: str) -> Number | None:
     """Parse one printed token; None when it is not a number.
 
@@ -138,11 +137,10 @@ def split_row(line: str) -> SplitRow:
     stripped = line.rstrip()
     if not stripped:
         return _new_row(("", -1, -1, ()))
-    last = stripped[stripped.rfind(" ") + 1 :]
-    number = parse_number(last)
-    if (number is None and last != "$") or (
-        (number is None or number.kind == NA) and not _DIGIT_OR_DASH.search(line)
-    ):
+    # The last token is read as the cells are below (a "$" reads as (), a word as None): one cache
+    # serves both, and parse_number needs none of its own.
+    read = _read_token(stripped[stripped.rfind(" ") + 1 :])
+    if read is None or ((not read or read[0].kind == NA) and not _DIGIT_OR_DASH.search(line)):
         # A line ending in a word holds no number cells, nor does one without digits or dashes
         # (a number token with them vouches for the line, sparing data rows that search).
         start = len(stripped) - len(stripped.lstrip())
