@@ -164,7 +164,7 @@ def split_row(line: str) -> SplitRow:
             number, d_start, d_end = read
             cells.append(_new_cell((number, pos + d_start, pos + d_end)))
         w -= 1
-    label_start = len(line) - len(line.lstrip())
+    label_start = line.find(words[0])  # the indent: only blanks stand before the first word
     label_end = starts[w] + len(words[w]) if w >= 0 else -1
     i = w + 1  # the first token after the label so far
     if w < 0 and count > 1 and starts[0] < 8 and _MARKER.match(words[0]):
