@@ -371,6 +371,15 @@ def test_a_number_cell_spans_its_digits(token: str) -> None:
     assert (start, end) == ((marks[0], marks[-1] + 1) if marks else (0, len(body)))
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789\u0661\u0662,.-$()%a", min_size=1, max_size=10))
+def test_digits_of_other_scripts_make_no_number(token: str) -> None:
+    """The number pattern's \\d matches any script's digits; a token is a number only when an ASCII
+    digit (or a dash) vouches for it, whichever test the reader makes first."""
+    if not any(c in "0123456789-" for c in token):
+        assert parse_number(token) is None
+
+
 @settings(max_examples=200, deadline=None)
 @given(_AMOUNTS, st.integers(min_value=0, max_value=3), st.sampled_from(["", "$", "$ "]))
 def test_number_tokens_round_trip(value: Decimal, places: int, dollar: str) -> None:

@@ -44,7 +44,8 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
     grids: list[Grid | None] = []
     for _, block in tables:
         try:
-            grids.append(build_grid([(n, doc.text(n)) for n in range(block.first_line, block.last_line + 1)]))
+            # The block's lines are the document's (page furniture blanked), numbered from its first.
+            grids.append(build_grid(list(enumerate(block.lines, block.first_line))))
         except Exception:  # noqa: BLE001 - a garbled table is reported below, never fatal
             log.exception("%s:%d: cannot lay out table", doc.name, block.first_line)
             grids.append(None)

@@ -53,7 +53,6 @@ class Cell(NamedTuple):
         return self.number.printed
 
 
-@lru_cache(maxsize=4096)  # tables repeat tokens; Number is immutable
 def parse_number(token: str) -> Number | None:
     """Parse one printed token; None when it is not a number.
 
@@ -63,20 +62,11 @@ def parse_number(token: str) -> Number | None:
     Decimal('217417')
     """
     t = token.strip()
-    if t.lower() in _NOT_APPLICABLE:
-        return Number(None, 0, NA, t)
-    if not _DIGIT_OR_DASH.search(t):
-        return None
-    if t in ("--", "- -", "\u2014", "\u2013\u2013"):
-        return Number(Decimal(0), 0, ZERO, t)
-    if t == "-":
-        return Number(None, 0, NA, t)
     m = _NUMBER.match(t)
-    if not m:
-        glued = _GLUED_MARKER.match(t)  # "1,234(a)": a footnote marker glued to the number
-        if glued and glued.group(1) and (inner := parse_number(glued.group(1))) is not None:
-            return Number(inner.value, inner.places, inner.kind, t)
-        return None
+    # \d matches any script's digits; the digits of a number are ASCII (searched for on the rare
+    # token that is not ASCII alone).
+    if not m or not (t.isascii() or _DIGIT_OR_DASH.search(t)):
+        return _not_a_plain_number(t)
     body = t.replace("$", "").lstrip("-")
     negative = body.startswith("(") and body.rstrip("%").endswith(")")
     if (body.startswith("(") or body.rstrip("%").endswith(")")) and not negative:
@@ -86,11 +76,33 @@ def parse_number(token: str) -> Number | None:
         value = Decimal(digits)
     except InvalidOperation:
         return None
-    places = len(digits.split(".", 1)[1]) if "." in digits else 0
+    dot = digits.find(".")
+    places = len(digits) - dot - 1 if dot >= 0 else 0
     if m.group("minus") and negative:
         return None  # "-(3)" is not a way tables print numbers
     negative = negative or bool(m.group("minus"))
-    return Number(-value if negative else value, places, NUMBER, t)
+    return _new_number((-value if negative else value, places, NUMBER, t))
+
+
+def _not_a_plain_number(t: str) -> Number | None:
+    """:func:`parse_number` of a stripped token that is not a plain number (:data:`_NUMBER` with an
+    ASCII digit): a not-applicable word, a zero dash, a number with a glued marker, or no number.
+    None of these is a plain number, so the plain numbers, most tokens, are read first."""
+    if t.lower() in _NOT_APPLICABLE:
+        return _new_number((None, 0, NA, t))
+    if not _DIGIT_OR_DASH.search(t):
+        return None
+    if t in ("--", "- -", "\u2014", "\u2013\u2013"):
+        return _new_number((Decimal(0), 0, ZERO, t))
+    if t == "-":
+        return _new_number((None, 0, NA, t))
+    glued = _GLUED_MARKER.match(t)  # "1,234(a)": a footnote marker glued to the number
+    if glued and glued.group(1) and (inner := parse_number(glued.group(1))) is not None:
+        return _new_number((inner.value, inner.places, inner.kind, t))
+    return None
+
+
+_new_number = partial(tuple.__new__, Number)  # skips the named tuple's __new__: one per distinct token
 
 
 def glued_marker(printed: str) -> str:
@@ -125,11 +137,10 @@ def split_row(line: str) -> SplitRow:
     stripped = line.rstrip()
     if not stripped:
         return _new_row(("", -1, -1, ()))
-    last = stripped[stripped.rfind(" ") + 1 :]
-    number = parse_number(last)
-    if (number is None and last != "$") or (
-        (number is None or number.kind == NA) and not _DIGIT_OR_DASH.search(line)
-    ):
+    # The last token is read as the cells are below (a "$" reads as (), a word as None): one cache
+    # serves both, and parse_number needs none of its own.
+    read = _read_token(stripped[stripped.rfind(" ") + 1 :])
+    if read is None or ((not read or read[0].kind == NA) and not _DIGIT_OR_DASH.search(line)):
         # A line ending in a word holds no number cells, nor does one without digits or dashes
         # (a number token with them vouches for the line, sparing data rows that search).
         start = len(stripped) - len(stripped.lstrip())
@@ -153,7 +164,7 @@ def split_row(line: str) -> SplitRow:
             number, d_start, d_end = read
             cells.append(_new_cell((number, pos + d_start, pos + d_end)))
         w -= 1
-    label_start = len(line) - len(line.lstrip())
+    label_start = line.find(words[0])  # the indent: only blanks stand before the first word
     label_end = starts[w] + len(words[w]) if w >= 0 else -1
     i = w + 1  # the first token after the label so far
     if w < 0 and count > 1 and starts[0] < 8 and _MARKER.match(words[0]):
