@@ -87,9 +87,21 @@ class Document:
     source_lines: tuple[int, ...]
     furniture: frozenset[int] = frozenset()
     meta: DocumentMeta = field(default_factory=DocumentMeta)
+    # HTML: per analysis line, the (start, end, source line) column span of each table cell it
+    # prints, as the cells of one row can stand on different source lines; () for text.
+    cell_lines: tuple[tuple[tuple[int, int, int], ...], ...] = ()
 
     def source_line(self, n: int) -> int:
         """Map analysis line ``n`` (1-based) to the source file's line."""
+        return self.source_lines[n - 1]
+
+    def source_line_at(self, n: int, column: int) -> int:
+        """The source line of what analysis line ``n`` prints at ``column``: the line of the
+        table cell there in an HTML exhibit, else the line's own."""
+        if self.cell_lines:
+            for start, end, line in self.cell_lines[n - 1]:
+                if start <= column < end:
+                    return line
         return self.source_lines[n - 1]
 
     def text(self, n: int) -> str:

@@ -1,6 +1,8 @@
 """HTML exhibit → text lines, each with the source line it came from.
 
-Input: the decoded HTML. Output: ``[(text_line, source_line), ...]``.
+Input: the decoded HTML. Output: ``[(text_line, source_line, cells), ...]``, where
+``cells`` gives a rendered table row's cells as ``(start, end, source_line)`` column spans
+(EDGAR HTML often puts each ``<td>`` on a source line of its own) and is empty elsewhere.
 
 Paragraph-level elements become lines; ``<pre>`` keeps its lines verbatim;
 ``<table>`` markup is rendered as fixed-width rows (numbers right-aligned in
@@ -31,16 +33,21 @@ _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 _PAGE_WIDTH = 80
 _NUMBER_CELL = re.compile(r"^[($\s-]*[\d.,]+[)%\s]*$|^-+$|^- -$")
 
+# A rendered line: its text, the source line it cites, and for a table row the column span and
+# source line of each cell.
+Rendered = tuple[str, int, tuple[tuple[int, int, int], ...]]
+
 
 class _Renderer(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.out: list[tuple[str, int]] = []
+        self.out: list[Rendered] = []
         self.buf: list[str] = []
         self.buf_line = 0
         self.skip = 0
         self.pre = 0
-        self.tables: list[list[tuple[int, list[tuple[str, int]]]]] = []  # stack of tables: rows of (line, cells)
+        # stack of tables: rows of (line, cells), a cell being (text, colspan, source line)
+        self.tables: list[list[tuple[int, list[tuple[str, int, int]]]]] = []
         self.cell: list[str] | None = None
         self.cell_span = 1
         self.cell_line = 0  # source line where the open cell starts
@@ -54,7 +61,7 @@ class _Renderer(HTMLParser):
         if text and self.centred:
             text = " " * max(6, (_PAGE_WIDTH - len(text)) // 2) + text
         if text:
-            self.out.append((text, self.buf_line))
+            self.out.append((text, self.buf_line, ()))
         self.buf = []
         self.buf_line = 0
 
@@ -94,7 +101,7 @@ class _Renderer(HTMLParser):
         elif tag in ("td", "th") and self.tables and self.cell is not None:
             text = " ".join("".join(self.cell).split())
             row_line, row = self.tables[-1][-1]
-            row.append((text, self.cell_span))
+            row.append((text, self.cell_span, self.cell_line))
             self.cell = None
             if not self.row_numbered and text not in ("$", "(", "($") and _NUMBER_CELL.match(text):
                 # A row cites the source line of its first number: EDGAR HTML often puts each
@@ -123,14 +130,14 @@ class _Renderer(HTMLParser):
             for k, part in enumerate(parts):
                 if k == 0 and self.buf:
                     self.buf.append(part)
-                    self.out.append(("".join(self.buf).rstrip(), self.buf_line))
+                    self.out.append(("".join(self.buf).rstrip(), self.buf_line, ()))
                     self.buf, self.buf_line = [], 0
                     continue
                 if k == len(parts) - 1:
                     if part:
                         self.buf, self.buf_line = [part], start + k
                     continue
-                self.out.append((part.rstrip(), start + k))
+                self.out.append((part.rstrip(), start + k, ()))
             return
         if data.strip() and not self.buf_line:
             self.buf_line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
@@ -148,7 +155,7 @@ class _Renderer(HTMLParser):
         if self.centred and self.centred[-1] == "p":
             self.centred.pop()
 
-    def _table_lines(self, lines: list[tuple[str, int]]) -> None:
+    def _table_lines(self, lines: list[Rendered]) -> None:
         self.table_rows.update(range(len(self.out), len(self.out) + len(lines)))
         self.out.extend(lines)
 
@@ -162,16 +169,20 @@ def _is_centred(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     )
 
 
-def _merge_cells(cells: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
-    """Expand colspans and join "$" / ")" / "%" cells to their number. Returns the cell texts
-    and, per position, the number of columns the cell starting there spans (1 for the rest)."""
+def _merge_cells(cells: list[tuple[str, int, int]]) -> tuple[list[str], list[int], list[int]]:
+    """Expand colspans and join "$" / ")" / "%" cells to their number. Returns the cell texts,
+    per position the number of columns the cell starting there spans (1 for the rest), and per
+    position the source line of its cell (a joined number keeps its digits' line)."""
     flat: list[str] = []
     spans: list[int] = []
-    for text, span in cells:
+    origins: list[int] = []
+    for text, span, line in cells:
         flat.append(text)
         spans.append(span)
+        origins.append(line)
         flat.extend([""] * (span - 1))
         spans.extend([1] * (span - 1))
+        origins.extend([line] * (span - 1))
     merged: list[str] = []
     for text in flat:
         if text in (")", "%", ")%") and merged:
@@ -189,42 +200,45 @@ def _merge_cells(cells: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
                 j += 1
             merged[j] = text.replace("$", "$ ") + merged[j] if text != "(" else "(" + merged[j]
             merged[k] = ""
-    return merged, spans
+    return merged, spans, origins
 
 
-def render_table(rows: list[tuple[int, list[tuple[str, int]]]]) -> list[tuple[str, int]]:
+def render_table(rows: list[tuple[int, list[tuple[str, int, int]]]]) -> list[Rendered]:
     """Rows of cells → fixed-width lines. A cell spanning several columns ("Three Months Ended"
     over a "$", a number and a ")" cell per year) is centred over them, as a printed header
-    stands over its numbers; numbers are right-aligned in their column."""
+    stands over its numbers; numbers are right-aligned in their column. Each line keeps the
+    column span and source line of every cell it prints."""
     grid = []
     for line, cells in rows:
-        texts, spans = _merge_cells(cells)
+        texts, spans, origins = _merge_cells(cells)
         if any(c.strip() for c in texts):
-            grid.append((line, texts, spans))
+            grid.append((line, texts, spans, origins))
     if not grid:
         return []
     grid = _wrap_headers(grid)
-    width = max(len(texts) for _, texts, _ in grid)
-    used = [any(k < len(texts) and texts[k] for _, texts, _ in grid) for k in range(width)]
+    width = max(len(texts) for _, texts, _, _ in grid)
+    used = [any(k < len(texts) and texts[k] for _, texts, _, _ in grid) for k in range(width)]
     cols = [k for k in range(width) if used[k]]
-    numeric = {k for k in cols if any(k < len(t) and _NUMBER_CELL.match(t[k]) for _, t, _ in grid)}
+    numeric = {k for k in cols if any(k < len(t) and _NUMBER_CELL.match(t[k]) for _, t, _, _ in grid)}
     sizes = {
-        k: max((len(t[k]) for _, t, s in grid if k < len(t) and s[k] == 1), default=0) for k in cols
+        k: max((len(t[k]) for _, t, s, _ in grid if k < len(t) and s[k] == 1), default=0) for k in cols
     }
 
     def inside(k: int, span: int) -> list[int]:
         return [j for j in cols if k <= j < k + span]
 
-    for _, texts, spans in grid:  # a spanning cell wider than its columns widens the last of them
+    for _, texts, spans, _ in grid:  # a spanning cell wider than its columns widens the last of them
         for k, text in enumerate(texts):
             if spans[k] > 1 and text:
                 under = inside(k, spans[k])
                 room = sum(sizes[j] for j in under) + 3 * (len(under) - 1)
                 if len(text) > room:
                     sizes[under[-1]] += len(text) - room
-    out = []
-    for line, texts, spans in grid:
+    out: list[Rendered] = []
+    for line, texts, spans, origins in grid:
         parts = []
+        placed = []  # (column, width, source line) of each cell printed
+        at = 0  # where the next part starts ("   " between parts)
         i = 0
         while i < len(cols):
             k = cols[i]
@@ -233,35 +247,41 @@ def render_table(rows: list[tuple[int, list[tuple[str, int]]]]) -> list[tuple[st
             if span > 1 and text:
                 under = inside(k, span)
                 room = sum(sizes[j] for j in under) + 3 * (len(under) - 1)
-                parts.append(text.center(room) if i else text.ljust(room))
+                part = text.center(room) if i else text.ljust(room)
                 i += len(under)
-                continue
-            if i == 0:
-                parts.append(text.ljust(sizes[k]))
-            elif _NUMBER_CELL.match(text):
-                parts.append(text.rjust(sizes[k]))
-            elif k in numeric:
-                parts.append(text.center(sizes[k]))  # a header word stands over its numbers
             else:
-                parts.append(text.ljust(sizes[k]))
-            i += 1
-        out.append(("   ".join(parts).rstrip(), line))
-    return [("", grid[0][0])] + out + [("", grid[-1][0])]
+                if i == 0:
+                    part = text.ljust(sizes[k])
+                elif _NUMBER_CELL.match(text):
+                    part = text.rjust(sizes[k])
+                elif k in numeric:
+                    part = text.center(sizes[k])  # a header word stands over its numbers
+                else:
+                    part = text.ljust(sizes[k])
+                i += 1
+            if text:
+                placed.append((at, at + len(part), origins[k] if k < len(origins) else line))
+            parts.append(part)
+            at += len(part) + 3
+        out.append(("   ".join(parts).rstrip(), line, tuple(placed)))
+    return [("", grid[0][0], ())] + out + [("", grid[-1][0], ())]
 
 
-def _wrap_headers(grid: list[tuple[int, list[str], list[int]]]) -> list[tuple[int, list[str], list[int]]]:
+def _wrap_headers(
+    grid: list[tuple[int, list[str], list[int], list[int]]],
+) -> list[tuple[int, list[str], list[int], list[int]]]:
     """Header cells wider than the numbers under them wrap onto lines of their own, bottom-aligned,
     as printed tables stack "Contained / Silver / (ounces)" over a column: one wide line of
     header words would stand over the neighbouring columns instead."""
     widths: dict[int, int] = {}
-    for _, texts, spans in grid:
+    for _, texts, spans, _ in grid:
         for k, text in enumerate(texts):
             if k and spans[k] == 1 and _NUMBER_CELL.match(text):
                 widths[k] = max(widths.get(k, 0), len(text))
     out = []
-    for line, texts, spans in grid:
+    for line, texts, spans, origins in grid:
         if any(k and _NUMBER_CELL.match(t) for k, t in enumerate(texts)):
-            out.append((line, texts, spans))
+            out.append((line, texts, spans, origins))
             continue
         pieces: dict[int, list[str]] = {}
         for k, text in enumerate(texts):
@@ -270,7 +290,7 @@ def _wrap_headers(grid: list[tuple[int, list[str], list[int]]]) -> list[tuple[in
                 room = max(widths[k], *(len(w) for w in glued.split()))
                 pieces[k] = [p.replace("\x00", " ") for p in textwrap.wrap(glued, room)]
         if not pieces:
-            out.append((line, texts, spans))
+            out.append((line, texts, spans, origins))
             continue
         depth = max(len(p) for p in pieces.values())
         for r in range(depth):
@@ -280,24 +300,25 @@ def _wrap_headers(grid: list[tuple[int, list[str], list[int]]]) -> list[tuple[in
                 else (text if r == depth - 1 else "")
                 for k, text in enumerate(texts)
             ]
-            out.append((line, row, spans if r == depth - 1 else [1] * len(spans)))
+            out.append((line, row, spans if r == depth - 1 else [1] * len(spans), origins))
     return out
 
 
-def html_to_lines(html: str) -> list[tuple[str, int]]:
-    """Render HTML to text lines, each paired with its 1-based source line."""
+def html_to_lines(html: str) -> list[Rendered]:
+    """Render HTML to text lines, each with its 1-based source line and, for a table row, the
+    column span and source line of each cell."""
     renderer = _Renderer()
     renderer.feed(html)
     renderer.close()
-    lines: list[tuple[str, int]] = []
+    lines: list[Rendered] = []
     rows = renderer.table_rows
-    for k, (text, line) in enumerate(renderer.out):
+    for k, (text, line, cells) in enumerate(renderer.out):
         # Paragraphs become a line each, separated by a blank, so layout sees blocks; the rows of
         # one table (a wrapped header line holds a single word) stay together.
         in_table = k in rows and k - 1 in rows
         if lines and lines[-1][0] and text and not in_table and not _is_table_row(text):
-            lines.append(("", line))
-        lines.append((text, max(line, 1)))
+            lines.append(("", line, ()))
+        lines.append((text, max(line, 1), cells))
     return lines
 
 

@@ -328,13 +328,18 @@ def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
     text, encoding = decode(data, name)
     if looks_like_html(text):
         source_count = line_count(text)
-        pairs = html_to_lines(text)
-        lines = [line.expandtabs(8).rstrip() for line, _ in pairs]
-        source_lines = [min(max(n, 1), max(source_count, 1)) for _, n in pairs]
+        rendered = html_to_lines(text)
+        last = max(source_count, 1)
+        lines = [line.expandtabs(8).rstrip() for line, _, _ in rendered]
+        source_lines = [min(max(n, 1), last) for _, n, _ in rendered]
+        cell_lines = tuple(
+            tuple((start, end, min(max(n, 1), last)) for start, end, n in cells) for _, _, cells in rendered
+        )
         fmt = "html"
     else:
         lines = split_lines(text)
         source_lines = list(range(1, len(lines) + 1))
+        cell_lines = ()
         fmt = "text"
     if not any(line.strip() for line in lines):
         raise InputError("no text found: expected a press release in text or HTML", doc=name)
@@ -351,6 +356,7 @@ def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
         source_lines=tuple(source_lines),
         furniture=furniture,
         meta=meta,
+        cell_lines=cell_lines,
     )
 
 

@@ -89,6 +89,34 @@ def test_html_exhibit_rows_keep_source_lines() -> None:
     assert any("CONTACT" in doc.lines[n - 1] for n in doc.furniture)
 
 
+def test_html_cells_on_lines_of_their_own_keep_their_lines() -> None:
+    """EDGAR HTML often prints each <td> on a source line of its own, "$" and ")" in cells apart:
+    a rendered row is one analysis line, but each number keeps the source line of its digits."""
+    html = "\n".join([
+        "<html><body><table>",  # 1
+        "<tr>",  # 2
+        "<td>Net loss</td>",  # 3
+        "<td>$</td>",  # 4
+        "<td>(1,234</td>",  # 5
+        "<td>)</td>",  # 6
+        "<td>$</td>",  # 7
+        "<td>(567</td>",  # 8
+        "<td>)</td>",  # 9
+        "</tr>",
+        "</table></body></html>",
+    ])
+    doc = parse_document(html.encode(), name="cells.htm")
+    n = next(k for k, line in enumerate(doc.lines, 1) if "Net loss" in line)
+    line = doc.lines[n - 1]
+    assert "(1,234)" in line and "(567)" in line
+    assert doc.source_line(n) == 5  # the row cites its first number's line
+    assert doc.source_line_at(n, line.index("1,234")) == 5
+    assert doc.source_line_at(n, line.index("567")) == 8
+    assert doc.source_line_at(n, 0) == 3  # the label's cell
+    text = parse_document(b"Net loss   $ (1,234)   $ (567)\n", name="plain.txt")
+    assert text.cell_lines == () and text.source_line_at(1, 20) == 1
+
+
 @pytest.mark.parametrize(
     ("data", "needle"),
     [(b"", "empty file"), (b"   \n\n", "empty file"), (b"\x00\x01\x02PK\x03\x04" * 50, "binary content")],

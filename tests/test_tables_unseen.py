@@ -231,11 +231,13 @@ def test_html_cells_on_lines_of_their_own() -> None:
     assert one(facts, subject=company, metric="gold-produced", **q1_2009).value == Decimal("44906")
     o = one(facts, subject=company, metric="total-cash-cost-per-oz-gold", **q1_2009)
     assert (o.value, o.unit) == (Decimal("548"), "USD-PER-OZ")
-    # A row cites the line of its first number (the <tr> line prints nothing). The other columns'
-    # numbers stand on the lines below it: one analysis line maps to one source line.
+    # Every number cites the source line of its own cell, not the row's first line (the <tr>
+    # line prints nothing, and each column's <td> stands on a line of its own).
     raw = (DATA / "sagebrush-q1.htm").read_text().splitlines()
-    for o in find(facts, **q1):
+    assert len(facts.observations) == 4
+    for o in facts.observations:
         assert o.printed.replace("$ ", "") in raw[o.source.line - 1].replace("&nbsp;", " ").replace("$ ", "")
+    assert sorted(o.source.line for o in facts.observations) == [16, 17, 21, 22]
 
 
 # ------------------------------------------------------------ quarter and year-to-date headers

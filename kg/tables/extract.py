@@ -630,10 +630,13 @@ class TableReader:
             columns = flows if mapped else durations
         append = self.observations.append
         footnotes = self.footnotes
+        by_cell = bool(self.doc.cell_lines and self.doc.cell_lines[line.n - 1])  # HTML: a line per cell
         for cell, col in zip(line.row.cells, cols, strict=True):
             value, places, kind, printed = cell.number
             if kind == NA or value is None:
                 continue
+            if by_cell:
+                source = self._cell_source(line.n, cell.end - 1)
             period, column, estimate = columns[col]
             if period is None:
                 self._no_period_note(line.n, headers, col)
@@ -668,6 +671,11 @@ class TableReader:
             )
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
+
+    def _cell_source(self, n: int, column: int) -> Source:
+        """The provenance of the number printed at ``column`` of analysis line ``n``: in an HTML
+        exhibit, the source line of its own cell (a row's cells can stand on lines of their own)."""
+        return Source(self.doc.name, self.doc.source_line_at(n, column), "table", self.table_id)
 
     def _no_period_note(self, n: int, headers: list[ColumnHeader], col: int) -> None:
         """One note per column, not per row: a "% Change" column has no period at all."""
@@ -822,9 +830,12 @@ class TableReader:
             subject, label = EntityRef(name, "MiningUnit"), raw
         notes = self._footnotes(raw)
         source = Source(self.doc.name, self.doc.source_line(line.n), "table", self.table_id)
+        by_cell = bool(self.doc.cell_lines and self.doc.cell_lines[line.n - 1])  # HTML: a line per cell
         for cell, col in zip(line.row.cells, cols, strict=True):
             if cell.number.kind == NA or cell.number.value is None:
                 continue
+            if by_cell:
+                source = self._cell_source(line.n, cell.end - 1)
             header = headers[col]
             code, unit, mapped = self._column_metric(header.text)
             value, decimals = _scaled(cell, 1, False)
