@@ -101,6 +101,25 @@ _ANCHORS = frozenset((RULE, NUMROW, HEADER))  # the kinds of line a table is mad
 _LABEL_KINDS = (TEXT, HEADER)
 
 
+# Words a column header's period is made of ("THREE MONTHS ENDED SEPTEMBER 30,", "YEAR TO DATE").
+_PERIOD_WORDS = frozenset(
+    "quarter quarters month months year years ended ending twelve six nine three first second third "
+    "fourth fiscal ytd to date and the for of in as at q1 q2 q3 q4 "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_LETTERS = re.compile(r"[a-z0-9]+")
+
+
+def is_title(stripped: str) -> bool:
+    """A title in capitals that names more than a period ("THIRD QUARTER FINANCIAL RESULTS"),
+    printed as one run of words: unlike a column header ("THREE MONTHS ENDED"), it captions the
+    table below it rather than heading the columns of the table above."""
+    if "  " in stripped or not stripped.isupper():
+        return False
+    return any(w not in _PERIOD_WORDS and not w.isdigit() for w in _LETTERS.findall(stripped.lower()))
+
+
 class _Page:
     """One document's lines as parallel lists, indexed from 0, built once by :func:`segment`:
     the table walks look lines up by index many times, and a list index is the cheapest lookup.
@@ -293,6 +312,8 @@ def _table_end(page: _Page, i: int) -> int:
         if k >= n or blanks > 2:
             break
         if kinds[k] in _ANCHORS:
+            if blanks and kinds[k] == HEADER and page.indents[k] >= 10 and is_title(page.stripped[k]):
+                break  # a centred title after a gap ("THIRD QUARTER RESULTS") starts the next table
             end = k
             j = k + 1
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ from hypothesis import strategies as st
 
 from kg.facts import Block, Document
 from kg.ingest import parse_document, read_document
-from kg.layout import _BOILERPLATE, HEADER, NUMROW, RULE, TEXT, classify, segment
+from kg.layout import _BOILERPLATE, HEADER, NUMROW, RULE, TEXT, classify, is_title, segment
+from kg.tables import extract_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -179,3 +182,52 @@ def test_boilerplate_pattern_finds_every_phrase(text: str) -> None:
 
 def test_boilerplate_pattern_passes_over_ordinary_prose() -> None:
     assert _BOILERPLATE.search("Silver production rose 12% at the Lucky Friday unit.") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("THIRD QUARTER FINANCIAL RESULTS", True),
+        ("FOURTH QUARTER PRODUCTION", True),
+        ("PRODUCTION SUMMARY", True),
+        ("THREE MONTHS ENDED SEPTEMBER 30,", False),  # a period: the columns' header
+        ("YEAR TO DATE", False),
+        ("SIX MONTHS ENDED JUNE 30, 2008 AND 2007", False),
+        ("THIRD QUARTER       FOURTH QUARTER", False),  # over columns, not one run of words
+        ("Third Quarter Financial Results", False),  # not in capitals
+    ],
+)
+def test_a_title_names_more_than_a_period(line: str, title: bool) -> None:
+    assert is_title(line) is title
+
+
+def test_a_centred_title_after_a_gap_starts_the_next_table() -> None:
+    """"THIRD QUARTER FINANCIAL RESULTS" has a period word, so it reads as a header line; after
+    a blank line it captions the table below instead of joining the table above."""
+    text = "\n".join([
+        "ACME MINING CORP. REPORTS RESULTS",
+        "",
+        "Acme Mining Corp. (NYSE:ACM) today reported results for the quarter.",
+        "",
+        "                         PRODUCTION SUMMARY",
+        "                                          2010          2009",
+        "     Gold produced (ounces)             12,345        11,000",
+        "     Silver produced (ounces)            5,000         4,000",
+        "",
+        "                      THIRD QUARTER FINANCIAL RESULTS",
+        "                                      (in thousands)",
+        "                                       Q3 2010       Q3 2009",
+        "     Sales                               9,876         8,765",
+        "     Net income                          1,234         1,111",
+        "",
+        "Acme is a gold producer.",
+    ])
+    doc = parse_document(text.encode(), name="acme.txt")
+    tables = [(b.first_line, b.last_line) for b in segment(doc) if b.kind == "table"]
+    assert tables == [(5, 8), (10, 14)]
+    facts = extract_tables(doc, segment(doc))
+    assert [t.caption for t in facts.tables] == ["PRODUCTION SUMMARY", "THIRD QUARTER FINANCIAL RESULTS (in thousands)"]
+    sales = [o for o in facts.observations if o.metric == "sales"]
+    assert {(o.value, o.period.start) for o in sales} == {
+        (Decimal("9876000"), date(2010, 7, 1)), (Decimal("8765000"), date(2009, 7, 1))
+    }

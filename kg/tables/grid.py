@@ -20,7 +20,7 @@ from functools import partial
 from operator import attrgetter
 from typing import NamedTuple
 
-from kg.layout import HEADER, classify
+from kg.layout import HEADER, classify, is_title
 from kg.tables.numbers import NUMBER, Cell, SplitRow, is_year, number_cell, split_row
 from kg.tables.periods import Span
 
@@ -118,8 +118,9 @@ def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
             if not label_words or (len(label_words) <= 2 and row.label.isupper()):
                 return HEAD, None  # "2006   2005" or "HIGHLIGHTS   2007   2006"
         return DATA, row
-    if classify(text) == HEADER and not _AS_OF.search(stripped):
-        # "(as of December 31, 2006)" dates the whole table: caption, not column header
+    if classify(text) == HEADER and not _AS_OF.search(stripped) and not is_title(stripped):
+        # "(as of December 31, 2006)" dates the whole table, and a centred title naming more than
+        # a period ("THIRD QUARTER RESULTS") captions it: text, not column headers
         return HEAD, None
     return TEXT, None
 
