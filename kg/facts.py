@@ -254,7 +254,7 @@ class Relation:
     value_decimals: int | None = None
     date: date | None = None
     text: str = ""  # the sentence (or clause) it was read from
-    date_precision: str = "day"  # "month" when the text names only a month ("In April 2007")
+    date_precision: str = "day"  # "month" or "year" when the text names no day ("In April 2007")
 
 
 @dataclass(frozen=True)

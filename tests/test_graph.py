@@ -151,3 +151,12 @@ def test_a_relation_dated_to_the_month_is_a_gyearmonth() -> None:
     dates = set(g.objects(None, MKG.date))
     assert dates == {Literal("2007-07", datatype=XSD.gYearMonth)}
     assert len(list(g.subject_objects(MKG.date))) == 2  # the statement and the membership
+
+
+def test_a_relation_dated_to_the_year_is_a_gyear() -> None:
+    facts, resolution = _facts()
+    [doc, other] = facts
+    bought = Relation(HECLA, "acquired", LF, Source("a.txt", 439, "prose"), date=date(2006, 1, 1), date_precision="year")
+    doc = dataclasses.replace(doc, relations=(bought,))
+    g = build_dataset([doc, other], resolution).graph(iris.named_graph("a"))
+    assert set(g.objects(None, MKG.date)) == {Literal("2006", datatype=XSD.gYear)}

@@ -3,6 +3,7 @@ the blank-pipeline fallback and an end-to-end run over the sample corpus."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -638,3 +639,25 @@ def test_a_stated_month_stays_a_month(text: str, when: date, precision: str) -> 
     """"In April 2007" names a month, not April 1st: the relation keeps the precision stated."""
     found = [f for f in find_relations(sentence(text), context()) if f.predicate in ("sold", "soldTo")]
     assert found and {(f.date, f.date_precision) for f in found} == {(when, precision)}
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property] "
+         "during the year.", 2007),  # the year the release reports on
+        ("In 2005, [Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property].",
+         2005),
+        ("[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property] "
+         "during 2004 for cash.", 2004),
+        ("[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property]; "
+         "drilling is planned in 2009.", None),  # another event's year
+    ],
+)
+def test_a_stated_year_dates_a_relation_to_the_year(text: str, year: int | None) -> None:
+    ctx = dataclasses.replace(context(), reporting_year=2007)
+    [found] = [f for f in find_relations(sentence(text), ctx) if f.predicate == "acquired"]
+    if year is None:
+        assert found.date is None
+    else:
+        assert (found.date, found.date_precision) == (date(year, 1, 1), "year")

@@ -48,9 +48,11 @@ def _date(d: object) -> Literal:
 
 def _stated_date(r: Relation) -> Literal:
     """A relation's date to the precision the text gave: "In April 2007" is xsd:gYearMonth 2007-04,
-    not a day nobody stated."""
+    "during 2006" xsd:gYear 2006, not a day nobody stated."""
     if r.date_precision == "month" and isinstance(r.date, date):
         return Literal(f"{r.date.year:04d}-{r.date.month:02d}", datatype=XSD.gYearMonth)
+    if r.date_precision == "year" and isinstance(r.date, date):
+        return Literal(f"{r.date.year:04d}", datatype=XSD.gYear)
     return _date(r.date)
 
 

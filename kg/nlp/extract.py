@@ -41,7 +41,7 @@ from kg.facts import (
     Relation,
     Source,
 )
-from kg.nlp.figures import FigureContext, find_figures
+from kg.nlp.figures import FigureContext, find_figures, reporting_period
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
 from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence
 from kg.nlp.relations import Context, Found, find_relations
@@ -448,8 +448,9 @@ def _document_facts(
     )
     ranks = {k: i for i, k in enumerate(lex.get("place_levels", []))}
     place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
+    reporting = reporting_period(doc.meta.period_end, doc.meta.release_date)
     ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank,
-                  place_parents=_place_parents(gaz))
+                  place_parents=_place_parents(gaz), reporting_year=reporting.end.year if reporting else None)
     fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end, lexicon=lex,
                          release_date=doc.meta.release_date)
 

@@ -152,13 +152,18 @@ def _quarter(year: int, n: int) -> Period:
 
 
 def _default_period(ctx: FigureContext) -> Period | None:
-    """The period a release reports on when a sentence names none: the stated period, else the
-    year to the last quarter end before the release date."""
-    if ctx.period_end is not None:
-        return Period(end=ctx.period_end, start=date(ctx.period_end.year, 1, 1))
-    if ctx.release_date is None:
+    """The period a release reports on when a sentence names none."""
+    return reporting_period(ctx.period_end, ctx.release_date)
+
+
+def reporting_period(period_end: date | None, release_date: date | None) -> Period | None:
+    """The period a release reports on: the stated period, else the year to the last quarter end
+    before the release date (an annual release in February reports on the year before)."""
+    if period_end is not None:
+        return Period(end=period_end, start=date(period_end.year, 1, 1))
+    if release_date is None:
         return None
-    year, month = ctx.release_date.year, ctx.release_date.month
+    year, month = release_date.year, release_date.month
     quarter_end = ((month - 1) // 3) * 3
     if quarter_end == 0:
         return Period(end=date(year - 1, 12, 31), start=date(year - 1, 1, 1))

@@ -30,6 +30,9 @@ REGION_ADJ = r"(?:(?:north|south|east|west|central|northern|southern|eastern|wes
 NUM_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several)"
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _DATE = re.compile(rf"\b(?:on|in|as of)\s+({_MONTHS}\s+(?:\d{{1,2}},\s+)?\d{{4}}|{_MONTHS})", re.I)
+# A year as the time of an event: "during the year" (the year reported on), "during 2005", and a
+# sentence opening "In 2005,"; a year elsewhere ("planned in 2007") may be another event's.
+_YEAR_DATE = re.compile(r"\bduring\s+(?:the\s+(?:fiscal\s+)?year\b|((?:19|20)\d\d)\b)|^\s*in\s+((?:19|20)\d\d)\s*,", re.I)
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,14 @@ class Found:
     value: str = ""
     value_decimals: int | None = None
     date: date | None = None
-    date_precision: str = "day"  # "month" when the text names no day ("In April 2007")
+    date_precision: str = "day"  # "month" or "year" when the text names no day ("In April 2007")
 
 
 class Stated(NamedTuple):
     """A date as a sentence states it: "On February 20, 2007" to the day, "In April 2007" to the month."""
 
     date: date
-    precision: str  # "day" | "month"
+    precision: str  # "day" | "month" | "year"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Context:
     lexicon: dict[str, Any]
     place_rank: dict[str, int]  # canonical place label → rank (0 broadest), when known
     place_parents: dict[str, frozenset[str]] = field(default_factory=dict)  # place → all known containers
+    reporting_year: int | None = None  # the year the release reports on ("during the year")
 
 
 Rule = Callable[[Sentence, Context], Iterator[Found]]
@@ -84,11 +88,15 @@ def _pos(s: Sentence, m: re.Match[str], group: int | str = 0) -> int:
 
 
 def _stated_date(text: str, ctx: Context) -> Stated | None:
-    """A date the sentence states ("On February 20, 2007", "In April 2007", "In July"), else None;
-    a month with no day is kept as a month, not made the 1st."""
+    """A date the sentence states ("On February 20, 2007", "In April 2007", "In July", "during the
+    year"), else None; a month or a year is kept as such, not made its first day."""
     m = _DATE.search(text)
     if not m:
-        return None
+        y = _YEAR_DATE.search(text)
+        year = int(y.group(1) or y.group(2)) if y and (y.group(1) or y.group(2)) else None
+        if y and year is None:
+            year = ctx.reporting_year  # "during the year"
+        return Stated(date(year, 1, 1), "year") if year else None
     default = datetime(ctx.release_date.year, 1, 1) if ctx.release_date else datetime(2000, 1, 1)
     try:
         when = dateparser.parse(m.group(1), default=default).date()  # type: ignore[union-attr]
