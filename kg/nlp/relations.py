@@ -280,19 +280,23 @@ def subsidiary_of(s: Sentence, ctx: Context) -> Iterator[Found]:
         yield Found(_ent(s, m, 2).ref, "subsidiaryOf", _ent(s, m, 4).ref, _pos(s, m))
     # "<org>, a wholly-owned subsidiary." (of the organisation named before it, else the releaser)
     for m in re.finditer(rf"({ORG}),?\s+(?:is\s+)?an?\s+{kind}subsidiary\b(?!\s+of\b)", t):
-        parent = _nearest_before(s, m.start(), ORG_TYPES)
-        parent_ref = parent.ref if parent is not None else ctx.company
-        if parent_ref is not None and parent_ref != _ent(s, m, 1).ref:
-            yield Found(_ent(s, m, 1).ref, "subsidiaryOf", parent_ref, _pos(s, m))
+        yield from _subsidiary_of_named_before(s, m, ctx)
     # "... owned by <org> through <org>": the second holds for the first
     for m in re.finditer(rf"owned\s+by\s+({ORG})\s+through\s+(?:its\s+{kind}subsidiary,?\s+)?({ORG})", t):
         yield Found(_ent(s, m, 4).ref, "subsidiaryOf", _ent(s, m, 2).ref, _pos(s, m))
     # "<org> owns ... through its subsidiary, <org>": the parent is the organisation named before
     for m in re.finditer(rf"\b(?:its|their)\s+{kind}subsidiar(?:y|ies),?\s+({ORG})", t):
-        parent = _nearest_before(s, m.start(), ORG_TYPES)
-        parent_ref = parent.ref if parent is not None else ctx.company
-        if parent_ref is not None and parent_ref != _ent(s, m, 1).ref:
-            yield Found(_ent(s, m, 1).ref, "subsidiaryOf", parent_ref, _pos(s, m))
+        yield from _subsidiary_of_named_before(s, m, ctx)
+
+
+def _subsidiary_of_named_before(s: Sentence, m: re.Match[str], ctx: Context) -> Iterator[Found]:
+    """The organisation in group 1 of ``m`` is a subsidiary of the one named before it in the
+    sentence, else of the releasing company."""
+    parent = _nearest_before(s, m.start(), ORG_TYPES)
+    parent_ref = parent.ref if parent is not None else ctx.company
+    child = _ent(s, m, 1).ref
+    if parent_ref is not None and parent_ref != child:
+        yield Found(child, "subsidiaryOf", parent_ref, _pos(s, m))
 
 
 def partner(s: Sentence, ctx: Context) -> Iterator[Found]:
