@@ -48,7 +48,17 @@ RELATION_PREDICATES = (
     "distanceFrom",
 )
 
-CATEGORIES = ("proven-probable", "mineralized-material", "other-resources")
+CATEGORIES = (
+    "proven-probable",
+    "mineralized-material",
+    "other-resources",
+    "proven",
+    "probable",
+    "measured",
+    "indicated",
+    "measured-indicated",
+    "inferred",
+)
 
 
 # ---------------------------------------------------------------- documents

@@ -103,9 +103,15 @@ def ontology_files() -> list[Path]:
     return sorted(data_dir("ontology").glob("*.ttl"))
 
 
-def load_ontology(store: ox.Store) -> None:
-    """Load ``ontology/*.ttl`` into the named graph ``kgid:graph/ontology`` of ``store``."""
-    for path in ontology_files():
+# What the consistency checks read of the ontology: each metric's unit and period kind.
+VOCABULARY_FILES = ("metrics.ttl", "units.ttl")
+
+
+def load_ontology(store: ox.Store, names: Iterable[str] | None = None) -> None:
+    """Load ``ontology/*.ttl`` (or only the files ``names``) into the named graph
+    ``kgid:graph/ontology`` of ``store``."""
+    paths = ontology_files() if names is None else [data_dir("ontology") / n for n in names]
+    for path in paths:
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
         except SyntaxError as exc:

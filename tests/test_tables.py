@@ -219,7 +219,13 @@ def test_drill_intercepts_keep_vein_and_units() -> None:
     f = facts_of("intercepts.txt")
     assert f.observations
     assert {o.unit for o in f.observations} == {"M", "G-PER-TONNE", "OZ-PER-TON"}
-    assert all(o.subject.type == "OreBody" and not o.mapped for o in f.observations)
+    assert all(o.subject.type == "OreBody" for o in f.observations)
+    # the contract's intercept metrics; ounce-per-ton grades have no code of their own
+    assert {o.metric for o in f.observations if o.mapped} == {
+        "intercept-length",
+        "intercept-grade-silver",
+        "intercept-grade-gold",
+    }
     second = [o for o in f.observations if o.source.line == f.observations[0].source.line + 2]
     assert second and all(o.subject.label == "Le Soledad" for o in second)
 

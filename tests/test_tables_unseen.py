@@ -91,10 +91,10 @@ def test_text_exhibit_reserves_in_tonnes_and_grams(text: DocumentFacts) -> None:
     o = one(text, subject="Tamarack Project", metric="reserve-contained-silver", **pp)
     assert (o.value, o.unit) == (Decimal("4213031"), "OZ")
     # "Cinnabar Ridge Mine, Idaho 1,204,000": the tonnage one space after the label
-    mi = {"category": "mineralized-material", **when}
+    mi = {"category": "measured-indicated", **when}  # printed "Measured and Indicated Resources"
     o = one(text, subject="Cinnabar Ridge Mine", metric="reserve-ore-tons", **mi)
     assert (o.value, o.unit, o.source.line) == (Decimal("1204000"), "TONNE", 93)
-    o = one(text, subject="Tamarack Project", metric="reserve-contained-gold", category="other-resources")
+    o = one(text, subject="Tamarack Project", metric="reserve-contained-gold", category="inferred")
     assert o.value == Decimal("33951")
     # contained ounces = tonnes x grade / 31.1035 g per troy ounce, to the ounce
     for row in find(text, metric="reserve-ore-tons"):
@@ -178,7 +178,7 @@ def test_html_exhibit_reserves_header_cells_wider_than_their_numbers(html: Docum
     # "Contained Silver (ounces)" in one <td> over a 10-digit column is not read over its neighbours
     o = one(html, subject="Cinnabar Ridge Mine", metric="reserve-contained-silver", category="proven-probable")
     assert (o.value, o.unit, o.source.line) == (Decimal("10761130"), "OZ", 36)
-    o = one(html, subject="Tamarack Project", metric="reserve-grade-gold", category="other-resources")
+    o = one(html, subject="Tamarack Project", metric="reserve-grade-gold", category="inferred")
     assert (o.value, o.unit, o.source.line) == (Decimal("1.10"), "G-PER-TONNE", 39)
 
 
@@ -303,8 +303,8 @@ def test_scale_printed_with_the_unit_in_a_row_label() -> None:
     assert (o.value, o.unit, o.decimals) == (Decimal("131200"), "OZ", -2)
     o = one(facts, metric="capital-additions", **q)
     assert (o.value, o.unit) == (Decimal("18420000"), "USD")
-    sold = [o for o in find(facts, **q) if not o.mapped]  # no contract metric for ounces sold
-    assert [(o.value, o.unit) for o in sold] == [(Decimal("129800"), "OZ")]
+    o = one(facts, metric="gold-sold", **q)  # "Gold sold (thousands of ounces)"
+    assert (o.value, o.unit) == (Decimal("129800"), "OZ")
     # recovery implied by the figures stays below 100%: tonnes x g/t / 31.1035 > ounces produced
     tonnes = one(facts, metric="ore-processed", **q).value
     assert tonnes * Decimal("2.41") / Decimal("31.1035") > Decimal("131200")

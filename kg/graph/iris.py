@@ -14,6 +14,12 @@ CATEGORY = {
     "proven-probable": MKG.ProvenProbable,
     "mineralized-material": MKG.MineralizedMaterial,
     "other-resources": MKG.OtherResources,
+    "proven": MKG.Proven,
+    "probable": MKG.Probable,
+    "measured": MKG.Measured,
+    "indicated": MKG.Indicated,
+    "measured-indicated": MKG.MeasuredIndicated,
+    "inferred": MKG.Inferred,
 }
 
 SHARED_GRAPH = KGID["graph/shared"]

@@ -26,6 +26,10 @@ class MKG(DefinedNamespace):
     Extractor: URIRef
     Facility: URIRef
     Footnote: URIRef
+    Indicated: URIRef
+    Inferred: URIRef
+    Measured: URIRef
+    MeasuredIndicated: URIRef
     Mention: URIRef
     Metric: URIRef
     Mine: URIRef
@@ -39,9 +43,11 @@ class MKG(DefinedNamespace):
     Person: URIRef
     Place: URIRef
     Position: URIRef
+    Probable: URIRef
     Project: URIRef
     Property: URIRef
     ProseExtractor: URIRef
+    Proven: URIRef
     ProvenProbable: URIRef
     RelationStatement: URIRef
     ResourceCategory: URIRef

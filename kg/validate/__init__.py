@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import InputError
 from kg.graph.namespace import MKG
+from kg.store import VOCABULARY_FILES, load_ontology
 from kg.validate.engine import OxigraphEngine, Result, to_oxigraph, to_rdflib
 from kg.validate.report import Finding, ValidationResult, build_report, results_from_graph
 from kg.validate.shapes import compile_shapes, shapes_graph
@@ -35,13 +36,15 @@ __all__ = ["ENGINES", "Finding", "ValidationResult", "load_store", "validate_dir
 
 
 def load_store(path: Path) -> ox.Store:
-    """The graph of a build folder (``graph.trig``) in an in-memory Store."""
+    """The graph of a build folder (``graph.trig``) in an in-memory Store, with the metric and
+    unit vocabularies the shapes read (a metric's period kind)."""
     trig = path / "graph.trig"
     if not trig.is_file():
         raise InputError(f"no graph.trig in {path}: run `kg build --out {path}` first")
     store = ox.Store()
     with open(trig, "rb") as f:
         store.bulk_load(f, ox.RdfFormat.TRIG)
+    load_ontology(store, VOCABULARY_FILES)
     return store
 
 
