@@ -181,7 +181,7 @@ class Observation:
 
     subject: EntityRef
     metric: str  # skos:notation of the metric (contract codes, or a minted one)
-    period: Period
+    period: Period | None  # None where no period applies (a drill intercept)
     value: Decimal
     unit: str  # unit code from metrics.csv (USD, OZ, TON, USD-PER-OZ, ...)
     decimals: int
@@ -195,12 +195,17 @@ class Observation:
     basis: str = ""  # price basis ("London Fix", "Handy & Harman") or calculation basis
     share: Decimal | None = None  # the ownership share the row reflects (0.2973), when stated
     mapped: bool = True  # False when the metric was minted from an unknown row label
+    # The row an interval's figures share (a drill intercept: from, to, length, grades), and the
+    # row of the interval it lies within ("including" a higher-grade part); "" for other rows.
+    interval: str = ""
+    within: str = ""
+    unit_guessed: bool = False  # True when no label, header or caption printed the unit
 
     def __init__(
         self,
         subject: EntityRef,
         metric: str,
-        period: Period,
+        period: Period | None,
         value: Decimal,
         unit: str,
         decimals: int,
@@ -214,6 +219,9 @@ class Observation:
         basis: str = "",
         share: Decimal | None = None,
         mapped: bool = True,
+        interval: str = "",
+        within: str = "",
+        unit_guessed: bool = False,
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -238,6 +246,9 @@ class Observation:
                 "basis": basis,
                 "share": share,
                 "mapped": mapped,
+                "interval": interval,
+                "within": within,
+                "unit_guessed": unit_guessed,
             },
         )
 

@@ -170,6 +170,11 @@ def _duration_balance(facts: list[DocumentFacts]) -> list[DocumentFacts]:
     )
 
 
+def _undated(facts: list[DocumentFacts]) -> list[DocumentFacts]:
+    o = _obs(facts, "total-assets", 743)
+    return _add(facts, replace(o, period=None, source=Source(F, 9998, "table", "t06")))
+
+
 def _interest_changed(facts: list[DocumentFacts]) -> list[DocumentFacts]:
     rel = facts[0].relations
     return [replace(facts[0], relations=(rel[0], replace(rel[1], value="35%")))]
@@ -187,12 +192,15 @@ FACT_CORRUPTIONS = [
     ("RestatementShape", _restated, "999_later.txt:12"),
     ("PeriodAdditivityShape", _nine_months, "999_later.txt:20"),
     ("PeriodKindShape", _duration_balance, f"{F}:9999"),
+    ("PeriodKindShape", _undated, f"{F}:9998"),
     ("InterestConsistencyShape", _interest_changed, f"{F}:372"),
     ("ShareLinkShape", _share_unlinked, f"{F}:891"),
 ]
 
 
-@pytest.mark.parametrize(("shape", "change", "cited"), FACT_CORRUPTIONS, ids=[c[0] for c in FACT_CORRUPTIONS])
+@pytest.mark.parametrize(
+    ("shape", "change", "cited"), FACT_CORRUPTIONS, ids=[f"{c[0]}-{c[1].__name__}" for c in FACT_CORRUPTIONS]
+)
 def test_shape_fires_on_corrupted_facts(tmp_path: Path, shape: str, change, cited: str) -> None:
     result = _validate(tmp_path, change=change)
     fired = [f for f in result.findings if f.rule == shape]

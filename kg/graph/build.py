@@ -229,7 +229,8 @@ def _observation_triples(
         shared.add((metric, SKOS.notation, _str(obs.metric)))
         shared.add((metric, SKOS.altLabel, _str(obs.label or obs.metric)))
         shared.add((metric, MKG.unit, iris.unit(obs.unit)))
-    yield node, MKG.period, _period_triples(obs.period, shared)
+    if obs.period is not None:
+        yield node, MKG.period, _period_triples(obs.period, shared)
     if obs.category:
         yield node, MKG.category, iris.category(obs.category)
     yield node, MKG.value, decimal_literal(obs.value)
@@ -247,6 +248,14 @@ def _observation_triples(
         yield node, MKG.priceBasis, _str(obs.basis)
     if obs.share is not None:
         yield node, MKG.reflectsShare, decimal_literal(obs.share)
+    if obs.unit_guessed:
+        yield node, MKG.unitGuessed, Literal(True)
+    if obs.interval:
+        interval = iris.interval(doc.doc_id, obs.interval)
+        yield node, MKG.interval, interval
+        yield interval, RDF.type, MKG.Interval
+        if obs.within:
+            yield interval, MKG.within, iris.interval(doc.doc_id, obs.within)
     yield node, MKG.sourceLine, _int(obs.source.line)
     yield node, PROV.wasDerivedFrom, d
     yield node, MKG.extractedBy, _EXTRACTOR.get(obs.source.extractor, MKG.TableExtractor)

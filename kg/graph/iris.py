@@ -53,6 +53,10 @@ def table(doc_id: str, table_id: str) -> URIRef:
     return KGID[f"table/{doc_id}/{table_id}"]
 
 
+def interval(doc_id: str, key: str) -> URIRef:
+    return KGID[f"interval/{doc_id}/{slugify(key)}"]
+
+
 def footnote(doc_id: str, line: int, marker: str) -> URIRef:
     return KGID[f"footnote/{doc_id}/{line}-{slugify(marker)}"]
 

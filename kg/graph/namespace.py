@@ -28,6 +28,7 @@ class MKG(DefinedNamespace):
     Footnote: URIRef
     Indicated: URIRef
     Inferred: URIRef
+    Interval: URIRef
     Measured: URIRef
     MeasuredIndicated: URIRef
     Mention: URIRef
@@ -69,6 +70,7 @@ class MKG(DefinedNamespace):
     firstLine: URIRef
     footnote: URIRef
     holdsPosition: URIRef
+    interval: URIRef
     isEstimate: URIRef
     jointVenturePartner: URIRef
     lastLine: URIRef
@@ -102,8 +104,10 @@ class MKG(DefinedNamespace):
     tableKind: URIRef
     ticker: URIRef
     unit: URIRef
+    unitGuessed: URIRef
     value: URIRef
     valueDecimals: URIRef
+    within: URIRef
 
 
 METRIC = Namespace(BASE + "metric/")
