@@ -17,7 +17,8 @@ from decimal import Decimal
 _set_attr = object.__setattr__  # how a frozen dataclass writes its own fields
 
 # Contract entity types (queries/entities.rq returns these names) plus Segment,
-# the reporting segment a table row can be about ("Silver operations").
+# the reporting segment a table row can be about ("Silver operations"), and DrillHole, the
+# subject of drill intercepts ("CT-09-004").
 ENTITY_TYPES = (
     "Company",
     "MiningUnit",
@@ -31,6 +32,7 @@ ENTITY_TYPES = (
     "Place",
     "Commodity",
     "Segment",
+    "DrillHole",
 )
 
 RELATION_PREDICATES = (

@@ -22,6 +22,7 @@ class MKG(DefinedNamespace):
     Commodity: URIRef
     Company: URIRef
     Document: URIRef
+    DrillHole: URIRef
     Entity: URIRef
     Extractor: URIRef
     Facility: URIRef
