@@ -425,6 +425,7 @@ DEVSET_CORRUPTIONS = [
     ("devset-statements", "EarningsPerShareShape", D204, 90, "0.15", "0.25"),
     ("devset-statements", "BalanceSheetShape", D203, 169, "984,270", "994,270"),  # equity as one line of the total
     ("devset-statements", "CashFlowNetChangeShape", D204, 125, "3,205", "3,905"),
+    ("devset-statements", "CashFlowNetChangeShape", D204, 120, "9,615", "1,615"),  # no lines between financing and it
     ("attributable", "AttributableShape", DA, 25, "36,158", "38,158"),
     ("attributable", "AttributableShape", DA, 22, "141,620", "151,620"),  # the 100% figure
 ]
@@ -571,6 +572,21 @@ def test_devset_counts_what_was_evaluated_and_what_could_not_be(devset_clean, fi
         else:
             assert f"{shape}: {evaluated} evaluated, {evaluated} held\n" in result.text
     assert result.text.splitlines()[-1].startswith("validation (oxigraph):")
+
+
+def test_counts_reach_validation_ttl_and_the_report_page(tmp_path: Path) -> None:
+    from kg.report import read_check_counts, render_report
+
+    _devset(tmp_path, "devset-reserves")
+    counts = {c.shape: c for c in read_check_counts(tmp_path / "out")}
+    assert (counts["CategorySumShape"].evaluated, counts["CategorySumShape"].not_evaluated) == (8, 0)
+    contained = counts["ReserveContainedShape"]
+    assert (contained.evaluated, contained.held, contained.not_evaluated) == (17, 17, 1)
+    assert contained.reasons == (("no gold grade printed for the same subject, category and date", 1),)
+    assert "ObservationShape" not in counts  # a structural check, not an identity
+    page = render_report([], [], [], [], [], check_counts=list(counts.values()))
+    assert "Identities checked: 27 evaluated, 1 not evaluable" in page
+    assert "<td>1: no gold grade printed for the same subject, category and date</td>" in page
 
 
 def test_a_failed_identity_is_evaluated_not_missing(tmp_path: Path) -> None:

@@ -150,6 +150,7 @@ def report_graph(results: Sequence[Result], coverage: Sequence[Coverage] = ()) -
         g.add((node, SHAPES.held, Literal(c.held)))
         g.add((node, SHAPES.failed, Literal(c.failed)))
         g.add((node, SHAPES.notEvaluated, Literal(c.unevaluated)))
+        g.add((node, SHAPES.identity, Literal(c.identity)))
         for j, (why, n) in enumerate(sorted(c.not_evaluable.items())):
             reason = BNode(f"c{i:04d}r{j:02d}")
             g.add((node, SHAPES.reason, reason))
