@@ -51,12 +51,15 @@ def _term(x: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def _store(facts: list[DocumentFacts]) -> ox.Store:
     from kg.graph import build_dataset
     from kg.resolve import resolve
+    from kg.store import VOCABULARY_FILES, load_ontology
 
     ds = build_dataset(facts, resolve(facts))
     store = ox.Store()
     store.bulk_extend(
         ox.Quad(_term(s), _term(p), _term(o), _term(g)) for s, p, o, g in ds.quads((None, None, None, None))
     )
+    # the metric and unit vocabularies, as kg validate loads them (a metric's usual unit, period kind, code)
+    load_ontology(store, VOCABULARY_FILES)
     return store
 
 
