@@ -60,6 +60,7 @@ class Metric:
     excludes: tuple[str, ...] = ()
     tables: frozenset[str] = frozenset()  # kinds of table the labels apply in; empty = all
     families: frozenset[str] = frozenset()  # normalised family-row labels for segment rows
+    operational: bool = False  # measured at a mine or plant (see mkg:operational)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ def vocabulary() -> Vocabulary:
                 ),
                 tables=frozenset(str(o) for o in g.objects(s, mkg.appliesInTable)),
                 families=frozenset(norm(str(o)) for o in g.objects(s, mkg.segmentFamily)),
+                operational=text(g, s, mkg.operational).lower() == "true",
             )
         )
     if not metrics:

@@ -92,8 +92,9 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             problems.append(_error(doc, block, "table could not be laid out into rows and columns"))
             continue
         try:
+            notes = _footnotes(doc, blocks, index, embedded)
             result = _read(
-                state, grid, block, table_id, _footnotes(doc, blocks, index, embedded), _before(blocks, index)
+                state, grid, block, table_id, notes, _before(blocks, index), _titles(blocks, index)
             )
         except Exception as exc:  # noqa: BLE001 - one bad table must not stop the document
             log.exception("%s:%d: cannot read table %s", doc.name, block.first_line, table_id)
@@ -124,7 +125,13 @@ def table_kind(vocab: Vocabulary, text: str) -> str:
 
 
 def _read(
-    state: DocState, grid: Grid, block: Block, table_id: str, footnotes: dict[str, Footnote], before: str
+    state: DocState,
+    grid: Grid,
+    block: Block,
+    table_id: str,
+    footnotes: dict[str, Footnote],
+    before: str,
+    titles: str,
 ) -> TableResult:
     caption = " ".join(ln.stripped for ln in grid.caption)
     header_text = " ".join(ln.stripped for part in grid.parts for ln in part.header)
@@ -133,6 +140,12 @@ def _read(
         # A headerless table under a footnote reconciles a figure of the table above (non-GAAP).
         kind = "reconciliation"
     shape = state.vocab.table_shape(kind) if kind else _shape_by_headers(grid)
+    if not kind and shape != PeriodTable.shape:
+        # no caption of its own: the title over it ("MINERAL RESERVES AND RESOURCES", "Table 1.
+        # Significant intercepts ...") says what it is, if that is a table of the same shape
+        titled = table_kind(state.vocab, titles)
+        if titled and state.vocab.table_shape(titled) == shape:
+            kind = titled
     if shape == "hedges":
         numbered = [(n, state.doc.text(n)) for n in range(block.first_line, block.last_line + 1)]
         return hedges(state, numbered, table_id)
@@ -194,6 +207,22 @@ def _before(blocks: Sequence[Block], index: int) -> str:
             out.insert(0, " ".join(" ".join(block.lines).split()))
         if len(out) >= 2:
             break
+    return " ".join(out)
+
+
+def _titles(blocks: Sequence[Block], index: int) -> str:
+    """The titles just above a table: the section heading it sits under and a one-line
+    paragraph right above it ("Table 1. Significant intercepts, ...")."""
+    out: list[str] = []
+    for j in range(index - 1, max(-1, index - 4), -1):
+        block = blocks[j]
+        if block.kind == "table":
+            break
+        text = " ".join(" ".join(block.lines).split())
+        if block.kind == "heading" or (block.kind == "prose" and len(block.lines) == 1 and len(text) <= 100):
+            out.append(text)
+    if index < len(blocks) and blocks[index].section:
+        out.append(blocks[index].section)
     return " ".join(out)
 
 

@@ -225,8 +225,8 @@ class Names:
                 continue
             # the heading-case form ("YARRABEE MINE") counts as the title-case one
             proper = " ".join(title_name(w) if w.isupper() else w for w in proper_words)
-            if proper.lower() in modifiers:
-                continue
+            if proper.lower() in modifiers or all(w.lower() in _label_words() for w in proper_words):
+                continue  # "Mineral properties", "Income from operations": words of row labels, no name
             seen.setdefault(proper.lower(), Counter())[(proper, head)] += 1
         self._by_proper = seen
         self._heads = heads
@@ -248,6 +248,16 @@ class Names:
         (printed, head), _ = min(found.items(), key=rank)
         label = f"{printed} {head}" if not printed.lower().endswith(head) else printed
         return EntityRef(label, self._heads[head])
+
+    def single_operation(self) -> EntityRef | None:
+        """The one mine or unit a release names, when it names exactly one ("the Las Vizcachas
+        mine"); None for a release of several operations, or of none."""
+        operations = [
+            proper
+            for proper, found in self._by_proper.items()
+            if any(h in _OPERATION_HEADS for (_, h) in found)
+        ]
+        return self.find(operations[0]) if len(operations) == 1 else None
 
     def types(self, type_: str) -> list[str]:
         """The proper names the release gives things of ``type_`` (a single mine's release)."""
@@ -273,6 +283,8 @@ _DESCRIPTORS = (
     "historic",
     "former",
 )
+# a release naming one of these and no other reports a single operation (a project can be producing)
+_OPERATION_HEADS = frozenset({"mine", "unit", "operation", "project", "property", "complex"})
 _PLAIN_HEADS = frozenset({"mine", "unit", "deposit", "property", "project", "complex"})
 
 
@@ -282,8 +294,15 @@ def _paragraphs(doc: Document) -> str:
     out: list[str] = []
     current: list[str] = []
     for line in doc.lines:
+        stripped = line.strip()
+        if "  " in stripped:  # a table line: each cell on its own
+            if current:
+                out.append(" ".join(current))
+                current = []
+            out.extend(" ".join(cell.split()) for cell in re.split(r"\s{2,}", stripped))
+            continue
         words = line.split()
-        if not words or (line.strip().isupper() and len(words) <= 8):
+        if not words or (stripped.isupper() and len(words) <= 8):
             if current:
                 out.append(" ".join(current))
                 current = []
@@ -301,6 +320,16 @@ _NOT_NAME_STARTS = frozenset(
     "The A An At In On Of For From To By With And Or During This That These Those Its Our Their "
     "His Her Each Both All Also New Total Average Consolidated".split()
 )
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """Every word of the metric vocabulary's labels (lower case)."""
+    words: set[str] = set()
+    for metric in vocabulary().metrics:
+        for text in (metric.label, *metric.alt_texts):
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+    return frozenset(words)
 
 
 def heading_subject(heading: Heading, names: Names, company_terms: frozenset[str]) -> EntityRef | None:

@@ -127,7 +127,8 @@ def hedges(state: DocState, numbered: Sequence[tuple[int, str]], table_id: str) 
     problems: list[Problem] = []
     header_lines = [t for _, t in caption_lines if re.search(r"price|ounces|committed|settlement", t, re.I)]
     if any(_SETTLEMENT.search(t) for _, t in body) and header_lines:
-        observations = hedge_table(state, body, " ".join(header_lines), caption, table_id)
+        # every line: a metal's row ("Platinum - financially settled") can stand above the first number
+        observations = hedge_table(state, list(numbered), " ".join(header_lines), caption, table_id)
     else:
         observations, problems = _statement(state, body, numbered, when, table_id)
     if not observations:

@@ -181,6 +181,11 @@ class Normaliser:
             extra.extend(q_tokens)
             metals.extend(x for x in q_metals if x not in metals)
         words = core | self._words(extra) if extra else core
+        if unit is None and inline_unit is not None and inline_per:
+            # "Tons milled per day": a quantity over a day is a rate (TON-PER-DAY), when the
+            # vocabulary has the rate; a quantity per ounce or share says nothing of the unit
+            rate = f"{inline_unit.code}-PER-{inline_per[4:].upper()}"
+            inline_unit = UnitSpec(rate) if rate in vocabulary().units else None
         unit = unit or inline_unit
         per = per or inline_per
         if "percent" in words and len(words) > 1 and unit is None:
@@ -357,7 +362,14 @@ def candidates(label: Label) -> list[tuple[frozenset[str], tuple[Metric, ...]]]:
 def match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> Metric | None:
     """The metric ``label`` names in ``ctx``: its own words first, then with the metal of its
     context when it names none ("Head grade (g/t)" under a gold mine), then joined with its
-    family row ("Average realized price -" over "Palladium ($/oz)")."""
+    family row ("Average realized price -" over "Palladium ($/oz)"). Metrics whose labels mean
+    them only in this kind of table are tried before the others, whichever reading finds them
+    ("Grade (g/t)" in a reserves table is a reserve grade before it is a head grade)."""
+    specific = _match(label, ctx, lambda m: bool(m.tables) and ctx.kind in m.tables and allow(m))
+    return specific if specific is not None else _match(label, ctx, allow)
+
+
+def _match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> Metric | None:
     found = _pick(label, candidates(label), ctx, allow)
     if found is not None:
         return found

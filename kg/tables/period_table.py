@@ -188,6 +188,11 @@ class PeriodTable(TableReader):
                     break
         share = read_label(raw).share or ctx.share
         if metric is not None:
+            if metric.operational and ctx.subject is self.state.company and not ctx.section:
+                # a release of one mine: its operating figures under no heading are the mine's
+                single = self.state.names.single_operation()
+                if single is not None:
+                    return metric, single, share, raw
             return metric, ctx.subject, share, raw
         over = (self.family_metric(ctx.family) if ctx.family else None) or self.table_metric
         if over is not None:  # the row may name what the family row's or caption's metric is for
@@ -384,6 +389,8 @@ def scaled(cell: Cell, factor: Decimal, exp: int | None = None) -> tuple[Decimal
         value = value * factor
         if number.kind == NUMBER and exp < 0:
             value = value.quantize(Decimal(1).scaleb(exp - places))  # 35.0 cents is 0.350 dollars
+        elif places - exp <= 0:
+            value = value.quantize(ONE)  # 62.8 koz is 62800 ounces, not 62800.0
     return value, places - exp
 
 

@@ -180,7 +180,7 @@ class TableReader:
                     if pending:
                         self.close(pending)
                     pending = [line]
-                if line.stripped.endswith(":"):
+                if line.stripped.endswith((":", " -", " \u2013")):
                     self.close(pending)
                     pending = []
                 continue
@@ -201,11 +201,12 @@ class TableReader:
         """Whether ``line`` continues the wrapped label in ``pending`` (it is indented further),
         unless ``pending`` is complete on its own: a family row, a category, a segment or a
         heading that names an entity."""
-        if pending[-1].stripped.endswith(":") or line.indent <= pending[0].indent:
-            return False  # the cheap tests first: most lines fail them
-        if pending[-1].stripped.endswith((",", "(", "-", "&")) or pending[-1].stripped.split()[
-            -1
-        ].lower() in ("and", "of", "per", "by"):
+        if pending[-1].stripped.endswith((":", " -", " \u2013")) or line.indent <= pending[0].indent:
+            return False  # the cheap tests first: most lines fail them; "Average realized price -" heads rows
+        if line.row is not None and line.row.label and self.category(line.row.label):
+            return False  # "Yarrabee (100%)" over "  Proved   8.42 ...": a category row of its own
+        last = pending[-1].stripped
+        if last.endswith((",", "(", "&")) or last.split()[-1].lower() in ("and", "of", "per", "by"):
             return True  # "La Camorra Unit," / "Venezuela": a label that says it goes on
         text = " ".join(ln.stripped for ln in pending)
         if text.count("(") > text.count(")"):
@@ -359,7 +360,25 @@ class TableReader:
         out = [metal] if metal else []
         if self.state.main_metal and self.state.main_metal not in out:
             out.append(self.state.main_metal)
+        for named in self.table_metals:  # the metals the table's own rows name
+            if named not in out:
+                out.append(named)
         return out
+
+    @property
+    def table_metals(self) -> list[str]:
+        """The metals the table's row labels name, most named first ("Total PGM ounces produced",
+        "Palladium produced" ...): what a per-ounce cost in a PGM producer's table is per."""
+        cached = getattr(self, "_table_metals_cache", None)
+        if cached is None:
+            counts: dict[str, int] = {}
+            for part in self.grid.parts:
+                for ln in part.lines:
+                    label = ln.row.label if ln.row is not None else ln.stripped
+                    for metal in read_label(label).metals if label else ():
+                        counts[metal] = counts.get(metal, 0) + 1
+            cached = self._table_metals_cache = sorted(counts, key=lambda m: (-counts[m], m))
+        return cached
 
     def metal(self, raw: str) -> str:
         ctx = self.ctx
