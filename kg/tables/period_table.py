@@ -186,7 +186,10 @@ class PeriodTable(TableReader):
                     self.label_row(" ".join(ln.stripped for ln in group[:k]), group[0].indent, group[0].n)
                     metric, raw = found, tail
                     break
-        share = read_label(raw).share or ctx.share
+        label = read_label(raw)
+        # a row printed at 100% ("Ore processed (kt) (100%)") under a heading stating the company's
+        # interest is the whole operation's, not the share's
+        share = label.share or (None if label.basis == "100%" else ctx.share)
         if metric is not None:
             if metric.operational and ctx.subject is self.state.company and not ctx.section:
                 # a release of one mine: its operating figures under no heading are the mine's
@@ -267,6 +270,15 @@ class PeriodTable(TableReader):
                 if code:
                     return code
         low = f"{raw} {self.ctx.family}".lower()
+        rate = {
+            "per-oz": "USD-PER-OZ",
+            "per-lb": "USD-PER-LB",
+            "per-ton": "USD-PER-TON",
+            "per-share": "USD-PER-SHARE",
+        }
+        per = read_label(raw).per if raw else ""
+        if per in rate:
+            return rate[per]
         if "$/oz" in low or "per ounce" in low:
             return "USD-PER-OZ"
         if "per share" in low or "per common share" in low:

@@ -280,6 +280,8 @@ def column_headers(
         for m in _HEADER_WORD.finditer(line):
             if m.end() <= label_end or any(consumed[m.start() : m.end()]):
                 continue
+            if m.start() > columns[-1].end + 2:
+                continue  # a header over a text column after the numbers ("Zone")
             center = (m.start() + m.end()) / 2
             if segments:
                 hits = [c for c, seg in enumerate(segments) if seg.start - 1 <= center <= seg.end + 1]
