@@ -343,7 +343,11 @@ class PeriodTable(TableReader):
             period, column, estimate = columns[col]
             if period is None:
                 self._no_period_note(line.n, headers, col)
+                self.skipped.setdefault(
+                    (line.n, cell.start), f"its column has no period (header {headers[col].text!r})"
+                )
                 continue
+            self.read_cells.add((line.n, cell.start))
             value, decimals = scaled(cell, unit.factor, exp)
             cell_note = (
                 self.footnotes.get(glued_marker(printed)) if self.footnotes and ")" in printed else None
@@ -369,6 +373,7 @@ class PeriodTable(TableReader):
                     "",
                     "",
                     unit.guessed,
+                    "" if mapped else raw or code,
                 )
             )
         if not mapped:
