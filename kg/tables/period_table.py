@@ -90,7 +90,10 @@ class PeriodTable(TableReader):
         lines = [ln.text for ln in part.header]
         rules = [ln.text for ln in part.rules]
         if lines:
-            headers = column_headers(lines, part.columns, part.label_end, self._default_month_day(), rules)
+            fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
+            headers = column_headers(
+                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+            )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
                 return headers
