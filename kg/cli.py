@@ -136,7 +136,7 @@ def query(
     ] = None,
 ) -> None:
     """Run a named query or a SPARQL file against DATA's graph."""
-    from kg.query import format_result, run_query
+    from kg.query import run_isolated, run_query_text
 
     bindings: dict[str, object] = {}
     for item in bind or []:
@@ -145,8 +145,8 @@ def query(
             raise typer.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--bind")
         bindings[key.strip().lstrip("?$")] = value
     try:
-        result = run_query(name, data, bindings=bindings or None)
-        text = format_result(result, fmt.value)
+        # In a child process cut off the network: a gap in the SERVICE check still reaches nothing.
+        text = run_isolated(run_query_text, name, data, fmt.value, bindings or None)
     except KGError as exc:
         _fail(exc)
     sys.stdout.write(text)
