@@ -182,13 +182,24 @@ def export(
 def serve(
     data: Annotated[Path, typer.Argument(help="A folder written by `kg build`.")],
     host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 7878,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Another name this server may be asked for in the Host header (repeatable); its own address and localhost always are."),
+    ] = None,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option("--cors", help="Let pages from this origin read the answers (repeatable; '*' for any page: only for data you would publish)."),
+    ] = None,
 ) -> None:
     """Serve DATA read-only: SPARQL 1.1 Protocol at /sparql, the graph page at /."""
     from kg.serve import serve as run_server
 
     try:
-        run_server(data, host=host, port=port, announce=lambda line: typer.echo(line, err=True))
+        run_server(
+            data, host=host, port=port, allow_hosts=allow_host or (), cors=cors or (),
+            announce=lambda line: typer.echo(line, err=True),
+        )
     except KGError as exc:
         _fail(exc)
 
