@@ -458,11 +458,13 @@ def execute(
 
 def run_query(name_or_file: str, data_dir: Path, bindings: dict | None = None) -> QueryResult:
     """Run a named query (file stem in queries/) or a .rq file against a `kg build` output folder."""
+    from kg.outdir import holding_build
     from kg.store import open_store
 
     q = find_query(name_or_file)
-    store = open_store(Path(data_dir))
-    return execute(store, q.text, name=q.name, bindings=bindings)
+    with holding_build(Path(data_dir)):  # a build switched meanwhile stays on disk until the answer is read
+        store = open_store(Path(data_dir))
+        return execute(store, q.text, name=q.name, bindings=bindings)
 
 
 def run_query_text(name_or_file: str, data_dir: Path, fmt: str, bindings: dict | None = None) -> str:

@@ -197,13 +197,16 @@ def worker_main(data_dir: str, max_rows: int, memory: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):  # not on this platform
             pass
+    from kg.outdir import hold_build
     from kg.store import open_store
 
+    held = hold_build(Path(data_dir))  # a rebuild keeps this build on disk while the worker lives
     try:
         store = open_store(Path(data_dir))
     except KGError as exc:
         _write_message(out, ("error", str(exc)))
         return
+    log.debug("worker holds %s", getattr(held, "name", "no build"))
     _write_message(out, ("ready", "isolated" if isolated else "not isolated"))
     while True:
         try:
