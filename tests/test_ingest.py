@@ -279,7 +279,7 @@ def test_utf16_without_a_mark(codec: str) -> None:
 def test_a_utf8_file_with_a_few_bad_bytes_keeps_its_utf8_and_reports_the_lines() -> None:
     lines = [f"Line {n}: the Caf\u00e9 vein \u2014 {n * 1000:,} ounces" for n in range(1, 41)]
     data = "\n".join(lines).encode("utf-8") + b"\n"
-    data = data.replace("Line 7:".encode(), b"Line 7:\xff\xfe").replace("Line 30: the Caf\u00e9".encode(), b"Line 30: the Caf\xc3")
+    data = data.replace(b"Line 7:", b"Line 7:\xff\xfe").replace("Line 30: the Caf\u00e9".encode(), b"Line 30: the Caf\xc3")
     problems: list = []
     text, encoding = decode(data, "mixed.txt", problems)
     out = text.splitlines()
