@@ -8,6 +8,7 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from sample_kg import build_sample
@@ -392,3 +393,30 @@ def test_a_port_in_use_is_a_usage_error(server):
         make_server(server.data_dir, port=server.server_address[1])
     with pytest.raises(UsageError, match="not an address"):
         make_server(server.data_dir, host="no-such-host.invalid", port=0)
+
+
+def test_a_rebuild_of_the_served_folder_is_answered_from_at_once(tmp_path):
+    """kg build into the folder kg serve reads: the next request after the switch sees the new build
+    (the old one is kept on disk while the workers hold it)."""
+    import time
+
+    from kg.pipeline import build
+
+    exhibit = Path(__file__).resolve().parent / "data" / "ingest" / "exhibit.htm"
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "one.htm").write_bytes(exhibit.read_bytes())
+    (second / "two.htm").write_bytes(exhibit.read_bytes())
+    out = tmp_path / "out"
+    build([first], out)
+    srv = make_server(out, limits=Limits(workers=1, reload_check=0.1)).start()
+    docs = "SELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }"
+    try:
+        assert b"one.htm" in _get(srv, docs, "text/csv")[2]
+        build([second], out)
+        time.sleep(0.3)
+        status, _, body = _get(srv, docs, "text/csv")
+        assert status == 200 and b"two.htm" in body and b"one.htm" not in body
+    finally:
+        srv.close()
