@@ -167,15 +167,15 @@ def build(
     output = outdir.claim(out, force=force)  # before the work: a folder that cannot be written fails now
     try:
         facts, dataset = _extract(files, report, workers, limits, tick)
-        t = time.perf_counter()
         build_dir = output.new_build()
         try:
             try:
                 write_outputs(dataset, facts, report, build_dir, tick)
             except OSError as exc:
                 raise outdir.environment_error(exc, f"the outputs into {out}") from exc
-            report.timings["write"] = time.perf_counter() - t
+            t = time.perf_counter()
             outdir.switch(output, build_dir)
+            report.timings["switch"] = time.perf_counter() - t
         except BaseException:
             if outdir.current_build(out) != build_dir.resolve():
                 shutil.rmtree(build_dir, ignore_errors=True)

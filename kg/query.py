@@ -192,6 +192,12 @@ def check_query(text: str) -> str:
     return form
 
 
+@lru_cache(maxsize=1)
+def _packaged_texts() -> frozenset[str]:
+    """The texts of the named queries shipped in queries/ (the build runs several per build)."""
+    return frozenset(q.text for q in list_queries())
+
+
 def isolate_from_network() -> bool:
     """Cut the calling process off every network (Linux: a new, empty network namespace).
 
@@ -422,7 +428,8 @@ def execute(
     QueryError (a result cap, not truncation). ``on_row`` is called every 1,000
     rows (a hook for deadlines).
     """
-    check_query(text)
+    if text not in _packaged_texts():  # the project's own queries are checked by its tests, not per run
+        check_query(text)
     subs = {_variable(k): to_term(v) for k, v in (bindings or {}).items()}
     try:
         answer = store.query(text, substitutions=subs or None)  # the default graph holds every triple once (kg.store)
