@@ -183,8 +183,12 @@ def _read_message(stream: Any) -> Any:
 
 def worker_main(data_dir: str, max_rows: int, memory: int) -> None:
     """A query worker: read (query, format) messages on stdin, answer on stdout, until stdin closes."""
+    import signal
+
     from kg.query import isolate_from_network
 
+    # Ctrl-C in a terminal reaches the whole process group: the server stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # First, while the process has one thread: no network for anything this process runs.
     isolated = isolate_from_network()
     out = os.fdopen(os.dup(1), "wb", buffering=0)

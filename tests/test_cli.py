@@ -173,3 +173,28 @@ def test_build_reports_a_link_to_a_system_file_and_does_not_read_it(tmp_path: Pa
     assert "passwd.txt: warning: a link to /etc/passwd; not followed" in text
     assert "gone.txt: warning: a dangling link" in text and "loop.txt: warning: a link loop" in text
     assert "root:" not in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_stops_kg_serve_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group (the server and its query workers)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sample_kg import build_sample
+
+    data = build_sample(tmp_path / "data")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", str(data), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    try:
+        assert proc.stderr is not None and proc.stderr.readline().startswith("serving ")
+        os.killpg(proc.pid, signal.SIGINT)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest
