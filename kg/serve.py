@@ -640,9 +640,8 @@ def _make_app(server: KGServer) -> Any:
                 return
             self.set_status(status)
             self.set_header("Content-Type", ctype)
-            if close:
+            if close:  # the client closes; Tornado closes too when the request body was left unread
                 self.set_header("Connection", "close")
-                self.request.connection.no_keep_alive = True  # type: ignore[union-attr]
             self.finish(body)
 
         def text(self, status: int, message: str, *, close: bool = False) -> None:
