@@ -76,6 +76,14 @@ class DocumentMeta:
     company: str = ""
     ticker: str = ""
     exhibit: str = ""
+    # the names the release gives the company ("Bitterroot", "the Company")
+    aliases: tuple[str, ...] = ()
+    tickers: tuple[tuple[str, str], ...] = ()  # (exchange, symbol) pairs, as listed
+    period_start: date | None = None  # with period_end: the period the release reports
+    # (month, day) a fiscal year ends on when the release states one that is not December 31
+    fiscal_year_end: tuple[int, int] | None = None
+    # what the header does not say, and why ("release date: no dateline ..."): reported as problems
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

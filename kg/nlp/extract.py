@@ -460,6 +460,8 @@ def _document_facts(
     problems: list[Problem] = []
     if model == "blank:en":
         problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
+    for missing in doc.meta.missing:  # figures still get what is known
+        problems.append(Problem(doc.name, 0, f"header: {missing}", "warning"))
     for t in texts:
         if t.error:
             line = doc.source_line(t.block.first_line)
