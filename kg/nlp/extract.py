@@ -115,6 +115,41 @@ class _Canon:
         self.position_heads = [h for h in lex.get("position_heads", []) if h[:1].isupper()]
         self.verb_cues: dict[str, list[str]] = lex.get("commodity_verbs", {})
         self.place_heads = set(lex.get("place_heads", {}))  # lower case: generic words, not part of a name
+        self.organization_heads = set(lex.get("organization_heads", []))
+        self.currency = {w.lower() for w in lex.get("currency_words", [])}
+        self.benchmark = {w.lower() for w in lex.get("benchmark_words", [])}
+        self.headline_verbs = {w.lower() for w in lex.get("headline_verbs", [])}
+        self.designations = {w.lower().rstrip(".") for w in lex.get("designations", [])}
+        self.geologic = set(lex.get("geologic_terms", []))
+
+    def org_type(self, name: str) -> str:
+        """Company for a business (a legal suffix, a descriptive head, a role), Organization for a
+        government, regulator, exchange, union or agency (by its head word)."""
+        words = re.sub(r"[,.]$", "", name).split()
+        if any(w in self.organization_heads for w in words[1:]) and words[-1] not in self.suffixes:
+            return "Organization"
+        return "Company"
+
+    def not_a_name(self, text: str, type_: str, after: str) -> bool:
+        """A place before a currency or a price benchmark ("U.S. dollars", "London PM fix"), a
+        headline ("ABSAROKA PLATINUM REPORTS"), a professional designation ("P.Eng"), a
+        geological period ("Tertiary")."""
+        words = re.findall(r"[\w.$'-]+", text)
+        if not words:
+            return True
+        if type_ == "Place":
+            nxt = re.match(r"[\s-]*([$\w]+)(?:\s+(\w+))?", after)
+            if nxt and (nxt.group(1).lower() in self.currency or nxt.group(1).lower() in self.benchmark):
+                return True
+            if after.startswith("$"):
+                return True
+        if type_ in ("Person", "Place", "Organization", "Company") and any(w.lower() in self.headline_verbs for w in words):
+            return True
+        if type_ == "Person" and text.isupper() and len(text) > 3:
+            return True
+        if text.strip().lower().rstrip(".") in self.designations or text.strip() in self.geologic:
+            return True
+        return False
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
         entry = self.gaz.by_key().get(ent_id)
@@ -212,9 +247,14 @@ class _Canon:
             cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
             if not cued and (words[-1] not in self.org_heads and words[-1] not in self.suffixes or len(words) < 2):
                 return None  # a bare capitalised phrase is an organisation only where a relation says so
+            if text in self.org_not:
+                return None
+            mapped = self.org_type(text)
         elif mapped == "Place":
             if len(words) > 4 or text.isupper():
                 return None
+        if self.not_a_name(text, mapped, after):
+            return None
         return mapped, text, ()
 
     def _in_place(self, after: str) -> bool:
@@ -280,16 +320,23 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     name = re.compile(  # "2014--Kestrel Ridge Mining Corporation", "Coeur d'Alene Mines Corporation"
         rf"(?<![\w.&'])(?<!\w-)([A-Z][\w&'.-]*,?\s+(?:{word},?\s+){{0,5}}(?:{suffix}))(?![\w])"
     )
+    titles = set(canon.gaz.lexicon.get("position_words", []))
     for m in name.finditer(text):
         words = m.group(1).split()
-        while words and words[0] in canon.not_name:
+        # "Executive Vice President and Director of Questar Corporation": the name starts after the title
+        while words and (words[0] in canon.not_name or words[0].rstrip(",") in titles or words[0] in ("and", "of", "&")):
             words = words[1:]
-        if len(words) < 2 or any(e.start < m.end() and m.start() < e.end and e.type in ("Organization", "Company")
-                                 for e in ents):
+        if len(words) < 2:
             continue
         start = text.index(words[0], m.start(1))
+        if any(e.start < m.end() and m.start() < e.end and e.type in ("Organization", "Company")
+               and (e.end - e.start) >= (m.end(1) - start) for e in ents):
+            continue  # an organisation as long already ("del Norte S.A." gives way to the whole name)
         ents = [e for e in ents if not (e.start < m.end() and start < e.end)]
-        ents.append(Ent(start, m.end(1), "Organization", text[start : m.end(1)], text[start : m.end(1)]))
+        name = text[start : m.end(1)].rstrip(",")
+        entry = canon.gaz.find(name)
+        type_, label = (entry.type, entry.label) if entry is not None and entry.type in ORG_TYPES else (canon.org_type(name), name)
+        ents.append(Ent(start, start + len(name), type_, label, name))
     ents.sort(key=lambda e: e.start)
     for e in ents:
         if e.start < cover:
@@ -301,7 +348,9 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
             if name.endswith(".") and not any(name.endswith(x) for x in canon.suffixes):
                 end -= 1
                 name = name[:-1]
-            out.append(Ent(e.start, end, "Organization", name, name))
+            entry = canon.gaz.find(name)
+            type_, label = (entry.type, entry.label) if entry is not None and entry.type in ORG_TYPES else (canon.org_type(name), name)
+            out.append(Ent(e.start, end, type_, label, name))
             cover = end
             continue
         out.append(e)
@@ -328,6 +377,55 @@ def _titled_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     for m in pat.finditer(text):
         if any(e.start < m.end(1) and m.start(1) < e.end for e in out) or m.group(1).split()[0] in canon.not_name:
             continue
+        out.append(Ent(m.start(1), m.end(1), "Person", m.group(1), m.group(1)))
+    return sorted(out, key=lambda e: e.start)
+
+
+def _places_of(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """"the town of Cedar Gulch", "the port of Caleta Brava": the capitalised words after are a place,
+    whatever the model made of them (nothing, a person, a part of a longer span)."""
+    cues = canon.gaz.lexicon.get("place_of_cues", [])
+    if not cues:
+        return ents
+    alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    word = r"[A-Z][\w'.-]*"
+    pat = re.compile(rf"\b(?:{alternatives})\s+({word}(?:\s+(?:de|del|la|los|las|do|da)?\s*{word}){{0,3}})")
+    out = list(ents)
+    for m in pat.finditer(text):
+        name = m.group(1)
+        words = name.split()
+        while words and (words[-1].lower() in canon.heads or words[-1] in canon.not_name):
+            words.pop()  # "the town of Falun Mine": not the mine's name
+        if not words:
+            continue
+        name = " ".join(words)
+        end = m.start(1) + len(name)
+        entry = canon.gaz.find(name)
+        if entry is not None and entry.type != "Place":
+            continue
+        label = entry.label if entry is not None else name
+        if any(e.start <= m.start(1) and end <= e.end and e.type == "Place" and e.label == label for e in out):
+            continue
+        out = [e for e in out if not (e.start < end and m.start(1) < e.end)]
+        out.append(Ent(m.start(1), end, "Place", label, name))
+    return sorted(out, key=lambda e: e.start)
+
+
+def _appointed_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """"appointed Marisol Etchegaray as Chief Financial Officer", "succeeding Peter J. Hallam":
+    the name after an appointment or succession word is a person, also where the model missed it."""
+    cues = canon.gaz.lexicon.get("appointment_words", [])
+    if not cues:
+        return ents
+    alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    name = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?){1,2}"
+    out = list(ents)
+    for m in re.finditer(rf"\b(?:{alternatives})\s+({name})\b", text):
+        if m.group(1).split()[0] in canon.not_name or canon.gaz.find(m.group(1)) is not None:
+            continue
+        if any(e.start <= m.start(1) and m.end(1) <= e.end and e.type == "Person" for e in out):
+            continue
+        out = [e for e in out if not (e.start < m.end(1) and m.start(1) < e.end)]
         out.append(Ent(m.start(1), m.end(1), "Person", m.group(1), m.group(1)))
     return sorted(out, key=lambda e: e.start)
 
@@ -434,6 +532,9 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
     ents = _corporate_names(target.text, ents, canon)
     ents = _titled_people(target.text, ents, canon)
     ents = [e for e in ents if not _verb_not_metal(target.text, e, canon.verb_cues)]
+    ents = [e for e in ents if not canon.not_a_name(e.text, e.type, target.text[e.end : e.end + 20])]
+    ents = _places_of(target.text, ents, canon)
+    ents = _appointed_people(target.text, ents, canon)
     target.ents = _merge(ents, _coordinated(target.text, canon))
     target.nested = [n for e in target.ents for n in canon.nested(e)]
     target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]

@@ -75,6 +75,9 @@ def name_patterns(lexicon: dict[str, Any]) -> list[dict[str, Any]]:
     commodities = {c.lower() for c in lexicon.get("_commodities", ())}
     not_first = [w for w in lexicon.get("not_name_words", []) if w.lower() not in commodities]
     not_inner = list(lexicon.get("not_inner_name_words", []))
+    # headlines in capitals: "LABOR AGREEMENT RATIFIED AT CRAZY CREEK MINE" names the mine only
+    not_first = sorted({*not_first, *(w.upper() for w in not_first)})
+    not_inner = sorted({*not_inner, *(w.upper() for w in not_inner)})
     connectors = list(lexicon.get("name_connectors", []))
     mods = sorted({*lexicon.get("name_modifiers", []), *commodities, "/", "-", "high-grade"})  # "copper-gold"
     first = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_first}}
