@@ -286,6 +286,9 @@ class Relation:
     date: date | None = None
     text: str = ""  # the sentence (or clause) it was read from
     date_precision: str = "day"  # "month" or "year" when the text names no day ("In April 2007")
+    # what kind of relation of its predicate: an ownershipInterest's "equity", "royalty", "option"
+    # or "earn-in"; a holdsPosition's "former" (who retired, was succeeded); "" when not stated
+    kind: str = ""
 
 
 @dataclass(frozen=True)

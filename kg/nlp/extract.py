@@ -658,6 +658,7 @@ def _relation(doc: Document, sent: Sentence, f: Found) -> Relation:
     return Relation(
         subject=f.subject, predicate=f.predicate, object=f.object, source=Source(doc.name, line, "prose"),
         value=f.value, value_decimals=f.value_decimals, date=f.date, date_precision=f.date_precision, text=re.sub(r"\s+", " ", sent.text).strip(),
+        kind=f.kind,
     )
 
 
