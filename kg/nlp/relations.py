@@ -253,7 +253,7 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
     pat = re.compile(rf"(?:the\s+)?(?:remaining|other|balance\s+of\s+the)\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:interest\s+)?(?:is|are)\s+(?:owned|held)\s+by\s+({ORG})", re.I)
     for m in pat.finditer(t):
         # the remaining share of what an earlier clause gave a percentage of ("owns 80% of <X>")
-        shared = re.findall(rf"\d\s*(?:%|percent)\s+(?:interest\s+in\s+|stake\s+in\s+|of\s+)(?:the\s+)?<(\d+)\|", t[: m.start()])
+        shared = re.findall(r"\d\s*(?:%|percent)\s+(?:interest\s+in\s+|stake\s+in\s+|of\s+)(?:the\s+)?<(\d+)\|", t[: m.start()])
         site = s.ents[int(shared[-1])] if shared else _nearest_before(s, m.start(), SITE_TYPES)
         if site is not None:
             site = _underlying_site(s, site, ctx)
