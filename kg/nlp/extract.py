@@ -121,6 +121,7 @@ class _Canon:
         self.headline_verbs = {w.lower() for w in lex.get("headline_verbs", [])}
         self.designations = {w.lower().rstrip(".") for w in lex.get("designations", [])}
         self.geologic = set(lex.get("geologic_terms", []))
+        self.departments = set(lex.get("departments", []))
 
     def org_type(self, name: str) -> str:
         """Company for a business (a legal suffix, a descriptive head, a role), Organization for a
@@ -145,7 +146,7 @@ class _Canon:
                 return True
         if type_ in ("Person", "Place", "Organization", "Company") and any(w.lower() in self.headline_verbs for w in words):
             return True
-        if type_ == "Person" and text.isupper() and len(text) > 3:
+        if type_ == "Person" and (text.isupper() and len(text) > 3 or text.strip() in self.departments):
             return True
         if text.strip().lower().rstrip(".") in self.designations or text.strip() in self.geologic:
             return True
@@ -188,6 +189,8 @@ class _Canon:
         while words and all(p.lower() in self.modifiers for p in words[-1].split("/")):
             mods = words[-1].lower().split("/") + mods
             words = words[:-1]
+        if head_words == ["pit"] and "open" in mods:  # "the Yarrabee open pit": a way of mining, the mine
+            head_words = ["mine"]
         name = " ".join(w.strip("'\"") for w in words)
         if not name:
             return None

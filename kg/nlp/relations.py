@@ -171,6 +171,13 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
     pat = rf"({SITE}),?\s+(?:which\s+is\s+)?(?:located|situated|lies|lying)\s+near\s+(?:the\s+(?:town|city|village)\s+of\s+)?{PLACE}(?:,\s+|\s+in\s+)({PLACE})"
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
+    # "<site>, located 14 kilometers east of the town of <P1> in <P2>, <P3>": the site and the town in P2
+    unit = r"(?:miles?|kilometers?|kilometres?|km)"
+    pat = (rf"({SITE}),?\s+(?:which\s+is\s+|is\s+)?(?:located|situated|lies|lying)\s+(?:approximately\s+|about\s+|some\s+)?[\d.,]+[- ]{unit}\s+[\w-]+\s+"
+           rf"(?:of|from)\s+(?:the\s+(?:town|city|village|port|community)\s+of\s+)?({PLACE})\s+in\s+(?:the\s+)?(?:state\s+of\s+|province\s+of\s+)?{REGION_ADJ}({PLACE})")
+    for m in re.finditer(pat, t, re.I):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 5).ref, _pos(s, m))
+        yield Found(_ent(s, m, 3).ref, "locatedIn", _ent(s, m, 5).ref, _pos(s, m, 3))
     # "<org|place> of <place>": "Nordmin Engineering of Thunder Bay", "the Silver Valley of northern Idaho"
     for m in re.finditer(rf"({ORG}|{PLACE})\s+of\s+{REGION_ADJ}({PLACE})", t):
         subj = s.ents[_idx(m.group(2) or m.group(3))]
@@ -235,7 +242,7 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
     )
     for m in pat.finditer(t):
         subj = s.ents[_idx(m.group(2))] .ref if m.group(2) else ctx.company
-        obj = s.ents[_idx(m.group(7) or m.group(8))]
+        obj = _underlying_site(s, s.ents[_idx(m.group(7) or m.group(8))], ctx)
         if subj is None:
             continue
         decimals = len(m.group(5)) if m.group(5) else 0
@@ -320,7 +327,12 @@ def _royalties(s: Sentence, ctx: Context) -> Iterator[Found]:
     pat = re.compile(rf"(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:{kinds})(?:\s+royalty)?(?:\s+interest)?", re.I)
     for m in pat.finditer(t):
         after = re.match(rf"\s+(?:on|in|over)\s+(?:production\s+from\s+)?(?:the\s+)?(?:[a-z]+\s+){{0,2}}?({SITE})", t[m.end():])
-        site: Ent | None = s.ents[_idx(after.group(1))] if after else None
+        site: Ent | None = None
+        subj = re.search(rf"^\W*(?:the\s+)?({SITE})[^;]*?\b(?:pays|pay|paid|contributed|contributes|carries|bears|generated)\b[^;]*$", t[: m.start()], re.I)
+        if subj:
+            site = _ent(s, subj, 1)
+        elif after:
+            site = s.ents[_idx(after.group(1))]
         if site is None and re.search(r"\bon\s+the\s+(?:property|project|mine)\b", t[m.end(): m.end() + 30]):
             site = s.context or s.topic  # "retains a 2% NSR on the property": the one named before
             if site is None:
