@@ -625,11 +625,167 @@ def _document_facts(
                 previous = found[-1].subject
             observations.extend(found)
         relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
+    relations.extend(_heading_relations(doc, texts, company))
+    relations.extend(_table_production(doc, blocks, explicit, gaz, lex))
+    relations.extend(_named_after_site(doc, texts, explicit, gaz))
+    found_mentions, found_relations = _contacts(doc, lex, company, gaz)
+    mentions.extend(found_mentions)
+    relations.extend(found_relations)
     return DocumentFacts(
         doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256,
         observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
         problems=tuple(problems),
     )
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    """One relation per subject, predicate, object and value: the first statement of it."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in relations:
+        key = (r.subject, r.predicate, r.object, r.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+_HEADING_SHARE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inside>[^()]*?\b(?P<pct>\d{1,3}(?:\.\d+)?)\s*%[^()]*)\)\s*$")
+
+
+def _heading_relations(doc: Document, texts: list[_Text], company: EntityRef | None) -> list[Relation]:
+    """A one-line section heading "Hollowell Mine (Idaho, 100%)", "Kestrel Lake Mine (51% interest,
+    operator)": the releasing company's share of the site it names, and its operation."""
+    out: list[Relation] = []
+    if company is None:
+        return out
+    for t in texts:
+        if t.block.first_line != t.block.last_line:
+            continue
+        m = _HEADING_SHARE.match(t.text.strip())
+        if not m:
+            continue
+        sites = [e for e in t.ents if e.type in SITE_TYPES and e.end <= len(m.group("name")) + 1]
+        if len(sites) != 1:
+            continue
+        site = sites[0]
+        src = Source(doc.name, doc.source_line(t.block.first_line), "prose")
+        pct = m.group("pct")
+        decimals = len(pct.split(".")[1]) if "." in pct else 0
+        if not re.search(r"basis", m.group("inside"), re.I):
+            out.append(Relation(company, "ownershipInterest", site.ref, src, value=pct, value_decimals=decimals,
+                                text=t.text.strip(), kind="equity"))
+        if re.search(r"\boperator\b", m.group("inside"), re.I):
+            out.append(Relation(site.ref, "operatedBy", company, src, text=t.text.strip()))
+    return out
+
+
+def _table_production(
+    doc: Document, blocks: Sequence[Block], explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer, lex: dict[str, Any]
+) -> list[Relation]:
+    """A production table's section row names a mine ("Plata Vieja Mine (metric)", "YARRABEE (100%)")
+    and its rows the metals it produced ("Gold produced (oz)"): each metal producedAt that mine."""
+    sites = {k: v for k, v in explicit.items() if any(r.type in ("Mine", "MiningUnit") for r in v)}
+    if not sites:
+        return []
+    heads = lex.get("heads", {})
+    roots: dict[str, EntityRef] = {}
+    for refs in sites.values():
+        ref = sorted(refs, key=lambda r: (-refs[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
+        if ref.type in ("Mine", "MiningUnit"):
+            roots.setdefault(_root(ref.label, heads).casefold(), ref)
+    commodities = "|".join(sorted(map(re.escape, lex.get("_commodities", ())), key=len, reverse=True))
+    cue = "|".join(lex.get("table_production_words", ["produced", "production"]))
+    row = re.compile(rf"^\s*(?:payable\s+)?({commodities})\s+(?:{cue})\b", re.I)
+    out: list[Relation] = []
+    for b in blocks:
+        if b.kind != "table":
+            continue
+        current: EntityRef | None = None
+        for n, line in enumerate(b.lines, b.first_line):
+            label = re.split(r"\s{2,}", line.strip())[0]
+            if not label:
+                continue
+            if not re.search(r"\d", line.replace(label, "", 1)):  # a section row
+                text = re.sub(r"\([^)]*\)", " ", label).casefold()
+                hits = [k for k in roots if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text)]
+                current = roots[max(hits, key=len)] if hits else (None if re.match(r"^[A-Za-z]", label) else current)
+                continue
+            m = row.match(label)
+            if m and current is not None:
+                commodity = gaz.find(m.group(1).lower())
+                name = commodity.label if commodity is not None and commodity.type == "Commodity" else m.group(1).lower()
+                src = Source(doc.name, doc.source_line(n), "prose")
+                out.append(Relation(EntityRef(name, "Commodity"), "producedAt", current, src, text=line.strip()))
+    return out
+
+
+def _named_after_site(doc: Document, texts: list[_Text], explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer) -> list[Relation]:
+    """A plant named after a mine ("the Hollowell mill", "the Las Vizcachas concentrator") is part of it."""
+    heads = gaz.lexicon.get("heads", {})
+    mines: dict[str, EntityRef] = {}
+    for refs in explicit.values():
+        for ref in refs:
+            if ref.type in ("Mine", "MiningUnit"):
+                mines.setdefault(_root(ref.label, heads), ref)
+    out: list[Relation] = []
+    seen: set[str] = set()
+    for t in texts:
+        for e in t.ents:
+            if e.type != "Facility" or e.label in seen:
+                continue
+            for root, mine in mines.items():
+                if e.label.startswith(root + " ") and e.label != mine.label:
+                    seen.add(e.label)
+                    src = Source(doc.name, doc.source_line(_line(t, e.start)), "prose")
+                    out.append(Relation(e.ref, "partOf", mine, src, text=re.sub(r"\s+", " ", t.text)[:300]))
+                    break
+    return out
+
+
+_CONTACT = re.compile(r"^\s*(?:contacts?|for\s+(?:further|more)\s+information|investor\s+(?:relations\s+)?contacts?|media\s+contacts?)\b[^:]*:?\s*", re.I)
+_CONTACT_PERSON = re.compile(
+    r"^\s*(?:(?:Dr|Mr|Ms|Mrs)\.\s+)?([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?),\s+([A-Za-z][^\d(+@]*?)\s*(?:,\s*[(+\d].*|,\s*\S+@.*)?$"
+)
+
+
+def _contacts(doc: Document, lex: dict[str, Any], company: EntityRef | None, gaz: Gazetteer) -> tuple[list[Mention], list[Relation]]:
+    """The contact block at a release's end ("Contact: Gail Ferrante, Vice President, Finance and
+    Chief Financial Officer"; "For further information:" over "Jonas Whitcombe, Vice President,
+    Investor Relations"): each person and the post the block gives them, on the release's date.
+    Read from the document's lines: contact blocks are page furniture to the layout stage."""
+    words = set(lex.get("position_heads", [])) | set(lex.get("departments", [])) | set(lex.get("position_words", []))
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    lines = doc.lines
+    start = max(0, len(lines) - 60)
+    for i in range(start, len(lines)):
+        m = _CONTACT.match(lines[i])
+        if not m:
+            continue
+        for j in range(i, min(i + 6, len(lines))):
+            text = lines[j][m.end():] if j == i else lines[j]
+            if j > i and not text.strip():
+                break
+            p = _CONTACT_PERSON.match(text)
+            if not p or gaz.find(p.group(1)) is not None:
+                continue
+            title = _clean_contact_title(p.group(2))
+            if not title or not any(w in words for w in re.findall(r"[A-Za-z]+(?:\s+[A-Z][a-z]+)?", title)) and not any(
+                w in words for w in title.replace(",", " ").split()
+            ):
+                continue
+            line = doc.source_line(j + 1)
+            person = EntityRef(p.group(1), "Person")
+            mentions.append(Mention(doc.name, line, person, p.group(1)))
+            if company is not None:
+                relations.append(Relation(person, "holdsPosition", EntityRef(title, "Position"), Source(doc.name, line, "prose"),
+                                          value=company.label, date=doc.meta.release_date, text=text.strip()))
+    return mentions, relations
+
+
+def _clean_contact_title(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;")
 
 
 def _place_parents(gaz: Gazetteer) -> dict[str, frozenset[str]]:
