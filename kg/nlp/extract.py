@@ -573,7 +573,10 @@ def _document_facts(
 
     _dateline_places(texts, gaz)
     if company is not None:
-        forms = _company_forms(company.label, lex)
+        # the names the header says the release uses for its company ("Redhawk"), longest first
+        aliases = [a for a in doc.meta.aliases if a[:1].isupper() and a.split()[0] not in ("The",)]
+        forms = list(dict.fromkeys([*_company_forms(company.label, lex), *sorted(aliases, key=len, reverse=True)]))
+        forms = [forms[0], *sorted(forms[1:], key=len, reverse=True)]
         for t in texts:
             t.ents = _company_mentions(t, company, forms, lex, gaz)
     people = _people(texts)
