@@ -44,6 +44,7 @@ from kg.facts import (
 from kg.nlp.figures import FigureContext, find_figures, reporting_period
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
 from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence
+from kg.nlp.passes import Run, check_passes, check_predicate, check_predicates
 from kg.nlp.relations import Context, Found, find_relations
 
 log = logging.getLogger(__name__)
@@ -454,6 +455,8 @@ def extract_narrative(
     """
     from kg.nlp.pipeline import RULER, get_pipeline
 
+    check_passes()
+    check_predicates()
     gaz = gazetteer or load_gazetteer()
     nlp, model = get_pipeline(blank, gaz)
     canon = _Canon(gaz)
@@ -571,7 +574,10 @@ def _document_facts(
             line = doc.source_line(t.block.first_line)
             problems.append(Problem(doc.name, line, f"narrative rules failed on this block: {t.error}", "error"))
 
+    run = Run()
+    run.enter("dateline_places")
     _dateline_places(texts, gaz)
+    run.enter("company_mentions")
     if company is not None:
         # the names the header says the release uses for its company ("Redhawk"), longest first
         aliases = [a for a in doc.meta.aliases if a[:1].isupper() and a.split()[0] not in ("The",)]
@@ -579,14 +585,22 @@ def _document_facts(
         forms = [forms[0], *sorted(forms[1:], key=len, reverse=True)]
         for t in texts:
             t.ents = _company_mentions(t, company, forms, lex, gaz)
+    run.enter("people")
     people = _people(texts)
+    run.enter("site_roots")
     roots = _site_roots(texts)
+    run.enter("prefer_explicit")
     explicit = _prefer_explicit(texts, gaz)
     regions = set(lex.get("region_words", []))
+    run.enter("bare_names")
     bare = _bare_name_pattern(explicit, gaz)
+    run.enter("named_once")
     named = _named_once(texts, lex, gaz)
+    run.enter("heading_sites")
     headings = _heading_sites(texts)
+    run.enter("entity_forms")
     commodities = set(lex.get("_commodities", ()))
+    footnotes: list[Relation] = []
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
@@ -627,10 +641,17 @@ def _document_facts(
             if found:
                 previous = found[-1].subject
             observations.extend(found)
-        relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
+        footnotes.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
+    run.enter("sentence_relations")
+    run.enter("footnote_relations")
+    relations.extend(footnotes)
+    run.enter("heading_relations")
     relations.extend(_heading_relations(doc, texts, company))
+    run.enter("table_production")
     relations.extend(_table_production(doc, blocks, explicit, gaz, lex))
+    run.enter("named_after_site")
     relations.extend(_named_after_site(doc, texts, explicit, gaz))
+    run.enter("contacts")
     found_mentions, found_relations = _contacts(doc, lex, company, gaz)
     mentions.extend(found_mentions)
     relations.extend(found_relations)
@@ -818,7 +839,7 @@ def _line(t: _Text, pos: int) -> int:
 def _relation(doc: Document, sent: Sentence, f: Found) -> Relation:
     line = doc.source_line(sent.line_of(f.pos))
     return Relation(
-        subject=f.subject, predicate=f.predicate, object=f.object, source=Source(doc.name, line, "prose"),
+        subject=f.subject, predicate=check_predicate(f.predicate), object=f.object, source=Source(doc.name, line, "prose"),
         value=f.value, value_decimals=f.value_decimals, date=f.date, date_precision=f.date_precision, text=re.sub(r"\s+", " ", sent.text).strip(),
         kind=f.kind,
     )
