@@ -309,7 +309,7 @@ def test_generic_name_patterns_come_from_the_lexicon() -> None:
     )
     found = {(m.entity.type, m.entity.label) for m in facts.mentions}
     assert {("Mine", "Gold Hunter mine"), ("Place", "Coeur d'Alene Basin"), ("OreBody", "Raven fault"),
-            ("Project", "Osprey Creek"), ("Organization", "Great Basin Gold, Inc.")} <= found
+            ("Project", "Osprey Creek"), ("Company", "Great Basin Gold, Inc.")} <= found
     assert not any(label in ("Great Basin", "Hunter mine") for _, label in found)
 
 

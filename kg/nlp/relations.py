@@ -379,6 +379,8 @@ def _options(s: Sentence, ctx: Context) -> Iterator[Found]:
                     **_dated(_stated_date(s.text, ctx)))
         if m.group(9):
             yield Found(site.ref, "jointVenturePartner", _ent(s, m, 9).ref, _pos(s, m, 9))
+        elif holder != ctx.company:  # another company farming in to the site: the site's partner
+            yield Found(site.ref, "jointVenturePartner", holder, _pos(s, m))
 
 
 def operated_by(s: Sentence, ctx: Context) -> Iterator[Found]:
