@@ -194,12 +194,15 @@ def _title_case(name: str) -> str:
     return " ".join(out)
 
 
-def _name_before(text: str) -> str:
+def _name_before(text: str, suffixes: list[str]) -> str:
     """The company's name that ends ``text``: the words after the dateline's last dash, slash or
     parenthesis, capitalised words and connectors only."""
     chunk = re.split(r"--|\s-\s|\s/\s?|/\s|\)|\]|:\s|\n\s*\n|\s{3,}", text)[-1]
     chunk = " ".join(chunk.split()).strip(" ,-")
-    m = re.search(rf"((?:[A-Z][\w&'.\-]*)(?:,?\s+{_NAME_WORD})*)$", chunk)
+    # a suffix printed in lower case ends a name too: "Tarrant Zinc plc"
+    lower = "|".join(re.escape(s) for s in suffixes if s[:1].islower())
+    tail = rf"(?:,?\s+(?:{lower}))?" if lower else ""
+    m = re.search(rf"((?:[A-Z][\w&'.\-]*)(?:,?\s+{_NAME_WORD})*{tail})$", chunk)
     if not m:
         return ""
     words = m.group(1).split()
@@ -254,7 +257,7 @@ def _company(head: str, start: int, rules: _Rules, patterns: dict[str, Any]) -> 
         if alias_paren and '"' in alias_paren.group(1):  # ("Silvercorp" or the "Company") (TSX: SVM)
             aliases += _aliases(alias_paren.group(1), patterns["alias_generic"])
             before = before[: alias_paren.start()]
-        name = _name_before(before)
+        name = _name_before(before, patterns["company_suffixes"])
         after = re.match(r"\s*\(([^()]{1,120})\)", head[run_end:])
         if after and not rules.ticker_item.search(after.group(1)):
             aliases += _aliases(after.group(1), patterns["alias_generic"])
@@ -266,7 +269,7 @@ def _company(head: str, start: int, rules: _Rules, patterns: dict[str, Any]) -> 
             head[start:],
         )
         if m:
-            name = _name_before(m.group(1))
+            name = _name_before(m.group(1), patterns["company_suffixes"])
         else:
             for line in head[:start].splitlines():
                 text = " ".join(line.split())

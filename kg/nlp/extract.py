@@ -123,6 +123,15 @@ class _Canon:
         self.designations = {w.lower().rstrip(".") for w in lex.get("designations", [])}
         self.geologic = set(lex.get("geologic_terms", []))
         self.departments = set(lex.get("departments", []))
+        self.titles = set(lex.get("position_words", [])) | set(lex.get("position_heads", []))
+
+    def without_title(self, text: str) -> str:
+        """A person's name without the position words printed after it: "Linda Castellanos Senior"
+        of "named Linda Castellanos Senior Vice President" is Linda Castellanos (titles are not people)."""
+        words = text.split()
+        while len(words) > 1 and words[-1].rstrip(",") in self.titles:
+            words.pop()
+        return text[: text.rfind(words[-1]) + len(words[-1])] if words else text
 
     def org_type(self, name: str) -> str:
         """Company for a business (a legal suffix, a descriptive head, a role), Organization for a
@@ -147,8 +156,9 @@ class _Canon:
                 return True
         if type_ in ("Person", "Place", "Organization", "Company") and any(w.lower() in self.headline_verbs for w in words):
             return True
-        if type_ == "Person" and (text.isupper() and len(text) > 3 or text.strip() in self.departments):
-            return True
+        if type_ == "Person" and (text.isupper() and len(text) > 3 or text.strip() in self.departments
+                                  or all(w.rstrip(",") in self.titles or w in ("and", "&", "of") for w in words)):
+            return True  # "Chief Financial Officer" after "appointed" is a post, not a person
         if text.strip().lower().rstrip(".") in self.designations or text.strip() in self.geologic:
             return True
         return False
@@ -328,7 +338,7 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     for m in name.finditer(text):
         words = m.group(1).split()
         # "Executive Vice President and Director of Questar Corporation": the name starts after the title
-        while words and (words[0] in canon.not_name or words[0].rstrip(",") in titles or words[0] in ("and", "of", "&")):
+        while words and (words[0].rstrip(",") in canon.not_name or words[0].rstrip(",") in titles or words[0] in ("and", "of", "&")):
             words = words[1:]
         if len(words) < 2:
             continue
@@ -397,6 +407,8 @@ def _places_of(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     out = list(ents)
     for m in pat.finditer(text):
         name = m.group(1)
+        if re.search(r"[a-z]{2}\.$", name):  # "west of the town of Falun." ends a sentence, not an abbreviation
+            name = name[:-1]
         words = name.split()
         while words and (words[-1].lower() in canon.heads or words[-1] in canon.not_name):
             words.pop()  # "the town of Falun Mine": not the mine's name
@@ -425,12 +437,16 @@ def _appointed_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     name = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?){1,2}"
     out = list(ents)
     for m in re.finditer(rf"\b(?:{alternatives})\s+({name})\b", text):
-        if m.group(1).split()[0] in canon.not_name or canon.gaz.find(m.group(1)) is not None:
+        printed = canon.without_title(m.group(1))
+        start, end = m.start(1), m.start(1) + len(printed)
+        if len(printed.split()) < 2 or printed.split()[0] in canon.not_name or canon.not_a_name(printed, "Person", ""):
+            continue  # "appointed Chief Financial Officer": a post
+        if canon.gaz.find(printed) is not None:
             continue
-        if any(e.start <= m.start(1) and m.end(1) <= e.end and e.type == "Person" for e in out):
+        if any(e.start <= start and end <= e.end and e.type == "Person" for e in out):
             continue
-        out = [e for e in out if not (e.start < m.end(1) and m.start(1) < e.end)]
-        out.append(Ent(m.start(1), m.end(1), "Person", m.group(1), m.group(1)))
+        out = [e for e in out if not (e.start < end and start < e.end)]
+        out.append(Ent(start, end, "Person", printed, printed))
     return sorted(out, key=lambda e: e.start)
 
 
@@ -527,6 +543,9 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
     ents: list[Ent] = []
     for ent in sdoc.ents:
         for start, end, text in _spans(ent, canon):
+            if ent.label_ == "PERSON":
+                text = canon.without_title(text)
+                end = start + len(text)
             if ent.label_ in CONTRACT_TYPES:
                 resolved = canon.ruler(text, ent.label_, ent.ent_id_)
             else:
@@ -913,6 +932,7 @@ def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> dict[str, Counter[En
             root = _root(e.label, heads)
             if e.type in _SITE_PREFERENCE and root != e.label and e.text.strip().casefold() != root.casefold():
                 explicit.setdefault(root.casefold(), Counter())[e.ref] += 1
+    pit_words = {w for w, t in heads.items() if t == "Mine" and w != "mine"}  # "pit", "operation"
     for t in texts:
         new = []
         for e in t.ents:
@@ -920,6 +940,13 @@ def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> dict[str, Counter[En
             if full:
                 ref = sorted(full, key=lambda r: (-full[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
                 e = Ent(e.start, e.end, ref.type, ref.label, e.text, e.modifiers)
+            elif e.type == "Mine" and e.label.rsplit(" ", 1)[-1].lower() in pit_words:
+                # "the Sandhill pit" where the release names the "Sandhill mine": the open pit is that
+                # mine; a pit named otherwise ("San Gabriel pit" of another mine) stays its own
+                mines = [r for r in explicit.get(_root(e.label, heads).casefold(), ())
+                         if r.type == "Mine" and r.label.rsplit(" ", 1)[-1].lower() == "mine"]
+                if mines:
+                    e = Ent(e.start, e.end, mines[0].type, mines[0].label, e.text, e.modifiers)
             new.append(e)
         t.ents = new
     for t in texts:  # names written in full count for themselves (a table row "Lucky Friday Unit, USA")
