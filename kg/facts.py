@@ -287,7 +287,8 @@ class Relation:
     text: str = ""  # the sentence (or clause) it was read from
     date_precision: str = "day"  # "month" or "year" when the text names no day ("In April 2007")
     # what kind of relation of its predicate: an ownershipInterest's "equity", "royalty", "option"
-    # or "earn-in"; a holdsPosition's "former" (who retired, was succeeded); "" when not stated
+    # or "earn-in"; a holdsPosition's "former" (who retired, was succeeded); "royalty" on acquired,
+    # sold and soldTo when what changed hands is a royalty on the site, not the site; "" when not stated
     kind: str = ""
 
 

@@ -661,3 +661,28 @@ def test_a_stated_year_dates_a_relation_to_the_year(text: str, year: int | None)
         assert found.date is None
     else:
         assert (found.date, found.date_precision) == (date(year, 1, 1), "year")
+
+
+def test_a_part_is_not_located_apart_from_its_whole_and_an_agreed_purchase_sells_nothing_yet() -> None:
+    s = sentence(
+        "The [Harrow Mining Complex|MiningUnit|Harrow Mining Complex] paid $1.1 million under a 2.0% NSR royalty "
+        "on production from the [Harrow|Mine|Harrow pit] and [North Harrow pits|Mine|North Harrow pit] in "
+        "[Esmeralda County|Place|Esmeralda County]."
+    )
+    located = {(f.subject.label, f.object.label) for f in find_relations(s, context()) if f.predicate == "locatedIn"}
+    assert located == {("Harrow Mining Complex", "Esmeralda County")}
+    s = sentence(
+        "[Quarry Peak|Company|Quarry Peak Royalties Ltd.] agreed to acquire a 1.5% NSR royalty on the "
+        "[Kettle Butte project|Project|Kettle Butte project] from [Osprey Minerals Inc.|Company|Osprey Minerals Inc.]."
+    )
+    found = find_relations(s, context())
+    assert [(f.predicate, f.kind) for f in found if f.predicate in ("acquired", "sold", "soldTo")] == [("acquired", "royalty")]
+
+
+def test_a_part_named_alone_belongs_to_the_documents_only_mine() -> None:
+    facts = _generic_facts(
+        "The Petrel mine, in Atacama, Chile, produced copper.\n\n"
+        '"Throughput reached a record," he said. "The Osprey pit will begin feeding the mill next year."'
+    )
+    parts = {(r.subject.label, r.object.label) for r in facts.relations if r.predicate == "partOf"}
+    assert ("Osprey pit", "Petrel mine") in parts

@@ -45,7 +45,7 @@ from kg.nlp.figures import FigureContext, find_figures, reporting_period
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
 from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence
 from kg.nlp.passes import Run, check_passes, check_predicate, check_predicates
-from kg.nlp.relations import Context, Found, find_relations
+from kg.nlp.relations import Context, Found, find_relations, is_part
 
 log = logging.getLogger(__name__)
 
@@ -619,7 +619,6 @@ def _document_facts(
     headings = _heading_sites(texts)
     run.enter("entity_forms")
     commodities = set(lex.get("_commodities", ()))
-    footnotes: list[Relation] = []
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
         ents = [_bare_site(e, roots, explicit, gaz) for e in ents if e is not None]
@@ -635,6 +634,12 @@ def _document_facts(
             for word in e.modifiers:  # "the Ironbark copper-gold project" names copper and gold
                 if word in commodities:
                     mentions.append(Mention(doc.name, line, EntityRef(word, "Commodity"), word))
+    run.enter("sentence_relations")
+    # the document's one mine or unit (parts left out), whose parts a sentence may name alone
+    producers = {e.ref: e for t in texts for e in t.ents if e.type in ("Mine", "MiningUnit") and not is_part(e.ref, lex)}
+    only_site = next(iter(producers.values())) if len(producers) == 1 else None
+    for t in texts:
+        ents = t.ents
         if not t.full:
             continue
         topic = _topic(t) or headings.get(t.block.section)
@@ -648,6 +653,7 @@ def _document_facts(
                 ),
                 offset=start, topic=topic, section=t.block.section,
                 context=next((e for e in reversed(ents) if e.end <= start and e.type in _PARENTS), None),
+                only_site=only_site,
                 line_starts=t.line_starts, first_line=t.block.first_line,
             )
             for f in find_relations(sent, ctx):
@@ -660,10 +666,10 @@ def _document_facts(
             if found:
                 previous = found[-1].subject
             observations.extend(found)
-        footnotes.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
-    run.enter("sentence_relations")
     run.enter("footnote_relations")
-    relations.extend(footnotes)
+    for t in texts:
+        if t.full:
+            relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
     run.enter("heading_relations")
     relations.extend(_heading_relations(doc, texts, company))
     run.enter("table_production")

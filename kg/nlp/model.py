@@ -42,6 +42,7 @@ class Sentence:
     offset: int = 0  # of the sentence within its block text
     topic: Ent | None = None  # the entity the paragraph's run-in heading names ("LUCKY FRIDAY - ")
     context: Ent | None = None  # the last mine, unit or property named earlier in the paragraph
+    only_site: Ent | None = None  # the document's one mine or unit, when it names a single one
     section: str = ""
     line_starts: tuple[int, ...] = (0,)  # block offsets where each analysis line starts
     first_line: int = 1  # analysis line of the block's first line

@@ -146,9 +146,20 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
         subjects = [subj]
         if subj.type in SITE_TYPES:  # "the San Sebastian and Rio Grande properties in Mexico"
             subjects += _coordinated_before(s, m.start(), subj.type)
+        if all(_is_child(x, ctx) for x in subjects if x.type in SITE_TYPES):
+            # "<complex> ... royalty on production from the <a> and <b> pits in <county>": the parts
+            # lie where their whole does, and the place is said of the site the clause is about
+            wholes = [e for e in s.ents if e.type in ("Mine", "MiningUnit", "Property") and not _is_child(e, ctx)
+                      and e.end <= subj.start]
+            if wholes:
+                subjects = [wholes[-1]]
         for x in subjects:
             if x.label != obj.label:
                 yield Found(x.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "<site>, operated by <org> in <place>": the place is the site's
+    pat = re.compile(rf"({SITE}),\s+(?:operated|owned|managed|run)\s+by\s+{ORG}\s+(?:in|on)\s+(?:the\s+)?{REGION_ADJ}({PLACE})")
+    for m in pat.finditer(t):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
     # "<org> is a U.S. silver producer headquartered in <place>", "<org> is a <place>-based producer",
     # "with its head office in <place>", "Its principal office is in <place>"
     for m in re.finditer(rf"({ORG})\b[^<;]{{0,80}}?\b(?:headquartered|based)\s+in\s+({PLACE})", t):
@@ -507,6 +518,42 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
         buyer = s.ents[_idx(named.group(1))].ref if named else ctx.company
         if buyer is not None:
             yield Found(buyer, "acquired", _ent(s, m, 1).ref, _pos(s, m), **_dated(_stated_date(s.text, ctx)))
+    yield from _acquired_royalties(s, ctx, acquiring)
+
+
+def _acquired_royalties(s: Sentence, ctx: Context, acquiring: str) -> Iterator[Found]:
+    """"<org> acquired a 2.5% NSR royalty on the <site> from <seller> for $12.5 million": the buyer
+    acquired (a royalty on) the site, the seller sold it and it was sold to the buyer; "<org>
+    acquired this royalty" is the royalty the sentence named before, on its site."""
+    t = s.template()
+    kinds = "|".join(sorted(map(re.escape, ctx.lexicon.get("royalty_words", ["royalty"])), key=len, reverse=True))
+    pat = re.compile(
+        rf"(?:({ORG})|the\s+company|we)\s+(?:has\s+|have\s+|had\s+)?(?:{acquiring})\s+"
+        rf"(?:(?:(this|that|the|its|a|an)\s+)?(?:\d+(?:\.\d+)?\s*(?:%|percent)\s+)?(?:(?:{kinds})\s+)*(?:royalty|royalties)\b)"
+        rf"(?:\s+(?:interest\s+)?(?:on|in|over)\s+(?:production\s+from\s+)?(?:the\s+)?({SITE}))?",
+        re.I,
+    )
+    for m in pat.finditer(t):
+        buyer = _ent(s, m, 2).ref if m.group(2) else ctx.company
+        if buyer is None:
+            continue
+        site: EntityRef | None = _ent(s, m, 5).ref if m.group(5) else None
+        if site is None and m.group(3) and m.group(3).lower() in ("this", "that", "the"):
+            earlier = [f for f in _royalties(s, ctx) if f.pos < _pos(s, m)]
+            site = earlier[-1].object if earlier else None
+        if site is None:
+            continue
+        when = _dated(_stated_date(s.text, ctx))
+        price = _PRICE.search(t, m.end())
+        value = re.sub(r"\s+", " ", price.group(1)) if price and "<" not in price.group(1) else ""
+        yield Found(buyer, "acquired", site, _pos(s, m), value=value, kind="royalty", **when)
+        passing = "|".join((*SITE_TYPES, "Place"))  # "... on the <site> in <county>, <state>, from <seller>"
+        seller = re.match(rf"(?:[^<;]|<\d+\|(?:{passing})>)*?\bfrom\s+({ORG})", t[m.end():])
+        agreed = re.search(r"\b(?:agree|will\b|to\s+(?:acquire|purchase|buy))", m.group(0), re.I)  # not sold yet
+        if seller and not agreed:
+            at = s.position(m.end() + seller.start(1))
+            yield Found(_ent(s, seller, 1).ref, "sold", site, at, value=value, kind="royalty", **when)
+            yield Found(site, "soldTo", buyer, at, kind="royalty", **when)
 
 
 # ------------------------------------------------------------------ structure
@@ -535,10 +582,17 @@ def part_of(s: Sentence, ctx: Context) -> Iterator[Found]:
 
 
 def _is_child(ent: Ent, ctx: Context) -> bool:
-    if ent.type == "OreBody":
+    return is_part(ent.ref, ctx.lexicon)
+
+
+def is_part(ref: EntityRef, lexicon: dict[str, Any]) -> bool:
+    """An ore body, or a site named by a head that makes it a working or an undertaking of a larger
+    site ("prospect", "expansion", "pit": lexicon ``child_heads``)."""
+    if ref.type == "OreBody":
         return True
-    heads = ctx.lexicon.get("child_heads", ["prospect"])
-    return ent.type == "Project" and ent.label.rsplit(" ", 1)[-1].lower() in heads
+    heads = lexicon.get("child_heads", {"Project": ["prospect"]})
+    words = ref.label.lower().split()
+    return any(" ".join(words[-len(h.split()):]) == h for h in heads.get(ref.type, ()) if len(words) > len(h.split()))
 
 
 def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
@@ -548,6 +602,7 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
     parents = ("Mine", "MiningUnit", "Property")
     opening = re.match(rf"^\W*(?:[A-Z][a-z]+\s+){{0,2}}(?:at|on|in)\s+(?:the\s+)?({ph(*parents)})", t, re.I)
+    wholes = [e for e in s.ents if e.type in parents and not _is_child(e, ctx)]
     for i, ent in enumerate(s.ents):
         if not _is_child(ent, ctx):
             continue
@@ -564,11 +619,14 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
         if whole is None and opening and _idx(opening.group(1)) != i:
             whole = _ent(s, opening, 1)
         if whole is None:
-            whole = _nearest_before(s, at, parents)
-        if whole is None and s.topic is not None and all(e.label == s.topic.label for e in s.ents if e.type in parents):
+            before = [e for e in wholes if e.start < s.position(at)]
+            whole = before[-1] if before else None
+        if whole is None and s.topic is not None and all(e.label == s.topic.label for e in wholes):
             whole = s.topic  # the paragraph's heading site (also when the sentence names only it again: "the pit")
-        if whole is None and s.context is not None and not any(e.type in parents for e in s.ents):
+        if whole is None and s.context is not None and not wholes:
             whole = s.context  # "At the Pinecrest mine ... . Development reached the Bonanza vein."
+        if whole is None and s.only_site is not None and not wholes and s.topic is None:
+            whole = s.only_site  # "the San Gabriel pit will feed the mill" in a release of one mine
         if whole is not None and whole.label != ent.label:
             yield Found(ent.ref, "partOf", whole.ref, s.position(at))
 
