@@ -21,9 +21,10 @@ from kg.facts import DocumentFacts, Observation, Period
 from kg.ingest import parse_document, read_document
 from kg.layout import segment
 from kg.tables import extract_tables
-from kg.tables.extract import _strip_markers, caption_scale
+from kg.tables.context import strip_markers
 from kg.tables.numbers import _GLUED_MARKER, NA, ZERO, _read_token, parse_number, split_row
 from kg.tables.periods import Span, column_headers, period_for, phrase_months
+from kg.tables.units import caption_units
 from kg.vocab import norm, vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +47,8 @@ def find(facts: DocumentFacts, **want: object) -> list[Observation]:
             "metric": o.metric,
             "line": o.source.line,
             "value": o.value,
-            "start": o.period.start,
-            "end": o.period.end,
+            "start": o.period.start if o.period else None,
+            "end": o.period.end if o.period else None,
             "unit": o.unit,
             "category": o.category,
         }
@@ -215,19 +216,25 @@ def test_capital_additions_table_names_a_unit_per_row() -> None:
     assert one(f, metric="hedged-gold").value == 93729
 
 
-def test_drill_intercepts_keep_vein_and_units() -> None:
+def test_drill_intercepts_are_about_their_holes_with_no_period() -> None:
     f = facts_of("intercepts.txt")
     assert f.observations
     assert {o.unit for o in f.observations} == {"M", "G-PER-TONNE", "OZ-PER-TON"}
-    assert all(o.subject.type == "OreBody" for o in f.observations)
-    # the contract's intercept metrics; ounce-per-ton grades have no code of their own
-    assert {o.metric for o in f.observations if o.mapped} == {
-        "intercept-length",
-        "intercept-grade-silver",
-        "intercept-grade-gold",
-    }
-    second = [o for o in f.observations if o.source.line == f.observations[0].source.line + 2]
-    assert second and all(o.subject.label == "Le Soledad" for o in second)
+    assert all(o.subject.type == "DrillHole" and o.period is None for o in f.observations)
+    # the contract's intercept metrics, each in the unit its column prints (g/t and oz/ton)
+    assert {o.metric for o in f.observations} == {"intercept-length", "intercept-grade-silver", "intercept-grade-gold"}
+    assert {o.unit for o in find(f, metric="intercept-grade-silver")} == {"G-PER-TONNE", "OZ-PER-TON"}
+    first = f.observations[0]
+    assert first.subject.label == "RG-04" and first.interval
+    # "Le Soledad  RG-04" then "RG-06" then a row naming no hole: another interval of RG-06
+    by_line: dict[int, set[str]] = {}
+    for o in f.observations:
+        by_line.setdefault(o.source.line, set()).add(o.subject.label)
+    lines = sorted(by_line)
+    assert [by_line[n] for n in lines[:3]] == [{"RG-04"}, {"RG-06"}, {"RG-06"}]
+    # the figures of one row share an interval; rows do not
+    intervals = {n: {o.interval for o in f.observations if o.source.line == n} for n in lines[:3]}
+    assert all(len(v) == 1 for v in intervals.values()) and len(set().union(*intervals.values())) == 3
 
 
 def test_footer_rejoined_table_reads_both_halves() -> None:
@@ -325,13 +332,13 @@ def test_segment_and_category_lookups_name_the_first_term_with_the_variant() -> 
 
 def test_scale_and_period_words_are_found_in_non_ascii_text_too() -> None:
     # The plain-text checks that let lines skip the regexes must not skip these (re.I reads "ſ" as "s").
-    assert caption_scale("(dollars in thousands \u2014 unaudited)") == {"USD": 1000}
-    assert caption_scale("(dollars in thousands)") == {"USD": 1000}
-    assert caption_scale("Production summary") == {}
+    assert caption_units("(dollars in thousands \u2014 unaudited)").factor("USD") == 1000
+    assert caption_units("(dollars in thousands)").factor("USD") == 1000
+    assert caption_units("Production summary").scales == {}
     assert phrase_months("SIX MONTHS ENDED") == phrase_months("ſix monthſ ended") == 6
     # and what they match is read, not looked up as spelled ("thouſands" is no key of any table)
-    assert caption_scale("(Dollarſ and ſhares in thouſands)") == {"USD": 1000, "SHARES": 1000}
-    assert caption_scale("(in milliONS of dollars)") == {"USD": 1_000_000}
+    assert caption_units("(Dollarſ and ſhares in thouſands)").scales == {"currency": 1000, "SHARES": 1000}
+    assert caption_units("(in milliONS of dollars)").factor("USD") == 1_000_000
 
 
 # ------------------------------------------------------------ properties
@@ -532,8 +539,8 @@ def _corpus_rows() -> tuple[list[dict[str, str]], list[DocumentFacts]]:
                     "subject": o.subject.label,
                     "metric": o.metric,
                     "category": o.category,
-                    "period_start": o.period.start.isoformat() if o.period.start else "",
-                    "period_end": o.period.end.isoformat(),
+                    "period_start": o.period.start.isoformat() if o.period and o.period.start else "",
+                    "period_end": o.period.end.isoformat() if o.period else "",
                     "value": format(o.value, "f"),
                     "unit": o.unit,
                 }
@@ -676,8 +683,9 @@ def test_markers_glued_to_numbers_and_percent_rows() -> None:
     silver = one(f, metric="silver-produced", **y07)
     assert silver.value == 1234567 and silver.printed == "1,234,567(a)"
     assert [n.marker for n in silver.footnotes] == ["a"]
+    # "Mill recovery (%)" under a silver producer's rows: the silver recovery of the contract
     recovery = [o for o in f.observations if "recovery" in o.metric]
-    assert recovery and {o.unit for o in recovery} == {"PERCENT"} and not recovery[0].mapped
+    assert recovery and {o.unit for o in recovery} == {"PERCENT"} and recovery[0].metric == "recovery-silver"
 
 
 _LABEL_TEXT = st.text(alphabet=st.sampled_from("aZ09 (1)*&%-.$/\tſıİé١"), max_size=30)
@@ -694,7 +702,7 @@ def test_norm_keeps_its_definition(text: str) -> None:
 
 @given(_LABEL_TEXT)
 def test_strip_markers_keeps_its_definition(text: str) -> None:
-    assert _strip_markers(text) == " ".join(re.sub(r"\(\s*(\d{1,2})\s*\)|(\*+)", " ", text).split())
+    assert strip_markers(text) == " ".join(re.sub(r"\(\s*(\d{1,2})\s*\)|(\*+)", " ", text).split())
 
 
 @given(

@@ -192,7 +192,7 @@ def split_row(line: str) -> SplitRow:
 
 
 def _join_dashes(cells: list[Cell]) -> list[Cell]:
-    """"- -" is one zero cell: each "-" cell one space after a lone "-" cell joins it."""
+    """ "- -" is one zero cell: each "-" cell one space after a lone "-" cell joins it."""
     joined: list[Cell] = []
     for cell in cells:
         prev = joined[-1] if joined else None

@@ -32,6 +32,11 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A month and year without a day ("Dec. 2016", "June 2011"): the month's last day.
+_MONTH_YEAR = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
 # Length of the period a phrase names, in months, and a word every match contains: a line
 # without the word skips the regex (most header lines hold no phrase, and the regexes scan
 # every position of a line). The words avoid "i" and "s", which re.I also matches as "ı" and "ſ".
@@ -220,9 +225,25 @@ def column_headers(
         if shared and len(dates) < n:
             for c in range(n):
                 if month_day[c] is None:
-                    m = min(shared, key=lambda m: (abs((m.start() + m.end()) / 2 - columns[c].center), m.start()))
+                    m = min(
+                        shared, key=lambda m: (abs((m.start() + m.end()) / 2 - columns[c].center), m.start())
+                    )
                     words[c].append(m.group())
                     month_day[c] = (m.group("month"), int(m.group("day")))
+        # "Year ended / Dec. 2016": a month and year, ending on the month's last day
+        month_years = (
+            [m for m in _MONTH_YEAR.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+            if "19" in line or "20" in line
+            else []
+        )
+        for k, m in enumerate(month_years):
+            c = k if len(month_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
+            year = int(m.group("year"))
+            month = _MONTHS[m.group("month")[:3].lower()]
+            month_day[c] = (m.group("month"), calendar.monthrange(year, month)[1])
+            years[c] = year
+            words[c].append(m.group())
+            consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         # "Q3 2010", "3Q10": a quarter, ending on the quarter's last day; "YTD" runs to the latest one
         quarters = (
             [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]

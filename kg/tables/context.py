@@ -1,0 +1,345 @@
+"""What a table row stands under: the document's state, section headings and the names they use.
+
+Input: a :class:`kg.facts.Document` and the label-only rows of its tables ("CRAZY CREEK MINE",
+"YARRABEE (100%)", "Kestrel Lake Mine (51% interest, operator)", "Hollowell Mine (short tons)",
+"GROUP (attributable)"). Output: :class:`Heading` (the name a heading gives, its type, the
+interest, basis, unit and place it states), :class:`Names` (the mines, deposits, properties and
+projects the release names with a head word, so "Bowen Hill" in a reserves table is the "Bowen
+Hill deposit" of the text) and the state a table hands to the next (:class:`DocState`) and a row
+to the next (:class:`RowContext`).
+
+A heading is about an entity when it carries a head word ("mine", "deposit", "complex"), names
+something the release names with one, or states an interest ("(51% interest, operator)"). What
+is company-wide ("CONSOLIDATED", "GROUP", "Total") or a reporting segment comes from
+``table-terms.ttl``; head words and the descriptive words that are not part of a name
+("underground", "open pit") from ``ontology/patterns/lexicon.json``. None of it names a company.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from kg.facts import Document, EntityRef
+from kg.tables.units import UnitSpec, heading_unit
+from kg.vocab import Vocabulary, lexicon, norm, vocabulary
+
+_PAREN = re.compile(r"\([^()]*\)?")
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
+_MARKERS = re.compile(r"\(\s*\d{1,2}\s*\)|\*+")
+_COUNTRY_TAIL = re.compile(r",\s*[A-Z][A-Za-z .]*$")
+# Entity types in the order a table subject prefers them when a name is used with several heads
+# ("Yarrabee mine" and "Yarrabee plant": the rows are about the mine; a release that reports by
+# "unit" reports its mines as units).
+_SUBJECT_RANK = ("MiningUnit", "Mine", "OreBody", "Property", "Project", "Facility")
+
+
+@dataclass
+class DocState:
+    """What one table passes to the next within a document."""
+
+    doc: Document
+    vocab: Vocabulary
+    company: EntityRef
+    names: Names
+    default_scale: dict[str, Decimal] = field(default_factory=dict)
+    last_headers: list = field(default_factory=list)
+    last_kind: str = ""
+    reserves_date: date | None = None
+    metal_of: dict[str, str] = field(default_factory=dict)  # subject label -> metal its unit costs are for
+    metals: tuple[str, ...] = ()  # the metals unit costs are told apart by (set by the first table)
+    # (table kind, row label, family, section, subject) -> the metric it names there
+    label_metrics: dict = field(default_factory=dict)
+    main_metal: str = ""  # the metal the release reports most
+
+
+@dataclass
+class RowContext:
+    """The rows above a row: its subject, the share and basis it is reported at, its family row
+    and reserve category."""
+
+    subject: EntityRef
+    share: Decimal | None = None
+    basis: str = ""  # "100%" when the heading says the rows are on a 100% basis
+    unit: UnitSpec | None = None  # a unit the heading prints for its rows ("(short tons)")
+    section: str = ""  # section row as printed
+    section_labels: list[str] = field(default_factory=list)
+    family: str = ""  # family row as printed
+    family_indent: int = -1
+    family_rows: int = 0  # data rows read since the family row
+    category: str = ""
+    parent: str = ""  # an interval's row key, for the "including" rows under it
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading read: "KESTREL LAKE (51% interest, operator)" → name "Kestrel Lake",
+    share 0.51; "Hollowell Mine (short tons)" → name "Hollowell Mine", head "mine", unit TON."""
+
+    text: str
+    name: str  # title case, without parentheticals, markers or a trailing country
+    proper: str  # the name without its head word and descriptive words ("Redtail")
+    head: str  # the head word printed ("mine"), lower case, or ""
+    type: str  # entity type the head word gives, or ""
+    share: Decimal | None = None  # an interest below 100% it states
+    basis: str = ""  # "100%" when it says its figures are on a 100% basis
+    unit: UnitSpec | None = None
+    places: tuple[str, ...] = ()  # places in its parentheticals ("(Chihuahua, Mexico, 100%)")
+
+
+def title_name(text: str) -> str:
+    """A capitalised name as a label: "LUCKY FRIDAY UNIT" → "Lucky Friday Unit"."""
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in text.split())
+
+
+def strip_markers(text: str) -> str:
+    if "(" in text or "*" in text:
+        text = _MARKERS.sub(" ", text)
+    return " ".join(text.split())
+
+
+def entity_name(label: str) -> tuple[str, Decimal | None]:
+    """A row or section label naming a unit → (name, share): "Greens Creek (29.73%), USA(5)" →
+    ("Greens Creek", 0.2973). Parentheticals, markers and a trailing country go."""
+    share = None
+    for paren in _PAREN.findall(label):
+        m = _PERCENT.search(paren)
+        if m:
+            share = Decimal(m.group(1)) / 100
+            break
+    name = _PAREN.sub(" ", label)
+    name = " ".join(name.replace("*", " ").split()).strip(" ,;:-")
+    name = _COUNTRY_TAIL.sub("", name).strip(" ,")
+    return name, share
+
+
+@cache
+def _heads() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """(head word → type, plural head → head, descriptive modifiers) from the lexicon."""
+    lex = lexicon()
+    heads = {k.lower(): v for k, v in lex.get("heads", {}).items()}
+    # the words a table heading uses for what the text calls a mine or a unit
+    for word, canonical in lex.get("head_case", {}).items():
+        heads.setdefault(word.lower(), heads.get(canonical.lower(), "Mine"))
+    heads.setdefault("complex", "MiningUnit")
+    heads.setdefault("division", "MiningUnit")
+    heads.setdefault("deposit", "OreBody")
+    plurals = {k.lower(): v.lower() for k, v in lex.get("plural_heads", {}).items()}
+    modifiers = frozenset(m.lower() for m in lex.get("name_modifiers", []))
+    return heads, plurals, modifiers
+
+
+def split_head(name: str) -> tuple[str, str, str]:
+    """(proper name, head word, type): "Redtail underground deposit" → ("Redtail", "deposit",
+    "OreBody"); "Sagebrush Mining Complex" → ("Sagebrush Mining", "complex", "MiningUnit")."""
+    heads, plurals, modifiers = _heads()
+    words = name.split()
+    head, type_ = "", ""
+    for n in (2, 1):
+        if len(words) > n:
+            tail = " ".join(words[-n:]).lower()
+            tail = plurals.get(tail, tail)
+            if tail in heads:
+                head, type_ = tail, heads[tail]
+                words = words[:-n]
+                break
+    # descriptive words between the name and its head are not part of the name
+    while words and (words[-1].lower() in modifiers or (words[-1].islower() and len(words) > 1)):
+        words = words[:-1]
+    if head and any(w.islower() and w not in _NAME_CONNECTORS for w in words):
+        return " ".join(words), "", ""  # "Income from operations", "closed operations": no name
+    return " ".join(words), head, type_
+
+
+def read_heading(text: str) -> Heading:
+    """Read a section heading (see :class:`Heading`)."""
+    bare = strip_markers(text).rstrip(":").strip()
+    share: Decimal | None = None
+    basis = ""
+    places: list[str] = []
+    for paren in _PAREN.findall(bare):
+        inner = paren.strip("()").strip()
+        found = [Decimal(p) / 100 for p in _PERCENT.findall(inner)]
+        below = [p for p in found if p < 1]
+        if below and share is None:
+            share = below[0]
+        low = inner.lower()
+        if "basis" in low and Decimal(1) in found or (found == [Decimal(1)] and "interest" not in low):
+            basis = "100%" if "basis" in low else basis
+        if not found:
+            continue
+        # "(Chihuahua, Mexico, 100%)", "(Idaho, 100%)": the words before the share are places
+        for part in inner.split(","):
+            part = part.strip()
+            if (
+                part
+                and not _PERCENT.search(part)
+                and part[:1].isupper()
+                and part.lower() not in ("operator",)
+            ):
+                places.append(part)
+    unit = heading_unit(bare)
+    name, _ = entity_name(bare)
+    name = title_name(name)
+    proper, head, type_ = split_head(name)
+    return Heading(text, name, proper, head, type_, share, basis, unit, tuple(places))
+
+
+class Names:
+    """The names a release gives mines, units, deposits, properties and projects with a head
+    word ("the Yarrabee mine", "the Redtail underground deposit", "Sagebrush Mining Complex"),
+    by proper name, so a table heading that prints the name alone ("YARRABEE", "Redtail
+    underground") finds the entity and the label the text uses."""
+
+    def __init__(self, doc: Document) -> None:
+        heads, plurals, modifiers = _heads()
+        head_words = sorted({*heads, *plurals}, key=len, reverse=True)
+        descriptors = sorted(
+            {*modifiers, *_DESCRIPTORS, *vocabulary().label_terms.metals}, key=len, reverse=True
+        )
+        # a capitalised name, up to two descriptive words ("underground", "gold-silver"), a head
+        # word in any case
+        pattern = re.compile(
+            r"\b((?:[A-Z][\w'\u00c0-\u017f-]* +){1,4}?)((?:(?:"
+            + "|".join(re.escape(d) for d in descriptors)
+            + r")(?:-[a-z]+)? +){0,2}?)((?i:"
+            + "|".join(re.escape(h) for h in head_words)
+            + r"))\b"
+        )
+        seen: dict[str, Counter[tuple[str, str]]] = {}
+        for m in pattern.finditer(_paragraphs(doc)):
+            proper_words = m.group(1).split()
+            if not proper_words or not proper_words[0][:1].isupper():
+                continue
+            head = m.group(3).lower()
+            head = plurals.get(head, head)
+            if head not in heads:
+                continue
+            while proper_words and proper_words[0] in _NOT_NAME_STARTS:
+                proper_words = proper_words[1:]
+            if not proper_words or not all(w[:1].isupper() for w in proper_words):
+                continue
+            # the heading-case form ("YARRABEE MINE") counts as the title-case one
+            proper = " ".join(title_name(w) if w.isupper() else w for w in proper_words)
+            if proper.lower() in modifiers or all(w.lower() in _label_words() for w in proper_words):
+                continue  # "Mineral properties", "Income from operations": words of row labels, no name
+            seen.setdefault(proper.lower(), Counter())[(proper, head)] += 1
+        self._by_proper = seen
+        self._heads = heads
+
+    def find(self, proper: str, prefer: str = "") -> EntityRef | None:
+        """The entity the release names ``proper`` with a head word ("Bowen Hill" → the
+        "Bowen Hill deposit", OreBody), or None when it never does."""
+        found = self._by_proper.get(proper.lower())
+        if not found:
+            return None
+
+        def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int, int, str]:
+            (printed, head), count = item
+            type_ = self._heads[head]
+            order = _SUBJECT_RANK.index(type_) if type_ in _SUBJECT_RANK else len(_SUBJECT_RANK)
+            # the plain head of its type first ("mine" before "pit", "deposit" before "zone")
+            return (type_ != prefer, order, head not in _PLAIN_HEADS, -count, head)
+
+        (printed, head), _ = min(found.items(), key=rank)
+        label = f"{printed} {head}" if not printed.lower().endswith(head) else printed
+        return EntityRef(label, self._heads[head])
+
+    def single_operation(self) -> EntityRef | None:
+        """The one mine or unit a release names, when it names exactly one ("the Las Vizcachas
+        mine"); None for a release of several operations, or of none."""
+        operations = [
+            proper
+            for proper, found in self._by_proper.items()
+            if any(h in _OPERATION_HEADS for (_, h) in found)
+        ]
+        return self.find(operations[0]) if len(operations) == 1 else None
+
+    def types(self, type_: str) -> list[str]:
+        """The proper names the release gives things of ``type_`` (a single mine's release)."""
+        return sorted(
+            proper
+            for proper, found in self._by_proper.items()
+            if any(self._heads[h] == type_ for (_, h) in found)
+        )
+
+
+# Lower-case words that join the words of a proper name ("Minas de Oro", "Cerro de la Plata").
+_NAME_CONNECTORS = frozenset(
+    {"de", "del", "la", "las", "los", "el", "du", "des", "di", "da", "do", "of", "y", "e"}
+)
+# Descriptive words printed between a name and its head besides the lexicon's modifiers.
+_DESCRIPTORS = (
+    "exploration",
+    "development",
+    "producing",
+    "processing",
+    "mining",
+    "flagship",
+    "historic",
+    "former",
+)
+# a release naming one of these and no other reports a single operation (a project can be producing)
+_OPERATION_HEADS = frozenset({"mine", "unit", "operation", "project", "property", "complex"})
+_PLAIN_HEADS = frozenset({"mine", "unit", "deposit", "property", "project", "complex"})
+
+
+def _paragraphs(doc: Document) -> str:
+    """The document's text with each paragraph on one line: a name can wrap from one line to the
+    next, never across a blank line or out of a heading in capitals."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in doc.lines:
+        stripped = line.strip()
+        if "  " in stripped:  # a table line: each cell on its own
+            if current:
+                out.append(" ".join(current))
+                current = []
+            out.extend(" ".join(cell.split()) for cell in re.split(r"\s{2,}", stripped))
+            continue
+        words = line.split()
+        if not words or (stripped.isupper() and len(words) <= 8):
+            if current:
+                out.append(" ".join(current))
+                current = []
+            if words:
+                out.append(" ".join(words))
+            continue
+        current.extend(words)
+    if current:
+        out.append(" ".join(current))
+    return "\n".join(out)
+
+
+# Capitalised words that open a sentence or a phrase but never a name ("The", "Our").
+_NOT_NAME_STARTS = frozenset(
+    "The A An At In On Of For From To By With And Or During This That These Those Its Our Their "
+    "His Her Each Both All Also New Total Average Consolidated".split()
+)
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """Every word of the metric vocabulary's labels (lower case)."""
+    words: set[str] = set()
+    for metric in vocabulary().metrics:
+        for text in (metric.label, *metric.alt_texts):
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+    return frozenset(words)
+
+
+def heading_subject(heading: Heading, names: Names, company_terms: frozenset[str]) -> EntityRef | None:
+    """The entity a heading names, or None when it names none (a title, a family of rows)."""
+    key = norm(heading.name)
+    padded = f" {key} "
+    if any(f" {t} " in padded for t in company_terms):
+        return None
+    if heading.type:  # the heading prints its head word: its own name
+        return EntityRef(heading.name, heading.type)
+    if heading.proper:
+        return names.find(heading.proper)
+    return None
