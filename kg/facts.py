@@ -210,6 +210,9 @@ class Observation:
     interval: str = ""
     within: str = ""
     unit_guessed: bool = False  # True when no label, header or caption printed the unit
+    # A prose figure stated as a bound: "lower" ("more than 3 million ounces": at least that),
+    # "upper" ("nearly 12,000 ounces"); "" for a figure good to its decimals either way.
+    bound: str = ""
 
     def __init__(
         self,
@@ -232,6 +235,7 @@ class Observation:
         interval: str = "",
         within: str = "",
         unit_guessed: bool = False,
+        bound: str = "",
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -259,6 +263,7 @@ class Observation:
                 "interval": interval,
                 "within": within,
                 "unit_guessed": unit_guessed,
+                "bound": bound,
             },
         )
 

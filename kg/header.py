@@ -287,7 +287,8 @@ def _company(head: str, start: int, rules: _Rules, patterns: dict[str, Any]) -> 
 class _Period:
     start: date
     end: date
-    at: int
+    at: int  # where the text states it
+    stop: int = -1  # where the statement ends
 
 
 def _fy_end_from(text: str) -> tuple[int, int] | None:
@@ -342,8 +343,8 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
         taken.append(m.span())
         return True
 
-    def add(start: date, end: date, at: int) -> None:
-        found.append(_Period(start, end, at))
+    def add(start: date, end: date, at: int, stop: int) -> None:
+        found.append(_Period(start, end, at, stop))
 
     # "fiscal 2005 second quarter ended December 31, 2004": the quarter and the fiscal year's end
     for m in re.finditer(rf"\bfiscal\s+(?:year\s+)?({_YEAR})\s+({_ORD})[\s-]+quarter(?:\s+(?:ended|ending)\s+({DATE}))?", text, re.I):
@@ -353,15 +354,15 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
         end = parse_date(m.group(3)) if m.group(3) else None
         if end is not None:
             fy_end = fy_end or _implied_fy_end(end, n)
-            add(_months_back(end, 3), end, m.start())
+            add(_months_back(end, 3), end, m.start(), m.end())
         elif fy_end:
-            add(*_quarter(int(m.group(1)), n, fy_end, True), m.start())
+            add(*_quarter(int(m.group(1)), n, fy_end, True), m.start(), m.end())
     for m in re.finditer(rf"\b({_ORD})[\s-]+quarter\s+(?:of\s+)?fiscal\s+(?:year\s+)?({_YEAR})|\bQ([1-4])\s+fiscal\s+({_YEAR})", text, re.I):
         if not free(m):
             continue
         n = _ord(m.group(1), patterns) if m.group(1) else int(m.group(3))
         if fy_end:
-            add(*_quarter(int(m.group(2) or m.group(4)), n, fy_end, True), m.start())
+            add(*_quarter(int(m.group(2) or m.group(4)), n, fy_end, True), m.start(), m.end())
     # "(three|six|nine) months ended <date>", "three and six months ended <date>"
     for m in re.finditer(
         rf"\b((?:{_COUNT})(?:\s+months)?(?:(?:,\s*|\s+and\s+)(?:{_COUNT})(?:\s+months)?)*)\s+months\s+(?:period\s+)?(?:ended|ending)\s+({DATE})",
@@ -373,7 +374,7 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
         if end is None:
             continue
         for c in re.findall(_COUNT, m.group(1), re.I):
-            add(_months_back(end, int(counts[c.lower()])), end, m.start())
+            add(_months_back(end, int(counts[c.lower()])), end, m.start(), m.end())
     # "fourth quarter and (full) year ended <date>", "quarter ended <date>", "year ended <date>"
     for m in re.finditer(
         rf"\b(?:({_ORD})[\s-]+)?(quarter|half(?:[\s-]year)?|(?:full[\s-]+)?(?:fiscal\s+|financial\s+)?year(?:[\s-]end)?)"
@@ -388,13 +389,13 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
             continue
         kind = m.group(2).lower()
         months = 3 if kind == "quarter" else 6 if kind.startswith("half") else 12
-        add(_months_back(end, months), end, m.start())
+        add(_months_back(end, months), end, m.start(), m.end())
         if "fiscal" in kind or "financial" in kind:
             fy_end = fy_end or ((end.month, end.day) if (end.month, end.day) != (12, 31) else None)
         if m.group(3):
             also = m.group(3).lower()
             n = 12 if "year" in also else 6 if "half" in also else 3 if also == "quarter" else int(counts[also.split()[0]])
-            add(_months_back(end, n), end, m.start())
+            add(_months_back(end, n), end, m.start(), m.end())
     # "third quarter of 2006", "first quarter 2008", "Q3 2013", "2013 fourth quarter"
     for m in re.finditer(
         rf"\b({_ORD})[\s-]+quarter(?:\s+(?:and\s+(?:the\s+)?(?:full[\s-]+)?year\s+)?(?:of\s+)?|\s+)({_YEAR})\b"
@@ -409,9 +410,9 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
             n, year = int(m.group(3)), int(m.group(4))
         else:
             n, year = _ord(m.group(6), patterns), int(m.group(5))
-        add(*_quarter(year, n, fy_end, False), m.start())
+        add(*_quarter(year, n, fy_end, False), m.start(), m.end())
         if re.search(r"\band\s+(?:the\s+)?(?:full[\s-]+)?year\b", m.group(0), re.I):
-            add(date(year, 1, 1), date(year, 12, 31), m.start())
+            add(date(year, 1, 1), date(year, 12, 31), m.start(), m.end())
     # "full year 2013", "year-end 2013", "2016 full year", "fiscal 2023", "first half of 2007"
     for m in re.finditer(
         rf"\b(?:full[\s-]+year|year[\s-]+end(?:ed)?|fiscal(?:\s+year)?|annual)\s+({_YEAR})\b|\b({_YEAR})\s+(?:full[\s-]+year|annual|year[\s-]+end)\b",
@@ -426,9 +427,9 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
                 ((p.end.month, p.end.day) for p in found if _months_back(p.end, 12) == p.start and (p.end.month, p.end.day) != (12, 31)),
                 None,
             )
-            add(*_fiscal_year(year, fy_end), m.start())
+            add(*_fiscal_year(year, fy_end), m.start(), m.end())
         else:
-            add(date(year, 1, 1), date(year, 12, 31), m.start())
+            add(date(year, 1, 1), date(year, 12, 31), m.start(), m.end())
     # "first nine months of 2004", "first six months of fiscal 2005"
     for m in re.finditer(rf"\bfirst\s+({_COUNT})\s+months\s+(?:of\s+)?(fiscal\s+(?:year\s+)?)?({_YEAR})\b", text, re.I):
         if not free(m):
@@ -437,20 +438,29 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
         fy_start = _fiscal_year(year, fy_end)[0] if m.group(2) else date(year, 1, 1)
         end_month = fy_start.month + months - 1
         end = _month_end(fy_start.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1)
-        add(fy_start, end, m.start())
+        add(fy_start, end, m.start(), m.end())
     # "reported 2006 income", "2013 results": a year's results
     for m in re.finditer(rf"\b(?:reported|reports|announced|announces)\s+(?:its\s+)?({_YEAR})\s+(?!first|second|third|fourth)|\b({_YEAR})\s+(?:annual\s+|year[\s-]end\s+)?(?:results|financial\s+results|earnings)\b", text, re.I):
         if not free(m):
             continue
         year = int(m.group(1) or m.group(2))
-        add(date(year, 1, 1), date(year, 12, 31), m.start())
+        add(date(year, 1, 1), date(year, 12, 31), m.start(), m.end())
     for m in re.finditer(rf"\b(first|second)\s+half\s+(?:of\s+)?({_YEAR})\b", text, re.I):
         if not free(m):
             continue
         year = int(m.group(2))
         end = date(year, 6, 30) if m.group(1).lower() == "first" else date(year, 12, 31)
-        add(_months_back(end, 6), end, m.start())
+        add(_months_back(end, 6), end, m.start(), m.end())
     return found, fy_end
+
+
+def stated_periods(text: str, fy_end: tuple[int, int] | None = None) -> list[tuple[int, int, date, date]]:
+    """Every period a stretch of prose states with its year ("the fourth quarter of 2006", "fiscal
+    2005", "the first nine months of 2004", "the three months ended June 30, 2011"), as (start and
+    end of the words that state it, first and last day), in the order the text states them. The
+    narrative stage dates prose figures with it."""
+    found, _ = _periods(text, header_patterns(), fy_end)
+    return sorted((p.at, p.stop, p.start, p.end) for p in found)
 
 
 def _implied_fy_end(end: date, quarter: int) -> tuple[int, int] | None:

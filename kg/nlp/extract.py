@@ -43,7 +43,7 @@ from kg.facts import (
 )
 from kg.nlp.figures import FigureContext, find_figures, reporting_period
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
-from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence
+from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence, Tok
 from kg.nlp.passes import Run, check_passes, check_predicate, check_predicates
 from kg.nlp.relations import Context, Found, find_relations, is_part
 
@@ -75,6 +75,7 @@ class _Text:
     ents: list[Ent] = field(default_factory=list)
     nested: list[Ent] = field(default_factory=list)  # names inside names: mentions only
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    parses: dict[tuple[int, int], tuple[Tok, ...]] = field(default_factory=dict)  # figure sentences' parses
     error: str = ""  # why the rules failed on this block (the document reports it; the others go on)
 
 
@@ -86,6 +87,27 @@ def _join(doc: Document, block: Block) -> tuple[str, tuple[int, ...]]:
         parts.append(line)
         pos += len(line) + 1
     return " ".join(parts), tuple(starts)
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"\u201d)]\s*$")
+_CONTINUES = re.compile(r"^\s*[a-z$\d]")
+
+
+def _continued(blocks: Sequence[Block]) -> list[Block]:
+    """Prose blocks the layout cut in the middle of a sentence (a bullet whose wrapped lines are
+    indented deeper: "* Silver production of 1,361,700 ounces ... and 5,115,285" / "ounces for the
+    year.") joined again, so a sentence is read whole."""
+    out: list[Block] = []
+    for b in blocks:
+        last = out[-1] if out else None
+        if (
+            last is not None and b.kind == "prose" and last.kind == "prose" and b.first_line == last.last_line + 1
+            and last.lines and b.lines and not _ENDS_SENTENCE.search(last.lines[-1]) and _CONTINUES.match(b.lines[0])
+        ):
+            out[-1] = Block("prose", last.first_line, b.last_line, (*last.lines, *b.lines), last.section)
+            continue
+        out.append(b)
+    return out
 
 
 def _is_boilerplate(block: Block) -> bool:
@@ -469,7 +491,7 @@ def extract_narrative(
     ``gazetteer`` defaults to the whole gazetteer; ``load_gazetteer(tier="generic")``
     runs the stage as it would meet a release of a company nobody listed.
     """
-    from kg.nlp.pipeline import RULER, get_pipeline
+    from kg.nlp.pipeline import PARSE, RULER, get_pipeline
 
     check_passes()
     check_predicates()
@@ -481,7 +503,7 @@ def extract_narrative(
 
     texts: list[_Text] = []
     for i, (doc, blocks) in enumerate(docs):
-        for block in blocks:
+        for block in _continued(blocks):
             if block.kind == "table":
                 continue
             text, starts = _join(doc, block)
@@ -492,9 +514,12 @@ def extract_narrative(
 
     full_texts = [t for t in texts if t.full]
     rule_texts = [t for t in texts if not t.full]
-    _annotate(nlp.pipe((t.text for t in full_texts), batch_size=_BATCH), full_texts, canon)
+    parse = [p for p in PARSE if p in nlp.pipe_names]
+    _annotate(nlp.pipe((t.text for t in full_texts), batch_size=_BATCH, disable=parse), full_texts, canon)
     rules_only = [p for p in nlp.pipe_names if p not in ("sentencizer", RULER)]
     _annotate(nlp.pipe((t.text for t in rule_texts), batch_size=_BATCH, disable=rules_only), rule_texts, canon)
+    if "parser" in parse:
+        _parse_figure_sentences(nlp, full_texts, [p for p in nlp.pipe_names if p not in parse])
 
     by_doc: dict[int, list[_Text]] = {}
     for t in texts:
@@ -509,6 +534,27 @@ def extract_narrative(
             facts = DocumentFacts(doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256, problems=(problem,))
         out.append(facts)
     return out
+
+
+# A sentence that may state a figure: a number with a unit of mass, a rate or a price per unit.
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:thousand\s+|million\s+|billion\s+)?(?:[A-Za-z-]+\s+){0,2}?"
+    r"(?i:ounces?|oz\b|tons?\b|tonnes?|pounds?|lbs?\b|geos?\b|ageq|auEq|moz\b|koz\b|mt\b|kt\b|mlbs?\b|cents|tpd\b)"
+    r"|\$\s?\d[\d,.]*\s*(?:per|/|an?\s)"
+)
+
+
+def _parse_figure_sentences(nlp: Any, texts: list[_Text], disable: list[str]) -> None:
+    """The parse (tags, dependencies) of every sentence that may state a figure: the figure rules
+    read its clauses, tense and modality. Other sentences are not parsed (the stage's time is the
+    model's named-entity pass plus this)."""
+    spans = [(t, (a, b)) for t in texts for a, b in t.sentences if _FIGURE.search(t.text[a:b])]
+    for (t, (a, b)), sdoc in zip(spans, nlp.pipe((t.text[a:b] for t, (a, b) in spans), batch_size=_BATCH, disable=disable),
+                                 strict=True):
+        t.parses[(a, b)] = tuple(
+            Tok(tok.idx, tok.idx + len(tok.text), tok.text, tok.lemma_, tok.pos_, tok.tag_, tok.dep_, tok.head.i)
+            for tok in sdoc
+        )
 
 
 def _spans(ent: Any, canon: _Canon) -> list[tuple[int, int, str]]:
@@ -574,11 +620,12 @@ def _document_facts(
     )
     ranks = {k: i for i, k in enumerate(lex.get("place_levels", []))}
     place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
-    reporting = reporting_period(doc.meta.period_end, doc.meta.release_date)
+    reporting = reporting_period(doc.meta.period_end, doc.meta.release_date, doc.meta.period_start)
     ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank,
                   place_parents=_place_parents(gaz), reporting_year=reporting.end.year if reporting else None)
     fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end, lexicon=lex,
-                         release_date=doc.meta.release_date)
+                         release_date=doc.meta.release_date, period_start=doc.meta.period_start,
+                         fiscal_year_end=doc.meta.fiscal_year_end)
 
     mentions: list[Mention] = []
     relations: list[Relation] = []
@@ -638,12 +685,17 @@ def _document_facts(
     # the document's one mine or unit (parts left out), whose parts a sentence may name alone
     producers = {e.ref: e for t in texts for e in t.ents if e.type in ("Mine", "MiningUnit") and not is_part(e.ref, lex)}
     only_site = next(iter(producers.values())) if len(producers) == 1 else None
+    sentences: list[tuple[_Text, Sentence, int, EntityRef | None]] = []
     for t in texts:
         ents = t.ents
         if not t.full:
             continue
         topic = _topic(t) or headings.get(t.block.section)
-        previous: EntityRef | None = None  # the last figure's subject in this paragraph
+        first = t.sentences[0] if t.sentences else (0, 0)
+        # "At the Lucky Friday mine in Idaho, ...": a paragraph that opens on a site is about it
+        opening = next((e for e in ents if first[0] <= e.start < first[1] and e.type in ("Mine", "MiningUnit", "Company")), None)
+        opens_on_site = opening is not None and opening.type != "Company" and opening.start - first[0] < 60
+        paragraph_site = opening if opens_on_site else None
         for start, end in t.sentences:
             sent = Sentence(
                 text=t.text[start:end],
@@ -653,19 +705,34 @@ def _document_facts(
                 ),
                 offset=start, topic=topic, section=t.block.section,
                 context=next((e for e in reversed(ents) if e.end <= start and e.type in _PARENTS), None),
-                only_site=only_site,
+                only_site=only_site, paragraph_site=paragraph_site if start > first[0] else None,
                 line_starts=t.line_starts, first_line=t.block.first_line,
+                tokens=t.parses.get((start, end), ()),
             )
+            sentences.append((t, sent, start, topic))
             for f in find_relations(sent, ctx):
                 relations.append(_relation(doc, sent, f))
+    # what each subject's figures are about, learnt from the figures that name their commodity: the
+    # commodity of "1.7 million ounces" or of a cost "per ounce" whose sentence names none
+    topics = _FigureTopics()
+    for t, sent, start, _ in sentences:
+        topics.learn(find_figures(sent, fctx, lambda pos: 1, t.text[:start]))
+    last: _Text | None = None
+    previous: EntityRef | None = None  # the last figure's subject in this paragraph
+    for t, sent, start, _ in sentences:
+        if t is not last:
+            last, previous, topics.paragraph = t, None, ""
 
-            def line_of(pos: int, sent: Sentence = sent) -> int:
-                return doc.source_line(sent.line_of(pos))
+        def line_of(pos: int, sent: Sentence = sent) -> int:
+            return _figure_line(doc, sent.line_of(pos), sent.column_of(pos))
 
-            found = list(find_figures(sent, fctx, line_of, t.text[:start], previous))
-            if found:
-                previous = found[-1].subject
-            observations.extend(found)
+        if _FOOTNOTE.match(t.text):
+            continue  # a table's footnote qualifies its rows ("(1) ... of which 1,658 ounces were ..."), states no result
+        found = list(find_figures(sent, fctx, line_of, t.text[:start], previous, topics))
+        if found:
+            previous = found[-1].subject
+        topics.follow(found)
+        observations.extend(found)
     run.enter("footnote_relations")
     for t in texts:
         if t.full:
@@ -685,6 +752,58 @@ def _document_facts(
         observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
         problems=tuple(problems),
     )
+
+
+def _figure_line(doc: Document, n: int, column: int) -> int:
+    """The source line a prose figure is printed on, or 0 when the document cannot say: an HTML
+    paragraph rendered on one analysis line from several source lines, with no record of which
+    source line holds which words (the figure would cite a line it is not printed on)."""
+    line = doc.lines[n - 1]
+    at = column + len(line) - len(line.lstrip())
+    if doc.cell_lines and doc.cell_lines[n - 1]:
+        return doc.source_line_at(n, at)
+    if doc.format == "html":
+        nxt = next((doc.source_lines[k] for k in range(n, len(doc.lines)) if doc.lines[k].strip()), None)
+        if nxt is not None and nxt - doc.source_lines[n - 1] > 1:
+            return 0
+    return doc.source_line(n)
+
+
+class _FigureTopics:
+    """The commodity a release's figures are about: per subject (most often first), in the current
+    paragraph (the last one named), in the release (most often first)."""
+
+    def __init__(self) -> None:
+        self.by_subject: dict[EntityRef, Counter[str]] = {}
+        self.release: Counter[str] = Counter()
+        self.paragraph = ""
+
+    @staticmethod
+    def _metal(o: Observation) -> str:
+        m = re.match(r"(?:reserve-contained-)?(.+?)(?:-produced|-sold)?$", o.metric)
+        if m and o.unit in ("OZ", "LB", "TON", "TONNE") and not o.metric.startswith(("ore-", "reserve-ore")):
+            return m.group(1)
+        return ""
+
+    def learn(self, found: Iterable[Observation]) -> None:
+        for o in found:
+            metal = self._metal(o)
+            if metal:
+                self.by_subject.setdefault(o.subject, Counter())[metal] += 1
+                self.release[metal] += 1
+
+    def follow(self, found: list[Observation]) -> None:
+        for o in found:
+            self.paragraph = self._metal(o) or self.paragraph
+
+    def __call__(self, subject: EntityRef) -> str:
+        def top(c: Counter[str]) -> str:
+            return min(c, key=lambda k: (-c[k], list(c).index(k))) if c else ""
+
+        own = top(self.by_subject.get(subject, Counter()))
+        if subject.type in ("Mine", "MiningUnit") and own:
+            return own
+        return self.paragraph or own or top(self.release)
 
 
 def _unique(relations: list[Relation]) -> list[Relation]:
