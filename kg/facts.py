@@ -368,9 +368,17 @@ class Resolution:
 
     entities: tuple[ResolvedEntity, ...]
     index: dict[EntityRef, str]  # EntityRef → ResolvedEntity.key
+    # A reference that means another entity in one document only: a table's section heading
+    # ("YARRABEE (100%)") joined to the site the same release's prose names ("Yarrabee mine").
+    # (document file name, EntityRef) → ResolvedEntity.key; consulted before ``index``.
+    by_doc: dict[tuple[str, EntityRef], str] = field(default_factory=dict)
 
-    def lookup(self, ref: EntityRef) -> ResolvedEntity:
-        key = self.index[ref]
+    def key(self, ref: EntityRef, doc: str = "") -> str:
+        """The resolved key of ``ref`` as document ``doc`` uses it."""
+        return self.by_doc.get((doc, ref)) or self.index[ref]
+
+    def lookup(self, ref: EntityRef, doc: str = "") -> ResolvedEntity:
+        key = self.key(ref, doc)
         return self._by_key()[key]
 
     def _by_key(self) -> dict[str, ResolvedEntity]:
