@@ -172,6 +172,8 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
             yield node, MKG.valueDecimals, _int(r.value_decimals)
         if r.date:
             yield node, MKG.date, _stated_date(r)
+        if r.kind:  # royalty, option, earn-in, equity; former (a post held before)
+            yield node, MKG.relationKind, _str(r.kind)
         if r.text:
             yield node, MKG.surfaceText, _str(r.text)
         yield node, MKG.sourceLine, _int(r.source.line)
@@ -244,6 +246,8 @@ def _observation_triples(
         yield node, MKG.columnLabel, _str(obs.column)
     if obs.estimate:
         yield node, MKG.isEstimate, Literal(True)
+    if obs.bound:  # "more than 3 million ounces": at least the value; "nearly": at most
+        yield node, MKG.valueBound, _str(obs.bound)
     if obs.basis:
         yield node, MKG.priceBasis, _str(obs.basis)
     if obs.share is not None:

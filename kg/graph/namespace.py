@@ -89,6 +89,7 @@ class MKG(DefinedNamespace):
     printedValue: URIRef
     producedAt: URIRef
     reflectsShare: URIRef
+    relationKind: URIRef
     releaseDate: URIRef
     reportingCompany: URIRef
     rowLabel: URIRef
@@ -107,6 +108,7 @@ class MKG(DefinedNamespace):
     unit: URIRef
     unitGuessed: URIRef
     value: URIRef
+    valueBound: URIRef
     valueDecimals: URIRef
     within: URIRef
 
