@@ -5,9 +5,11 @@ Output: one :class:`kg.facts.DocumentFacts` per document, holding the entity
 mentions, the relations read from prose and the figures stated in prose.
 
 Only prose blocks go through the statistical model (one ``nlp.pipe`` over all
-documents); headings and boilerplate (forward-looking statements, cautionary
-note, contact lines) go through the rule-based part only, for mentions, and are
-never mined for facts. Tables are left to the tables stage, except that a
+documents, named entities only); the sentences among them that print a figure (a
+unit of mass, a rate, a price per unit) are then parsed (tags and dependencies),
+for the clauses, tense and modality the figure rules read. Headings and
+boilerplate (forward-looking statements, cautionary note, contact lines) go
+through the rule-based part only, for mentions, and are never mined for facts. Tables are left to the tables stage, except that a
 footnote under a table ties the ore bodies it names to the row it annotates.
 
 The gazetteer is a help, not a requirement: with its generic tier alone (places,
@@ -714,9 +716,11 @@ def _document_facts(
                 relations.append(_relation(doc, sent, f))
     # what each subject's figures are about, learnt from the figures that name their commodity: the
     # commodity of "1.7 million ounces" or of a cost "per ounce" whose sentence names none
+    run.enter("figure_topics")
     topics = _FigureTopics()
     for t, sent, start, _ in sentences:
         topics.learn(find_figures(sent, fctx, lambda pos: 1, t.text[:start]))
+    run.enter("prose_figures")
     last: _Text | None = None
     previous: EntityRef | None = None  # the last figure's subject in this paragraph
     for t, sent, start, _ in sentences:

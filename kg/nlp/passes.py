@@ -32,8 +32,9 @@ class Pass:
     doc: str = ""
 
 
-# What the stage starts from: the blocks' entities from spaCy, their sentences, the header.
-INPUTS = ("ents", "sentences", "meta", "blocks", "gazetteer")
+# What the stage starts from: the blocks' entities from spaCy, their sentences (and the parse of
+# those that print a figure), the header.
+INPUTS = ("ents", "sentences", "parses", "meta", "blocks", "gazetteer")
 
 PASSES: tuple[Pass, ...] = (
     Pass("dateline_places", ("ents",), ("ents",), "the dateline's town in capitals is a place"),
@@ -46,8 +47,12 @@ PASSES: tuple[Pass, ...] = (
     Pass("heading_sites", ("ents", "blocks"), ("headings",), "a section heading's site: the topic of the prose under it"),
     Pass("entity_forms", ("ents", "people", "roots", "explicit", "bare", "named"), ("ents", "mentions"),
          "aliases, bare sites, regions, short names and anaphora, then the mentions"),
-    Pass("sentence_relations", ("ents", "sentences", "headings", "company_forms"), ("relations", "observations"),
-         "relations and figures read sentence by sentence"),
+    Pass("sentence_relations", ("ents", "sentences", "headings", "company_forms"), ("relations", "figure_sentences"),
+         "relations read sentence by sentence"),
+    Pass("figure_topics", ("figure_sentences",), ("topics",),
+         "what each subject's figures are about, from the figures that name their commodity"),
+    Pass("prose_figures", ("figure_sentences", "parses", "topics", "meta"), ("observations",),
+         "figures read clause by clause: quantity, cue, commodity, period, guidance, bound"),
     Pass("footnote_relations", ("ents", "blocks", "explicit"), ("relations",), "a table footnote's ore bodies are part of its row's site"),
     Pass("heading_relations", ("ents", "meta"), ("relations",), "a heading's share and operator"),
     Pass("table_production", ("blocks", "explicit"), ("relations",), "a production table's metals per mine"),
