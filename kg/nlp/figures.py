@@ -152,7 +152,7 @@ def _rules() -> _Rules:
         rf"(?:(?P<pre>(?i:{commodity}))[\s-]+(?:(?i:equivalent)[\s-]+)?)?(?:(?i:{adj})\s+)?"
         rf"(?P<unit>{unit_alt})(?![\w-])"
         rf"(?P<rate>(?:\s+(?i:milled|processed|mined|treated|crushed|hoisted|placed))?\s*(?:{rate}))?"
-        rf"(?:\s+(?i:of)\s+(?:(?i:{adj})\s+)?(?P<of>(?i:ore|{commodity}))(?:[\s-]+(?i:equivalent))?(?![\w-]))?"
+        rf"(?:\s+(?i:of)\s+(?:(?i:{adj})\s+)?(?P<of>(?i:ore|{commodity}))(?P<eq>[\s-]+(?i:equivalent))?(?![\w-]))?"
         rf"(?P<grade>\s+(?:(?i:of\s+[a-z]+)\s+)?(?i:per)\s+(?i:short\s+)?(?i:tons?|tonnes?)\b)?"
     )
     currencies = _alt(cfg["currencies"])
@@ -351,8 +351,11 @@ def _scan(view: str, text: str, masked: str, rules: _Rules, out: list[_Quantity]
         kind, begin = bound_of(m.start())
         decimals = _significant(m.group("num"), shift) if kind == "approximate" else _decimals(m.group("num"), shift)
         several = bool(m.group("of")) and bool(rules.more.match(view, m.end()))
+        named = commodity(m.group("pre") or m.group("of"))
+        if m.group("eq") and named:  # "17,400 ounces of gold equivalent"
+            named = commodity(f"{named}-equivalent")
         add(_Quantity(begin, m.end(), m.start("num"), value, decimals, unit,
-                      implied or commodity(m.group("pre") or m.group("of")), False, "",
+                      implied or named, False, "",
                       kind if kind in ("lower", "upper") else "", text[begin : m.end()], several))
 
 
