@@ -213,6 +213,7 @@ class Observation:
     # A prose figure stated as a bound: "lower" ("more than 3 million ounces": at least that),
     # "upper" ("nearly 12,000 ounces"); "" for a figure good to its decimals either way.
     bound: str = ""
+    minted_from: str = ""  # for a minted metric, the row label or column header it was minted from
 
     def __init__(
         self,
@@ -236,6 +237,7 @@ class Observation:
         within: str = "",
         unit_guessed: bool = False,
         bound: str = "",
+        minted_from: str = "",
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -264,6 +266,7 @@ class Observation:
                 "within": within,
                 "unit_guessed": unit_guessed,
                 "bound": bound,
+                "minted_from": minted_from,
             },
         )
 
@@ -298,6 +301,15 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class UnreadNumber:
+    """A number a table prints that became no observation, and why."""
+
+    line: int  # source line it is printed on
+    printed: str  # as printed, e.g. "(5)"
+    reason: str  # "its column has no period (header 'Change %')", ...
+
+
+@dataclass(frozen=True)
 class TableInfo:
     """A parsed table's identity and shape, for provenance and reports."""
 
@@ -307,6 +319,8 @@ class TableInfo:
     first_line: int  # source lines
     last_line: int
     scale: str = ""  # the caption's scale line as printed
+    numbers: int = 0  # numbers printed in its cells ("n/a" and "-" are none)
+    unread: tuple[UnreadNumber, ...] = ()  # those that became no observation
 
 
 @dataclass(frozen=True)

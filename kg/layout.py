@@ -192,7 +192,13 @@ def _trailing_numbers(stripped: str, limit: int = 2) -> int:
     counting up to ``limit`` (a line is a row of numbers from two on)."""
     last = stripped[-1]
     if not (last.isdecimal() or last in ")%-$.aAmM"):
-        return 0  # every token counted or skipped below ends in one of these (n/a, nm: a, m)
+        # every token counted or skipped below ends in one of these (n/a, nm: a, m); a line that
+        # ends in words may end in a text cell after its numbers ("... 42.6   Torcaz Vein")
+        gap = stripped.rfind("  ")
+        if gap <= 0 or len(stripped) - gap > 40:
+            return 0
+        head = stripped[:gap].rstrip()
+        return _trailing_numbers(head, limit) if head and (head[-1].isdecimal() or head[-1] in ")%") else 0
     tokens = stripped.split()
     count = 0
     i = len(tokens) - 1
@@ -228,7 +234,12 @@ def _is_caps(text: str) -> bool:
 def _label_like(page: _Page, i: int) -> bool:
     """A text line that can sit inside a table: a wrapped row label or a section row."""
     s = page.stripped[i]
-    if len(s) > 60 or page.indents[i] > 8:
+    if "  " in s and len(s) > 60:
+        # a row of text cells inside a table ("CT-09-003          no significant values")
+        cells = _GAP.split(s)
+        if len(cells) > 3 or any(len(c) > 40 for c in cells) or page.indents[i] > 8:
+            return False
+    elif len(s) > 60 or page.indents[i] > 8:
         return False
     return not (_FOOTNOTE_START.match(s) or _URL.search(s) or _BOILERPLATE.search(s))
 

@@ -109,6 +109,26 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             problems.append(
                 Problem(doc.name, doc.source_line(block.first_line), f"table {table_id} gave no observations")
             )
+    numbers = sum(t.numbers for t in infos)
+    unread = sum(len(t.unread) for t in infos)
+    if tables and not observations:
+        problems.append(
+            Problem(
+                doc.name,
+                doc.source_line(tables[0][1].first_line),
+                f"{len(tables)} table(s) found but no figure read from them",
+            )
+        )
+    elif unread:
+        problems.append(
+            Problem(
+                doc.name,
+                min(u.line for t in infos for u in t.unread),
+                f"{unread} of the {numbers} numbers printed in its tables became no observation "
+                "(each with its line and reason: kg query unread-numbers)",
+                "info",
+            )
+        )
     return DocumentFacts(
         doc=doc.name,
         doc_id=doc.id,
@@ -140,17 +160,28 @@ def _read(
         # A headerless table under a footnote reconciles a figure of the table above (non-GAAP).
         kind = "reconciliation"
     shape = state.vocab.table_shape(kind) if kind else _shape_by_headers(grid)
-    if not kind and shape != PeriodTable.shape:
-        # no caption of its own: the title over it ("MINERAL RESERVES AND RESOURCES", "Table 1.
-        # Significant intercepts ...") says what it is, if that is a table of the same shape
+    if not kind:
+        # no caption of its own: the title over it ("MINERAL RESERVES AND RESOURCES", "Table 2.
+        # Drill hole locations") says what it is, if its column headers do not say otherwise
         titled = table_kind(state.vocab, titles)
-        if titled and state.vocab.table_shape(titled) == shape:
-            kind = titled
+        titled_shape = state.vocab.table_shape(titled) if titled else ""
+        if titled and (titled_shape == shape or not _dated_columns(grid)):
+            kind, shape = titled, titled_shape
     if shape == "hedges":
         numbered = [(n, state.doc.text(n)) for n in range(block.first_line, block.last_line + 1)]
         return hedges(state, numbered, table_id)
     reader = _READERS.get(shape, PeriodTable)(state, grid, table_id, block, kind, before)
     return reader.read(footnotes)
+
+
+def _dated_columns(grid: Grid) -> bool:
+    """Whether a column header of the table names a period."""
+    for part in grid.parts:
+        if part.header and part.columns:
+            headers = column_headers([ln.text for ln in part.header], part.columns, part.label_end)
+            if any(h.period for h in headers):
+                return True
+    return False
 
 
 def _shape_by_headers(grid: Grid) -> str:

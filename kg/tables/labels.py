@@ -23,9 +23,11 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from kg.tables.units import UnitSpec, compatible, parse_unit
-from kg.vocab import LabelTerms, Metric, Vocabulary, vocabulary
+from kg.vocab import LabelTerms, Metric, vocabulary
 
 _PAREN = re.compile(r"\(([^()]*)\)?")
+# "Add:", "Less:" open a reconciliation's lines; what follows is the line's name
+_OPERATOR = re.compile(r"^\s*(?:add|less|deduct|plus|minus)\b\s*:?\s*(?=\S)", re.I)
 _MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-z]|\*+)\s*$")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9']*|\d+(?:\.\d+)?%?|[$%¢&]")
@@ -124,6 +126,8 @@ class Normaliser:
 
     def read(self, text: str) -> Label:
         """Read a label (callers go through :func:`read_label`, which memoises)."""
+        label_text = text
+        text = _OPERATOR.sub("", text)
         percents: list[Decimal] = []
         basis = ""
         unit: UnitSpec | None = None
@@ -188,10 +192,14 @@ class Normaliser:
             inline_unit = UnitSpec(rate) if rate in vocabulary().units else None
         unit = unit or inline_unit
         per = per or inline_per
+        if unit is not None and per and vocabulary().unit_dimensions.get(unit.code) == "currency":
+            # "Net earnings per share (US$)": a currency printed with a rate's words is the rate's
+            rate = f"{unit.code}-PER-{per[4:].upper()}"
+            unit = UnitSpec(rate, unit.factor) if rate in vocabulary().units else unit
         if "percent" in words and len(words) > 1 and unit is None:
             unit = UnitSpec("PERCENT")
         return Label(
-            text,
+            label_text,
             frozenset(words),
             frozenset(core),
             tuple(dict.fromkeys(metals)),
@@ -431,7 +439,9 @@ def _pick(
             return usable[0]
         local = f"{label.text} {ctx.family}".lower()
         metals = " ".join(label.metals) or " ".join(ctx.metals()[:1])
-        cue_text = f"{local} {metals}"
+        # the rate a label states in any form ("per silver ounce", "($/oz)") is a cue as printed
+        rate = {"per-oz": " per ounce", "per-lb": " per pound", "per-ton": " per ton"}.get(label.per, "")
+        cue_text = f"{local} {metals}{rate}"
         scored = []
         for m in usable:
             if m.excludes and any(x in local for x in m.excludes):
@@ -445,12 +455,20 @@ def _pick(
     return None
 
 
-def ambiguous_keys(vocab: Vocabulary | None = None) -> dict[frozenset[str], tuple[str, ...]]:
-    """Label words that name two metrics which neither a table kind nor a context cue tells apart
-    (a vocabulary defect; tests/test_labels.py keeps the vocabulary free of them)."""
+def ambiguous_keys() -> dict[frozenset[str], tuple[str, ...]]:
+    """Label words that name two metrics which nothing tells apart: no context cue, no unit (of
+    different dimensions), and the kinds of table they apply in, both every kind or one in
+    common (a metric of one kind of table wins over a general one there). A vocabulary defect;
+    tests/test_labels.py keeps the vocabulary free of them."""
     out = {}
     for key, metrics in metric_index().items():
-        plain = [m for m in metrics if not m.tables and not m.cues and not m.excludes]
-        if len(plain) > 1:
-            out[key] = tuple(sorted(m.code for m in plain))
+        plain = [m for m in metrics if not m.cues and not m.excludes]
+        clashing: set[str] = set()
+        for i, m in enumerate(plain):
+            for n in plain[i + 1 :]:
+                same_tables = (not m.tables and not n.tables) or bool(m.tables & n.tables)
+                if same_tables and compatible(m.unit, n.unit):
+                    clashing.update((m.code, n.code))
+        if clashing:
+            out[key] = tuple(sorted(clashing))
     return out

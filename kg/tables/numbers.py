@@ -125,6 +125,7 @@ class SplitRow(NamedTuple):  # one per table line: a tuple, built fast
     label_start: int  # column where the label starts (its indent); -1 when there is none
     label_end: int  # column just after the label
     cells: tuple[Cell, ...]
+    tail: str = ""  # a text cell after the numbers ("Torcaz Vein" in a drill-intercept row)
 
 
 def split_row(line: str) -> SplitRow:
@@ -136,15 +137,24 @@ def split_row(line: str) -> SplitRow:
     """
     stripped = line.rstrip()
     if not stripped:
-        return _new_row(("", -1, -1, ()))
+        return _new_row(("", -1, -1, (), ""))
     # The last token is read as the cells are below (a "$" reads as (), a word as None): one cache
     # serves both, and parse_number needs none of its own.
     read = _read_token(stripped[stripped.rfind(" ") + 1 :])
     if read is None or ((not read or read[0].kind == NA) and not _DIGIT_OR_DASH.search(line)):
         # A line ending in a word holds no number cells, nor does one without digits or dashes
-        # (a number token with them vouches for the line, sparing data rows that search).
+        # (a number token with them vouches for the line, sparing data rows that search) ...
+        if read is None:
+            # ... unless the words are a text cell after the numbers, past a gap of its own
+            # ("CT-09-004   38.0   52.2   14.2   6.81   Torcaz Vein")
+            gap = stripped.rfind("  ")
+            head = stripped[:gap].rstrip()
+            if gap > 0 and head and _read_token(head[head.rfind(" ") + 1 :]) and _DIGIT_OR_DASH.search(head):
+                row = split_row(head)
+                if row.cells:
+                    return _new_row((*row[:4], stripped[gap:].strip()))
         start = len(stripped) - len(stripped.lstrip())
-        return _new_row((stripped[start:], start, len(stripped), ()))
+        return _new_row((stripped[start:], start, len(stripped), (), ""))
     words = line.split()
     count = len(words)
     # Right to left, the tokens after the label's last word (at w) are "$" or numbers, read into
@@ -187,8 +197,8 @@ def split_row(line: str) -> SplitRow:
     if words.count("-") > 1:
         cells = _join_dashes(cells)
     if label_end >= 0:
-        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells)))
-    return _new_row(("", -1, -1, tuple(cells)))
+        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells), ""))
+    return _new_row(("", -1, -1, tuple(cells), ""))
 
 
 def _join_dashes(cells: list[Cell]) -> list[Cell]:

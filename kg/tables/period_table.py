@@ -90,7 +90,10 @@ class PeriodTable(TableReader):
         lines = [ln.text for ln in part.header]
         rules = [ln.text for ln in part.rules]
         if lines:
-            headers = column_headers(lines, part.columns, part.label_end, self._default_month_day(), rules)
+            fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
+            headers = column_headers(
+                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+            )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
                 return headers
@@ -186,7 +189,10 @@ class PeriodTable(TableReader):
                     self.label_row(" ".join(ln.stripped for ln in group[:k]), group[0].indent, group[0].n)
                     metric, raw = found, tail
                     break
-        share = read_label(raw).share or ctx.share
+        label = read_label(raw)
+        # a row printed at 100% ("Ore processed (kt) (100%)") under a heading stating the company's
+        # interest is the whole operation's, not the share's
+        share = label.share or (None if label.basis == "100%" else ctx.share)
         if metric is not None:
             if metric.operational and ctx.subject is self.state.company and not ctx.section:
                 # a release of one mine: its operating figures under no heading are the mine's
@@ -267,6 +273,15 @@ class PeriodTable(TableReader):
                 if code:
                     return code
         low = f"{raw} {self.ctx.family}".lower()
+        rate = {
+            "per-oz": "USD-PER-OZ",
+            "per-lb": "USD-PER-LB",
+            "per-ton": "USD-PER-TON",
+            "per-share": "USD-PER-SHARE",
+        }
+        per = read_label(raw).per if raw else ""
+        if per in rate:
+            return rate[per]
         if "$/oz" in low or "per ounce" in low:
             return "USD-PER-OZ"
         if "per share" in low or "per common share" in low:
@@ -331,7 +346,11 @@ class PeriodTable(TableReader):
             period, column, estimate = columns[col]
             if period is None:
                 self._no_period_note(line.n, headers, col)
+                self.skipped.setdefault(
+                    (line.n, cell.start), f"its column has no period (header {headers[col].text!r})"
+                )
                 continue
+            self.read_cells.add((line.n, cell.start))
             value, decimals = scaled(cell, unit.factor, exp)
             cell_note = (
                 self.footnotes.get(glued_marker(printed)) if self.footnotes and ")" in printed else None
@@ -357,6 +376,7 @@ class PeriodTable(TableReader):
                     "",
                     "",
                     unit.guessed,
+                    "" if mapped else raw or code,
                 )
             )
         if not mapped:
