@@ -54,6 +54,10 @@ class _Renderer(HTMLParser):
         self.row_numbered = False  # whether the open row has had a number cell
         self.centred: list[str] = []  # open block elements that centre their text
         self.table_rows: set[int] = set()  # indices in ``out`` of rendered table rows
+        # The open cell belongs to the table it was opened in: a table nested in it saves it here
+        # and gives it back at its end (else the nested table's </td> closed the outer cell into a
+        # table with no row yet: IndexError).
+        self.outer_cells: list[tuple[list[str] | None, int, int, bool]] = []
 
     # -- text lines outside tables
     def flush(self) -> None:
@@ -76,6 +80,8 @@ class _Renderer(HTMLParser):
             self.flush()
             self._close_paragraph()
             self.tables.append([])
+            self.outer_cells.append((self.cell, self.cell_span, self.cell_line, self.row_numbered))
+            self.cell = None
         elif tag == "tr" and self.tables:
             self.tables[-1].append((line, []))
             self.row_numbered = False
@@ -111,6 +117,7 @@ class _Renderer(HTMLParser):
                     self.tables[-1][-1] = (self.cell_line, row)
         elif tag == "table" and self.tables:
             rows = self.tables.pop()
+            self.cell, self.cell_span, self.cell_line, self.row_numbered = self.outer_cells.pop()
             self._table_lines(render_table(rows))
         elif tag in _BLOCK and self.cell is None:
             self.flush()

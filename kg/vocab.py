@@ -55,10 +55,12 @@ class Metric:
     unit: str
     period_kind: str  # "duration" | "instant"
     alt_labels: frozenset[str]  # normalised
+    alt_texts: frozenset[str] = frozenset()  # as written in metrics.ttl (kg/tables/labels.py reads them)
     cues: tuple[tuple[str, ...], ...] = ()  # all groups must match; a group is alternatives
     excludes: tuple[str, ...] = ()
     tables: frozenset[str] = frozenset()  # kinds of table the labels apply in; empty = all
     families: frozenset[str] = frozenset()  # normalised family-row labels for segment rows
+    operational: bool = False  # measured at a mine or plant (see mkg:operational)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class TableKind:
     code: str
     rank: int
     cues: tuple[str, ...]  # normalised caption cues
+    shape: str = "periods"  # which reader reads it (kg/tables/__init__.py)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,20 @@ class Term:
     code: str  # notation, or the local name of the IRI when there is none
     label: str
     variants: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LabelTerms:
+    """How row labels are compared (table-terms.ttl): word forms, abbreviations, noise and sign
+    words, and the metals tables name, each keyed by its printed form in lower case (symbols such
+    as "Au" and "Co" as printed, since "co" is also a word)."""
+
+    forms: dict[str, str] = field(default_factory=dict)  # printed form -> canonical word
+    abbreviations: dict[str, str] = field(default_factory=dict)  # abbreviation -> the words it stands for
+    noise: frozenset[str] = frozenset()
+    sign_words: frozenset[str] = frozenset()
+    metals: dict[str, str] = field(default_factory=dict)  # name or name form -> canonical metal
+    metal_symbols: dict[str, str] = field(default_factory=dict)  # "Au" -> "gold" (case as printed)
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,11 @@ class Vocabulary:
     estimate_words: frozenset[str] = frozenset()  # column-header words of forecasts ("guidance")
     # unit_key(printed form) -> unit code, from the altLabels of units.ttl ("oz per ton" -> OZ-PER-TON)
     unit_labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # unit code -> QUDT quantity kind, lower case ("currency", "mass", "length", "time", "count")
+    unit_dimensions: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # a currency's printed form without blanks, lower case ("us$", "a$", "u.s.dollars") -> code
+    currency_labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    label_terms: LabelTerms = field(default_factory=LabelTerms, compare=False, hash=False, repr=False)
     # Lookup tables built once with the vocabulary (hashing the whole vocabulary per lookup is slow).
     _codes: dict[str, Metric] = field(default_factory=dict, compare=False, hash=False, repr=False)
     _labels: dict[str, tuple[Metric, ...]] = field(
@@ -122,6 +144,13 @@ class Vocabulary:
             if any(cue in padded for cue in cues):
                 return code
         return ""
+
+    def table_shape(self, kind: str) -> str:
+        """The shape that reads tables of ``kind`` ("periods" when the vocabulary says none)."""
+        for k in self.table_kinds:
+            if k.code == kind:
+                return k.shape
+        return "periods"
 
     def category(self, key: str) -> str:
         """The code of the category one of whose variants is ``key`` (normalised), else ""."""
@@ -181,6 +210,7 @@ def vocabulary() -> Vocabulary:
                 unit=unit_code,
                 period_kind=text(g, s, mkg.periodKind) or "duration",
                 alt_labels=frozenset(norm(str(o)) for o in g.objects(s, SKOS.altLabel)),
+                alt_texts=frozenset(str(o) for o in g.objects(s, SKOS.altLabel)),
                 cues=tuple(
                     tuple(a.strip().lower() for a in str(o).split("|"))
                     for o in sorted(g.objects(s, mkg.contextCue))
@@ -190,6 +220,7 @@ def vocabulary() -> Vocabulary:
                 ),
                 tables=frozenset(str(o) for o in g.objects(s, mkg.appliesInTable)),
                 families=frozenset(norm(str(o)) for o in g.objects(s, mkg.segmentFamily)),
+                operational=text(g, s, mkg.operational).lower() == "true",
             )
         )
     if not metrics:
@@ -207,6 +238,16 @@ def vocabulary() -> Vocabulary:
             if unit_labels.setdefault(key, code) != code:
                 raise ConfigError(f"units.ttl: the printed form {label!r} names two units")
 
+    qudt = Namespace("http://qudt.org/schema/qudt/")
+    unit_dimensions = {}
+    for s in sorted(set(ug.subjects(qudt.hasQuantityKind, None))):
+        kind = ug.value(s, qudt.hasQuantityKind)
+        unit_dimensions[text(ug, s, SKOS.notation)] = str(kind).rsplit("/", 1)[-1].lower()
+    currency_labels = {
+        key.replace(" ", ""): code for key, code in unit_labels.items() if unit_dimensions.get(code) == "currency"
+    }
+    currency_labels.update({code.lower(): code for code, kind in unit_dimensions.items() if kind == "currency"})
+
     tg = graphs["table-terms.ttl"]
     kinds = []
     for s in tg.subjects(RDF.type, tt.TableKind):
@@ -215,6 +256,7 @@ def vocabulary() -> Vocabulary:
                 code=text(tg, s, SKOS.notation),
                 rank=int(text(tg, s, tt.rank) or 99),
                 cues=tuple(sorted(norm(str(o)) for o in tg.objects(s, tt.captionCue))),
+                shape=text(tg, s, tt.shape) or "periods",
             )
         )
     kinds.sort(key=lambda k: (k.rank, k.code))
@@ -253,12 +295,61 @@ def vocabulary() -> Vocabulary:
         price_bases=terms(tt.PriceBasis),
         estimate_words=frozenset(v for t in terms(tt.EstimateTerm) for v in t.variants),
         unit_labels=unit_labels,
+        unit_dimensions=unit_dimensions,
+        currency_labels=currency_labels,
+        label_terms=_label_terms(tg, tt),
+    )
+
+
+def _label_terms(tg, tt) -> LabelTerms:  # noqa: ANN001 - an rdflib Graph and Namespace, local to vocabulary()
+    """The word forms, abbreviations, noise, sign words and metals of table-terms.ttl."""
+    from rdflib.namespace import RDF, SKOS
+
+    def each(cls):  # noqa: ANN001, ANN202
+        for s in sorted(tg.subjects(RDF.type, cls)):
+            pref = tg.value(s, SKOS.prefLabel)
+            yield (str(pref) if pref is not None else ""), sorted(str(o) for o in tg.objects(s, SKOS.altLabel))
+
+    forms: dict[str, str] = {}
+    for canonical, alts in each(tt.WordForm):
+        for alt in alts:
+            forms[alt.lower()] = canonical.lower()
+    abbreviations = {alt: canonical.lower() for canonical, alts in each(tt.Abbreviation) for alt in alts}
+    metals: dict[str, str] = {}
+    symbols: dict[str, str] = {}
+    for canonical, alts in each(tt.MetalTerm):
+        metals[canonical.lower()] = canonical.lower()
+        for alt in alts:
+            if len(alt) <= 2 and alt[:1].isupper():  # a chemical symbol: "Au", "Co" (as printed)
+                symbols[alt] = canonical.lower()
+            else:
+                metals[alt.lower()] = canonical.lower()
+    return LabelTerms(
+        forms=forms,
+        abbreviations=abbreviations,
+        noise=frozenset(a.lower() for _, alts in each(tt.NoiseWords) for a in alts),
+        sign_words=frozenset(a.lower() for _, alts in each(tt.SignWords) for a in alts),
+        metals=metals,
+        metal_symbols=symbols,
     )
 
 
 def _category_code(local: str) -> str:
     """mkg:ProvenProbable → "proven-probable" (the notation mining.ttl gives the category)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", local).lower()
+
+
+@cache
+def lexicon() -> dict:
+    """The word lists of ``ontology/patterns/lexicon.json`` (head words of names, descriptive
+    modifiers, position titles ...), read once per process."""
+    import json
+
+    path = ontology_file("patterns") / "lexicon.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {path.name}: {exc}") from exc
 
 
 def metrics() -> tuple[Metric, ...]:

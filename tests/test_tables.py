@@ -21,9 +21,10 @@ from kg.facts import DocumentFacts, Observation, Period
 from kg.ingest import parse_document, read_document
 from kg.layout import segment
 from kg.tables import extract_tables
-from kg.tables.extract import _strip_markers, caption_scale
+from kg.tables.context import strip_markers
 from kg.tables.numbers import _GLUED_MARKER, NA, ZERO, _read_token, parse_number, split_row
 from kg.tables.periods import Span, column_headers, period_for, phrase_months
+from kg.tables.units import caption_units
 from kg.vocab import norm, vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +47,8 @@ def find(facts: DocumentFacts, **want: object) -> list[Observation]:
             "metric": o.metric,
             "line": o.source.line,
             "value": o.value,
-            "start": o.period.start,
-            "end": o.period.end,
+            "start": o.period.start if o.period else None,
+            "end": o.period.end if o.period else None,
             "unit": o.unit,
             "category": o.category,
         }
@@ -215,19 +216,29 @@ def test_capital_additions_table_names_a_unit_per_row() -> None:
     assert one(f, metric="hedged-gold").value == 93729
 
 
-def test_drill_intercepts_keep_vein_and_units() -> None:
+def test_drill_intercepts_are_about_their_holes_with_no_period() -> None:
     f = facts_of("intercepts.txt")
     assert f.observations
     assert {o.unit for o in f.observations} == {"M", "G-PER-TONNE", "OZ-PER-TON"}
-    assert all(o.subject.type == "OreBody" for o in f.observations)
-    # the contract's intercept metrics; ounce-per-ton grades have no code of their own
-    assert {o.metric for o in f.observations if o.mapped} == {
+    assert all(o.subject.type == "DrillHole" and o.period is None for o in f.observations)
+    # the contract's intercept metrics, each in the unit its column prints (g/t and oz/ton)
+    assert {o.metric for o in f.observations} == {
         "intercept-length",
         "intercept-grade-silver",
         "intercept-grade-gold",
     }
-    second = [o for o in f.observations if o.source.line == f.observations[0].source.line + 2]
-    assert second and all(o.subject.label == "Le Soledad" for o in second)
+    assert {o.unit for o in find(f, metric="intercept-grade-silver")} == {"G-PER-TONNE", "OZ-PER-TON"}
+    first = f.observations[0]
+    assert first.subject.label == "RG-04" and first.interval
+    # "Le Soledad  RG-04" then "RG-06" then a row naming no hole: another interval of RG-06
+    by_line: dict[int, set[str]] = {}
+    for o in f.observations:
+        by_line.setdefault(o.source.line, set()).add(o.subject.label)
+    lines = sorted(by_line)
+    assert [by_line[n] for n in lines[:3]] == [{"RG-04"}, {"RG-06"}, {"RG-06"}]
+    # the figures of one row share an interval; rows do not
+    intervals = {n: {o.interval for o in f.observations if o.source.line == n} for n in lines[:3]}
+    assert all(len(v) == 1 for v in intervals.values()) and len(set().union(*intervals.values())) == 3
 
 
 def test_footer_rejoined_table_reads_both_halves() -> None:
@@ -325,13 +336,13 @@ def test_segment_and_category_lookups_name_the_first_term_with_the_variant() -> 
 
 def test_scale_and_period_words_are_found_in_non_ascii_text_too() -> None:
     # The plain-text checks that let lines skip the regexes must not skip these (re.I reads "ſ" as "s").
-    assert caption_scale("(dollars in thousands \u2014 unaudited)") == {"USD": 1000}
-    assert caption_scale("(dollars in thousands)") == {"USD": 1000}
-    assert caption_scale("Production summary") == {}
+    assert caption_units("(dollars in thousands \u2014 unaudited)").factor("USD") == 1000
+    assert caption_units("(dollars in thousands)").factor("USD") == 1000
+    assert caption_units("Production summary").scales == {}
     assert phrase_months("SIX MONTHS ENDED") == phrase_months("ſix monthſ ended") == 6
     # and what they match is read, not looked up as spelled ("thouſands" is no key of any table)
-    assert caption_scale("(Dollarſ and ſhares in thouſands)") == {"USD": 1000, "SHARES": 1000}
-    assert caption_scale("(in milliONS of dollars)") == {"USD": 1_000_000}
+    assert caption_units("(Dollarſ and ſhares in thouſands)").scales == {"currency": 1000, "SHARES": 1000}
+    assert caption_units("(in milliONS of dollars)").factor("USD") == 1_000_000
 
 
 # ------------------------------------------------------------ properties
@@ -532,8 +543,8 @@ def _corpus_rows() -> tuple[list[dict[str, str]], list[DocumentFacts]]:
                     "subject": o.subject.label,
                     "metric": o.metric,
                     "category": o.category,
-                    "period_start": o.period.start.isoformat() if o.period.start else "",
-                    "period_end": o.period.end.isoformat(),
+                    "period_start": o.period.start.isoformat() if o.period and o.period.start else "",
+                    "period_end": o.period.end.isoformat() if o.period else "",
                     "value": format(o.value, "f"),
                     "unit": o.unit,
                 }
@@ -676,8 +687,9 @@ def test_markers_glued_to_numbers_and_percent_rows() -> None:
     silver = one(f, metric="silver-produced", **y07)
     assert silver.value == 1234567 and silver.printed == "1,234,567(a)"
     assert [n.marker for n in silver.footnotes] == ["a"]
+    # "Mill recovery (%)" under a silver producer's rows: the silver recovery of the contract
     recovery = [o for o in f.observations if "recovery" in o.metric]
-    assert recovery and {o.unit for o in recovery} == {"PERCENT"} and not recovery[0].mapped
+    assert recovery and {o.unit for o in recovery} == {"PERCENT"} and recovery[0].metric == "recovery-silver"
 
 
 _LABEL_TEXT = st.text(alphabet=st.sampled_from("aZ09 (1)*&%-.$/\tſıİé١"), max_size=30)
@@ -694,7 +706,7 @@ def test_norm_keeps_its_definition(text: str) -> None:
 
 @given(_LABEL_TEXT)
 def test_strip_markers_keeps_its_definition(text: str) -> None:
-    assert _strip_markers(text) == " ".join(re.sub(r"\(\s*(\d{1,2})\s*\)|(\*+)", " ", text).split())
+    assert strip_markers(text) == " ".join(re.sub(r"\(\s*(\d{1,2})\s*\)|(\*+)", " ", text).split())
 
 
 @given(
@@ -703,3 +715,91 @@ def test_strip_markers_keeps_its_definition(text: str) -> None:
 def test_period_starts_as_relativedelta_counts_months(end: date, months: int) -> None:
     start = end + timedelta(days=1) - relativedelta(months=months)
     assert period_for.__wrapped__(end, months) == Period(end=end, start=start)
+
+
+def _header_periods(
+    text: str, fiscal_year_end: tuple[int, int] | None = None
+) -> list[tuple[date | None, date]]:
+    from kg.tables.grid import build_grid
+
+    lines = text.strip("\n").split("\n")
+    (part,) = build_grid(list(enumerate(lines, 1))).parts
+    headers = column_headers(
+        [ln.text for ln in part.header], part.columns, part.label_end, None, [], fiscal_year_end
+    )
+    return [(h.period.start, h.period.end) for h in headers]
+
+
+@pytest.mark.parametrize(
+    ("header", "fye", "periods"),
+    [
+        (
+            "                       Q4       Q4    Year ended  Year ended\n"
+            "                     2016     2015     Dec. 2016   Dec. 2015\n"
+            "Gold produced (oz)   79.8     75.4         314.8       292.3\n",
+            None,
+            [
+                (date(2016, 10, 1), date(2016, 12, 31)),
+                (date(2015, 10, 1), date(2015, 12, 31)),
+                (date(2016, 1, 1), date(2016, 12, 31)),
+                (date(2015, 1, 1), date(2015, 12, 31)),
+            ],
+        ),
+        (
+            "                      3Q 2018   3Q 2017   YTD 2018   YTD 2017\n"
+            "Gold produced (oz)     61,200    58,950    180,000    170,000\n",
+            None,
+            [
+                (date(2018, 7, 1), date(2018, 9, 30)),
+                (date(2017, 7, 1), date(2017, 9, 30)),
+                (date(2018, 1, 1), date(2018, 9, 30)),
+                (date(2017, 1, 1), date(2017, 9, 30)),
+            ],
+        ),
+        (
+            "                          Q3        Q3    9 months   9 months\n"
+            "                        2018      2017       2018       2017\n"
+            "Gold produced (oz)    61,200    58,950    180,000    170,000\n",
+            None,
+            [
+                (date(2018, 7, 1), date(2018, 9, 30)),
+                (date(2017, 7, 1), date(2017, 9, 30)),
+                (date(2018, 1, 1), date(2018, 9, 30)),
+                (date(2017, 1, 1), date(2017, 9, 30)),
+            ],
+        ),
+        (
+            "                       H1 2018    H1 2017\nGold produced (oz)     61,200     58,950\n",
+            None,
+            [(date(2018, 1, 1), date(2018, 6, 30)), (date(2017, 1, 1), date(2017, 6, 30))],
+        ),
+        (
+            # a June-30 company's fiscal years
+            "                   Fiscal 2005   Fiscal 2004\nRoyalty revenue         28,100        21,900\n",
+            (6, 30),
+            [(date(2004, 7, 1), date(2005, 6, 30)), (date(2003, 7, 1), date(2004, 6, 30))],
+        ),
+    ],
+)
+def test_quarter_half_and_fiscal_year_headers(header: str, fye, periods) -> None:
+    assert _header_periods(header, fye) == periods
+
+
+def test_garbled_numbers_are_reported_with_their_line_and_not_read() -> None:
+    f = facts_of("garbled.txt")
+    warnings = [p for p in f.problems if "letters among its digits" in p.message]
+    assert [(p.line, p.severity) for p in warnings] == [(8, "warning"), (9, "warning")]
+    assert "'1,5O9,67O'" in warnings[0].message
+    # the rest of the table is read, each number in its own column
+    assert one(f, metric="sales", end=date(2007, 12, 31)).value == 1_234_000_000
+    assert one(f, metric="gross-profit", end=date(2008, 12, 31)).value == 412_000_000
+    assert not find(f, metric="sales", end=date(2008, 12, 31))
+    (table,) = f.tables
+    assert {(u.line, u.printed) for u in table.unread} == {(8, "1,5O9,67O"), (9, "(3.7O)")}
+
+
+def test_a_file_cut_off_inside_a_table_is_reported() -> None:
+    f = facts_of("cut-short.txt")
+    assert any("ends inside table" in p.message and p.line == 8 for p in f.problems)
+    assert one(f, metric="gold-produced", end=date(2008, 12, 31)).value == 112_000  # what is there is read
+    assert not any("ends inside" in p.message for p in facts_of("garbled.txt").problems)

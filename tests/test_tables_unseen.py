@@ -48,7 +48,7 @@ TEXT_EXPECTED = [
     (COMPANY, "ore-processed", Q3_2008, Decimal("112480"), "TON", 23),
     (COMPANY, "total-cash-cost-per-oz-silver", Q3_2008, Decimal("4.12"), "USD-PER-OZ", 25),
     (COMPANY, "total-cash-cost-per-oz-silver", NINE_2008, Decimal("4.36"), "USD-PER-OZ", 25),
-    (COMPANY, "price-silver", Q3_2007, Decimal("12.93"), "USD-PER-OZ", 26),
+    (COMPANY, "price-silver-realized", Q3_2007, Decimal("12.93"), "USD-PER-OZ", 26),
     (COMPANY, "sales", Q3_2008, Decimal("28644000"), "USD", 27),
     (COMPANY, "net-income", Q3_2008, Decimal("-1218000"), "USD", 28),
     (COMPANY, "net-income", NINE_2008, Decimal("9874000"), "USD", 28),
@@ -76,7 +76,7 @@ def test_text_exhibit_observations(
 
 
 def test_text_exhibit_realized_price_keeps_its_basis(text: DocumentFacts) -> None:
-    assert {o.basis for o in find(text, metric="price-silver")} == {"Realized"}
+    assert {o.basis for o in find(text, metric="price-silver-realized")} == {"Realized"}
 
 
 def test_text_exhibit_reserves_in_tonnes_and_grams(text: DocumentFacts) -> None:

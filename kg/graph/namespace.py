@@ -58,6 +58,7 @@ class MKG(DefinedNamespace):
     TableExtractor: URIRef
     Unit: URIRef
     UnmappedMetric: URIRef
+    UnreadNumber: URIRef
     acquired: URIRef
     categories: URIRef
     category: URIRef
@@ -79,6 +80,7 @@ class MKG(DefinedNamespace):
     marker: URIRef
     mentionOf: URIRef
     metric: URIRef
+    numbersPrinted: URIRef
     operatedBy: URIRef
     ownershipInterest: URIRef
     partOf: URIRef
@@ -88,7 +90,9 @@ class MKG(DefinedNamespace):
     priceBasis: URIRef
     printedValue: URIRef
     producedAt: URIRef
+    reason: URIRef
     reflectsShare: URIRef
+    relationKind: URIRef
     releaseDate: URIRef
     reportingCompany: URIRef
     rowLabel: URIRef
@@ -106,7 +110,9 @@ class MKG(DefinedNamespace):
     ticker: URIRef
     unit: URIRef
     unitGuessed: URIRef
+    unreadNumber: URIRef
     value: URIRef
+    valueBound: URIRef
     valueDecimals: URIRef
     within: URIRef
 

@@ -31,6 +31,15 @@ _DATE_WORDS = re.compile(
 _CAPTION_WORDS = re.compile(r"\bin\s+(?:thousands|millions)\b|\bas\s+of\b|\bunaudited\b", re.I)
 _AS_OF = re.compile(r"\bas\s+of\b", re.I)
 _RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
+# The words of a line that dates columns ("2016   2015   Dec. 2016   Dec. 2015", "Q4 2016   Q4 2015",
+# "3Q18   3Q17   YTD 2018"): years, quarters, halves, months, days and period words only.
+_HEADER_TOKEN = re.compile(
+    r"(?:(?:19|20)\d\d|[1-4]Q(?:\d\d)?|Q[1-4](?:\d\d)?|H[12]|FY(?:\d\d){0,2}|YTD|\d{1,2},?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?|ended|ending|year|years|quarter|"
+    r"months|three|six|nine|twelve|fiscal|to|date|and|vs\.?|-+|\u2013|\u2014)",
+    re.I,
+)
+_PERIOD_TOKEN = re.compile(r"(?:19|20)\d\d|[1-4]Q\d\d|Q[1-4]\d\d|FY\d\d", re.I)
 
 
 class Line(NamedTuple):  # a tuple: one per table line, built fast
@@ -87,7 +96,9 @@ def _unglue(line: Line, columns: Sequence[Span]) -> Line:
     for col in columns:
         if abs(cell.end - col.end) <= 1 and (first_end is None or first_end > col.end + 1):
             label = head.rstrip()
-            split = SplitRow(label, row.label_start, row.label_start + len(label), (cell, *row.cells))
+            split = SplitRow(
+                label, row.label_start, row.label_start + len(label), (cell, *row.cells), row.tail
+            )
             return line._replace(row=split)
     return line
 
@@ -106,6 +117,8 @@ def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
         return BLANK, None
     if stripped[0] in "-=_" and _RULE.match(stripped):  # a rule starts with one of these
         return RULE, None
+    if ("20" in stripped or "19" in stripped) and _dates_columns(stripped):
+        return HEAD, None  # "2016   2015   Dec. 2016   Dec. 2015", "Q4 2016   Q4 2015", "3Q18  3Q17"
     row = split_row(text)
     if row.cells:
         for c in row.cells:  # all years ("2006   2005")?
@@ -123,6 +136,18 @@ def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
         # a period ("THIRD QUARTER RESULTS") captions it: text, not column headers
         return HEAD, None
     return TEXT, None
+
+
+def _dates_columns(stripped: str) -> bool:
+    """Whether a line holds only the words that date columns, a year among them."""
+    tokens = stripped.split()
+    return (
+        len(tokens) >= 2
+        and _HEADER_TOKEN.fullmatch(tokens[0]) is not None  # most lines fail here: a label word
+        and all(_HEADER_TOKEN.fullmatch(t) for t in tokens)
+        and any(_PERIOD_TOKEN.fullmatch(t) for t in tokens)
+        and not any("," in t and t.replace(",", "").isdigit() and len(t) > 3 for t in tokens)
+    )
 
 
 def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:

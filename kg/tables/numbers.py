@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache, partial
 from typing import NamedTuple
 
-NUMBER, ZERO, NA = "number", "zero", "na"
+NUMBER, ZERO, NA, GARBLED = "number", "zero", "na", "garbled"
 
 _NUMBER = re.compile(r"^(?P<minus>-)?\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\)?%?$")
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
@@ -26,6 +26,9 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _GLUED_MARKER = re.compile(r"^(.*\d\)?%?)\((?:\d|[a-z])\)$")
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
+# A number printed with an O, o, l or I among its digits ("1,5O9,67O", "(3.7O)"), as a misprint or
+# a bad scan makes them: a cell that holds a number nobody can read, never a word of the label.
+_GARBLED = re.compile(r"^[$(]*(?=[\d,.OolI]*\d[\d,.OolI]*\d)(?=[\d,.]*[OolI])[\d,.OolI]{3,}\)?%?$")
 
 
 class Number(NamedTuple):
@@ -92,6 +95,8 @@ def _not_a_plain_number(t: str) -> Number | None:
         return _new_number((None, 0, NA, t))
     if not _DIGIT_OR_DASH.search(t):
         return None
+    if _GARBLED.match(t) and ("," in t or "." in t or t.startswith("(")):
+        return _new_number((None, 0, GARBLED, t))
     if t in ("--", "- -", "\u2014", "\u2013\u2013"):
         return _new_number((Decimal(0), 0, ZERO, t))
     if t == "-":
@@ -125,6 +130,7 @@ class SplitRow(NamedTuple):  # one per table line: a tuple, built fast
     label_start: int  # column where the label starts (its indent); -1 when there is none
     label_end: int  # column just after the label
     cells: tuple[Cell, ...]
+    tail: str = ""  # a text cell after the numbers ("Torcaz Vein" in a drill-intercept row)
 
 
 def split_row(line: str) -> SplitRow:
@@ -136,15 +142,24 @@ def split_row(line: str) -> SplitRow:
     """
     stripped = line.rstrip()
     if not stripped:
-        return _new_row(("", -1, -1, ()))
+        return _new_row(("", -1, -1, (), ""))
     # The last token is read as the cells are below (a "$" reads as (), a word as None): one cache
     # serves both, and parse_number needs none of its own.
     read = _read_token(stripped[stripped.rfind(" ") + 1 :])
     if read is None or ((not read or read[0].kind == NA) and not _DIGIT_OR_DASH.search(line)):
         # A line ending in a word holds no number cells, nor does one without digits or dashes
-        # (a number token with them vouches for the line, sparing data rows that search).
+        # (a number token with them vouches for the line, sparing data rows that search) ...
+        if read is None:
+            # ... unless the words are a text cell after the numbers, past a gap of its own
+            # ("CT-09-004   38.0   52.2   14.2   6.81   Torcaz Vein")
+            gap = stripped.rfind("  ")
+            head = stripped[:gap].rstrip()
+            if gap > 0 and head and _read_token(head[head.rfind(" ") + 1 :]) and _DIGIT_OR_DASH.search(head):
+                row = split_row(head)
+                if row.cells:
+                    return _new_row((*row[:4], stripped[gap:].strip()))
         start = len(stripped) - len(stripped.lstrip())
-        return _new_row((stripped[start:], start, len(stripped), ()))
+        return _new_row((stripped[start:], start, len(stripped), (), ""))
     words = line.split()
     count = len(words)
     # Right to left, the tokens after the label's last word (at w) are "$" or numbers, read into
@@ -187,12 +202,12 @@ def split_row(line: str) -> SplitRow:
     if words.count("-") > 1:
         cells = _join_dashes(cells)
     if label_end >= 0:
-        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells)))
-    return _new_row(("", -1, -1, tuple(cells)))
+        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells), ""))
+    return _new_row(("", -1, -1, tuple(cells), ""))
 
 
 def _join_dashes(cells: list[Cell]) -> list[Cell]:
-    """"- -" is one zero cell: each "-" cell one space after a lone "-" cell joins it."""
+    """ "- -" is one zero cell: each "-" cell one space after a lone "-" cell joins it."""
     joined: list[Cell] = []
     for cell in cells:
         prev = joined[-1] if joined else None

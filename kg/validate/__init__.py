@@ -26,7 +26,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import InputError
 from kg.graph.namespace import MKG
-from kg.store import VOCABULARY_FILES, load_ontology
+from kg.store import ONTOLOGY_GRAPH, VOCABULARY_FILES, load_ontology
 from kg.validate.coverage import Coverage, coverage
 from kg.validate.engine import OxigraphEngine, Result, to_oxigraph, to_rdflib
 from kg.validate.report import Finding, ValidationResult, build_report, results_from_graph
@@ -41,15 +41,13 @@ __all__ = ["ENGINES", "Coverage", "Finding", "ValidationResult", "load_store", "
 
 
 def load_store(path: Path) -> ox.Store:
-    """The graph of a build folder (``graph.trig``) in an in-memory Store, with the metric and
-    unit vocabularies the shapes read (a metric's period kind)."""
+    """The graph of a build folder (``graph.trig``) in an in-memory Store."""
     trig = path / "graph.trig"
     if not trig.is_file():
         raise InputError(f"no graph.trig in {path}: run `kg build --out {path}` first")
     store = ox.Store()
     with open(trig, "rb") as f:
         store.bulk_load(f, ox.RdfFormat.TRIG)
-    load_ontology(store, VOCABULARY_FILES)
     return store
 
 
@@ -80,6 +78,7 @@ def validate_store(
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = shapes_graph(shapes_dir)
+    _with_vocabulary(store)
     specs = compile_shapes(shapes)
     fast = OxigraphEngine(store)
     t = time.perf_counter()
@@ -92,6 +91,13 @@ def validate_store(
     # engine (they describe the data, not the engine); the failures are the engine's own results
     checked = coverage(fast, specs, results) if counts else []
     return build_report(results, shapes, _citer(store), engine, checked)
+
+
+def _with_vocabulary(store: ox.Store) -> None:
+    """Load the metric and unit vocabularies the shapes read (a metric's period kind) into
+    ``store``'s ontology graph, unless it holds them already (a build's store does)."""
+    if next(iter(store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)), None) is None:
+        load_ontology(store, VOCABULARY_FILES)
 
 
 def _pyshacl_results(store: ox.Store, shapes: Graph) -> list[Result]:

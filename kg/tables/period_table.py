@@ -1,0 +1,419 @@
+"""The commonest table shape: rows are metrics, columns are periods.
+
+Input: a grid whose column headers name periods ("Three Months Ended / September 30, / 2006",
+"Q4 2016", "Year ended Dec. 2016", "June 30, 2011"): statements of operations, balance sheets,
+cash flows, highlights, per-unit production data, reconciliations, capital additions, revenue
+by property. Output: one observation per number, dated by its column.
+
+A row's metric comes from its label (:mod:`kg.tables.labels`); a row whose label names no metric
+but a segment, unit or property takes the metric of its family row or of the table's caption
+("Sales:" over "Silver operations"; "ROYALTY REVENUE BY PROPERTY" over "Twin Cedars mine"). Its
+unit and scale come from the label ("(koz)", "(A$/oz)"), else its section heading ("(short
+tons)"), else the caption ("(in thousands of U.S. dollars, except per share amounts)") and the
+release's other captions, else the metric's own unit; a rate is never scaled by a caption.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kg.facts import EntityRef, Observation, Period
+from kg.tables.context import entity_name, read_heading, strip_markers
+from kg.tables.grid import Line, SubTable
+from kg.tables.labels import read_label
+from kg.tables.metric_match import MatchContext, match
+from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
+from kg.tables.periods import ColumnHeader, column_headers, period_for, phrase_months
+from kg.tables.reader import TableReader
+from kg.tables.units import ONE, compatible, dimension
+from kg.vocab import Metric, norm, unit_key
+
+_SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\bshares\s+outstanding\b")
+_PAREN = re.compile(r"\([^()]*\)?")
+_RESIDUAL = re.compile(r"\(\s*\d+\s+(?:other\s+)?[a-z]+s\s*\)", re.I)  # "Other (6 properties)"
+_BY = re.compile(
+    r"\s+by\s+(?:property|properties|mine|mines|operation|operations|segment|segments|asset|assets|unit|units|region|regions|project|projects)\b.*$",
+    re.I,
+)
+_FINANCIAL_KINDS = {
+    "highlights",
+    "operations",
+    "balance-sheet",
+    "cash-flows",
+    "reconciliation",
+    "capital-additions",
+}
+
+# one column as a row's numbers take it: its period (None when it has none), header text, forecast flag
+_Column = tuple[Period | None, str, bool]
+# per column: as the header prints it, as the instant at its end, as the period of a flow metric
+_ColumnInfo = tuple[list[_Column], list[_Column], list[_Column]]
+
+
+@dataclass(frozen=True)
+class RowUnit:
+    code: str
+    factor: Decimal
+    guessed: bool = False
+
+
+class PeriodTable(TableReader):
+    shape = "periods"
+
+    def start(self) -> None:
+        self._estimates: dict[str, bool] = {}
+        self._no_period: set[tuple[int, int]] = set()
+        self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
+        self.table_metric = self._caption_metric()
+        if self.kind == "capital-additions":
+            self.ctx.family, self.ctx.family_indent = "capital additions", -1
+
+    def _caption_metric(self) -> Metric | None:
+        """The metric a caption says every row reports ("ROYALTY REVENUE BY PROPERTY")."""
+        for line in self.grid.caption:
+            text = line.stripped
+            if not _BY.search(text):
+                continue
+            head = _BY.sub("", strip_markers(text)).strip()
+            found = match(read_label(head), MatchContext(self.kind), lambda m: True)
+            if found is not None:
+                return found
+        return None
+
+    # ------------------------------------------------------------ columns
+
+    def headers(self, part: SubTable) -> list[ColumnHeader] | None:
+        if not part.columns:
+            return None
+        lines = [ln.text for ln in part.header]
+        rules = [ln.text for ln in part.rules]
+        if lines:
+            fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
+            headers = column_headers(
+                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+            )
+            if any(h.period for h in headers):
+                self.state.last_headers = headers
+                return headers
+        if self.state.last_headers and len(self.state.last_headers) == len(part.columns):
+            return self.state.last_headers
+        first = part.data[0].n if part.data else self.first_line
+        self.problem(
+            first, f"table {self.table_id}: no column periods found over {len(part.columns)} columns"
+        )
+        return None
+
+    def _default_month_day(self) -> tuple[int, int] | None:
+        end = self.doc.meta.period_end
+        return (end.month, end.day) if end else None
+
+    def _column_info(self, headers: list[ColumnHeader]) -> _ColumnInfo:
+        """Per column, three ways: the period as the header prints it, the instant at its end and
+        the period a flow metric (production, sales) covers; each with the header text and whether
+        it marks a forecast. Worked out once per header list.
+
+        A column dated by a year or a date alone ("2009", "June 30, 2009") is an instant, but a
+        flow is never one: it covers the period the caption names ("THIRD QUARTER"), else the
+        year to that date. A column without a period has None in all three."""
+        cached = self._columns.get(id(headers))
+        if cached is not None and cached[0] is headers:
+            return cached[1]
+        caption_months = phrase_months(self.caption) or 12
+        durations: list[_Column] = []
+        instants: list[_Column] = []
+        flows: list[_Column] = []
+        for h in headers:
+            text, period, estimate = h.text, h.period, self._estimate(h.text)
+            durations.append((period, text, estimate))
+            instants.append((Period(end=period.end) if period is not None else None, text, estimate))
+            flow = (
+                period_for(period.end, caption_months)
+                if period is not None and period.start is None
+                else period
+            )
+            flows.append((flow, text, estimate))
+        info = (durations, instants, flows)
+        self._columns[id(headers)] = (headers, info)
+        return info
+
+    def _estimate(self, header_text: str) -> bool:
+        known = self._estimates.get(header_text)
+        if known is None:
+            known = self._estimates[header_text] = bool(
+                set(norm(header_text).split()) & self.vocab.estimate_words
+            )
+        return known
+
+    # ------------------------------------------------------------ rows
+
+    def data_row(
+        self, group: list[Line], raw: str, line: Line, cols: list[int], part: SubTable, headers: list
+    ) -> None:
+        ctx = self.ctx
+        if not raw:
+            # An unlabelled subtotal under a rule: named after its family row, or the row above it.
+            basis = strip_markers(ctx.family).rstrip(":") or (
+                "after " + ctx.section_labels[-1] if ctx.section_labels else "table"
+            )
+            self._emit(line, "", self.mint("subtotal " + basis), ctx.subject, ctx.share, cols, headers)
+            return
+        if raw[:1] in "-\u2013\u2014" and ctx.section_labels:
+            # "- diluted" under "Weighted average shares outstanding - basic": the row above's label
+            # with its last part replaced
+            above = ctx.section_labels[-1]
+            stem = (
+                re.split(r"\s+[-\u2013\u2014]\s+", above)[0]
+                if re.search(r"\s[-\u2013\u2014]\s", above)
+                else above
+            )
+            raw = f"{stem} {raw}"
+        metric, subject, share, raw = self._resolve(group, raw)
+        ctx.section_labels.append(raw)
+        ctx.family_rows += 1
+        self._emit(line, raw, metric, subject, share, cols, headers)
+
+    def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
+        ctx = self.ctx
+        metric = self.match(raw)
+        if metric is None and len(group) > 1:
+            # "Other operating expenses" / "  General and administrative  4,452": the first lines
+            # were a family row without its colon.
+            for k in range(1, len(group)):
+                tail = " ".join([ln.stripped for ln in group[k:-1]] + [group[-1].row.label]).strip()  # type: ignore[union-attr]
+                if not tail[:1].isupper():
+                    continue  # "    preferred stock dividends" continues a wrapped label
+                found = self.match(tail)
+                if found is not None:
+                    self.label_row(" ".join(ln.stripped for ln in group[:k]), group[0].indent, group[0].n)
+                    metric, raw = found, tail
+                    break
+        label = read_label(raw)
+        # a row printed at 100% ("Ore processed (kt) (100%)") under a heading stating the company's
+        # interest is the whole operation's, not the share's
+        share = label.share or (None if label.basis == "100%" else ctx.share)
+        if metric is not None:
+            if metric.operational and ctx.subject is self.state.company and not ctx.section:
+                # a release of one mine: its operating figures under no heading are the mine's
+                single = self.state.names.single_operation()
+                if single is not None:
+                    return metric, single, share, raw
+            return metric, ctx.subject, share, raw
+        over = (self.family_metric(ctx.family) if ctx.family else None) or self.table_metric
+        if over is not None:  # the row may name what the family row's or caption's metric is for
+            name, row_share = entity_name(strip_markers(raw))
+            key = norm(name)
+            if _RESIDUAL.search(raw) or self._company_term(key) or key.startswith("total"):
+                return over, self.state.company, None, raw  # "Other (6 properties)", "Total"
+            segment = self.vocab.segment(key)
+            if segment:
+                return over, EntityRef(segment, "Segment"), None, raw
+            # a row that prints a name keeps it as printed ("Greens Creek" under "Capital additions")
+            heading = read_heading(strip_markers(raw))
+            if heading.type:
+                return over, EntityRef(heading.name, heading.type), row_share, raw
+            if self.kind == "capital-additions" and name:
+                return over, EntityRef(name, "MiningUnit"), row_share, raw
+            if self.table_metric is over:
+                return over, ctx.subject, share, raw  # "3.0% NSR; Operator Corp." under the property above
+        return self.mint(raw), ctx.subject, share, raw
+
+    # ------------------------------------------------------------ units
+
+    def _unit(self, raw: str, metric: Metric | None) -> RowUnit:
+        """The unit and scale of a row's figures (see the module docstring)."""
+        label = read_label(raw) if raw else None
+        spec = label.unit if label else None
+        heading = self.ctx.unit
+        if metric is not None:
+            code = metric.unit
+            if spec is not None and spec.code and compatible(spec.code, code):
+                # a unit without a scale of its own ("Divided by gold ounces produced" under
+                # "(dollars and ounces in thousands)") takes the caption's
+                return RowUnit(spec.code, spec.factor if spec.factor != ONE else self._scale(spec.code))
+            if heading is not None and heading.code and compatible(heading.code, code):
+                code = heading.code
+            elif code == "TON" and label is not None and "tonne" in raw.lower():
+                code = "TONNE"
+            code = self._currency(code)
+            factor = spec.factor if spec is not None and not spec.code else self._scale(code)
+            return RowUnit(code, factor)
+        if spec is not None and spec.code:
+            return RowUnit(spec.code, spec.factor if spec.factor != ONE else self._scale(spec.code))
+        code = self._guess(raw)
+        factor = spec.factor if spec is not None else self._scale(code)
+        return RowUnit(code, factor, guessed=True)
+
+    def _scale(self, code: str) -> Decimal:
+        factor = self.units.factor(code)
+        if factor is not None:
+            return factor
+        if not self.units.scales and "-PER-" not in code:
+            # a table that prints no scale line (production data) follows the release's convention
+            # for money and share counts
+            default = self.state.default_scale.get(dimension(code)) or self.state.default_scale.get(code)
+            if default is not None and dimension(code) in ("currency", "count") and code != "NUMBER":
+                return default
+        return ONE
+
+    def _currency(self, code: str) -> str:
+        """A money unit in the currency the caption names ("(A$ millions)"), when it names one."""
+        currency = self.units.currency
+        if not currency or currency == "USD" or not dimension(code).startswith("currency"):
+            return code
+        swapped = currency + code[3:] if code.startswith("USD") else code
+        return swapped if swapped in self.vocab.units else code
+
+    def _guess(self, raw: str) -> str:
+        """The unit of a row no metric names, from its words; money in a financial statement."""
+        if "(" in raw:
+            for paren in _PAREN.findall(raw):
+                code = self.vocab.unit_labels.get(unit_key(paren))
+                if code:
+                    return code
+        low = f"{raw} {self.ctx.family}".lower()
+        rate = {
+            "per-oz": "USD-PER-OZ",
+            "per-lb": "USD-PER-LB",
+            "per-ton": "USD-PER-TON",
+            "per-share": "USD-PER-SHARE",
+        }
+        per = read_label(raw).per if raw else ""
+        if per in rate:
+            return rate[per]
+        if "$/oz" in low or "per ounce" in low:
+            return "USD-PER-OZ"
+        if "per share" in low or "per common share" in low:
+            return "USD-PER-SHARE"
+        if "shares" in low and _SHARE_COUNT.search(low):
+            return "SHARES"
+        if "per ton" in low:
+            return "USD-PER-TON"
+        if "oz./ton" in low or "oz/ton" in low:
+            return "OZ-PER-TON"
+        if "(oz" in low or "ounces" in low:
+            return "OZ"
+        if "(tons" in low:
+            return "TON"
+        if "days" in low:
+            return "DAY"
+        if ("%" in low or "percent" in low) and not (self.table_metric or self.kind in _FINANCIAL_KINDS):
+            return "PERCENT"
+        if self.kind in _FINANCIAL_KINDS or "$" in raw or self.table_metric is not None:
+            return "USD"
+        return "NUMBER"
+
+    def _basis(self, raw: str) -> str:
+        key = f" {norm(raw)} "
+        for term in self.vocab.price_bases:
+            if any(f" {v} " in key for v in term.variants):
+                return term.label
+        return ""
+
+    # ------------------------------------------------------------ observations
+
+    def _emit(
+        self,
+        line: Line,
+        raw: str,
+        metric: Metric | str,
+        subject: EntityRef,
+        share: Decimal | None,
+        cols: list[int],
+        headers: list[ColumnHeader],
+    ) -> None:
+        assert line.row is not None
+        mapped = isinstance(metric, Metric)
+        code = metric.code if isinstance(metric, Metric) else metric
+        unit = self._unit(raw, metric if isinstance(metric, Metric) else None)
+        exp = unit.factor.adjusted()  # factors are powers of ten
+        basis = self._basis(raw) if "price" in code else ""
+        notes = self.footnotes_for(raw)
+        source = self.source(line.n)
+        durations, instants, flows = self._column_info(headers)
+        if isinstance(metric, Metric) and metric.period_kind == "instant":
+            columns = instants
+        else:
+            columns = flows if mapped else durations
+        by_cell = self.by_cell(line.n)
+        for cell, col in zip(line.row.cells, cols, strict=True):
+            value, places, kind, printed = cell.number
+            if kind == NA or value is None:
+                continue
+            if by_cell:
+                source = self.source(line.n, cell.end - 1)
+            period, column, estimate = columns[col]
+            if period is None:
+                self._no_period_note(line.n, headers, col)
+                self.skipped.setdefault(
+                    (line.n, cell.start), f"its column has no period (header {headers[col].text!r})"
+                )
+                continue
+            self.read_cells.add((line.n, cell.start))
+            value, decimals = scaled(cell, unit.factor, exp)
+            cell_note = (
+                self.footnotes.get(glued_marker(printed)) if self.footnotes and ")" in printed else None
+            )
+            self.observations.append(
+                Observation(
+                    subject,
+                    code,
+                    period,
+                    value,
+                    unit.code,
+                    decimals,
+                    source,
+                    printed,
+                    raw,
+                    "",
+                    column,
+                    notes + (cell_note,) if cell_note and cell_note not in notes else notes,
+                    estimate,
+                    basis,
+                    share,
+                    mapped,
+                    "",
+                    "",
+                    unit.guessed,
+                    "" if mapped else raw or code,
+                )
+            )
+        if not mapped:
+            self.unmapped.setdefault(raw or code, line.n)
+
+    def _no_period_note(self, n: int, headers: list[ColumnHeader], col: int) -> None:
+        """One note per column, not per row: a "% Change" column has no period at all."""
+        if (id(headers), col) in self._no_period:
+            return
+        self._no_period.add((id(headers), col))
+        header = headers[col]
+        self.problem(
+            n,
+            f"table {self.table_id}: no period for column {col + 1} ({header.text!r}): "
+            f"{header.problem}; its numbers are left out",
+            "info",
+        )
+
+
+def scaled(cell: Cell, factor: Decimal, exp: int | None = None) -> tuple[Decimal, int]:
+    """A cell's value in base units and its XBRL-style decimals (``exp``: log10 of ``factor``)."""
+    number = cell.number
+    value = number.value if number.value is not None else Decimal(0)
+    places = 0 if number.kind == ZERO else number.places
+    if exp is None:
+        exp = factor.adjusted()
+    if number.kind == ZERO:
+        return Decimal(0), places - exp
+    if factor != ONE:
+        value = value * factor
+        if number.kind == NUMBER and exp < 0:
+            value = value.quantize(Decimal(1).scaleb(exp - places))  # 35.0 cents is 0.350 dollars
+        elif places - exp <= 0:
+            value = value.quantize(ONE)  # 62.8 koz is 62800 ounces, not 62800.0
+    return value, places - exp
+
+
+def year_end(day: date) -> date:
+    return date(day.year, 12, 31)

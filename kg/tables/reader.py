@@ -1,0 +1,431 @@
+"""Grid → observations, the part every table shape shares: rows read top to bottom in context.
+
+Input: one table block laid out as a :class:`kg.tables.grid.Grid`, the document's
+:class:`kg.tables.context.DocState` and the table's kind. Output (through a shape's reader,
+:mod:`kg.tables.period_table`, :mod:`kg.tables.column_table`, :mod:`kg.tables.hedges`): the
+table's observations, :class:`kg.facts.TableInfo` and problems.
+
+Rows are read top to bottom with a small context (:class:`kg.tables.context.RowContext`):
+
+- a *section row* sets the subject of the rows below it: a mine, unit, deposit or property
+  ("CRAZY CREEK MINE", "YARRABEE (100%)", "Hollowell Mine (short tons)", the share, basis and
+  unit it states applying too), a segment ("GOLD OPERATIONS") or the company ("CONSOLIDATED",
+  "GROUP (attributable)"); a capitalised title that names none of these resets to the company;
+  rows printed at the heading's own indent after indented rows end its section;
+- a *family row* ("Average cost per ounce of silver produced (1):", "Sales:", "Average realized
+  price -") gives the rows below it their family: which metal a cost is for, which metric a row
+  naming a segment reports;
+- a *category row* ("Proven and Probable", "Measured + Indicated") sets the reserve category.
+
+Wrapped labels are joined with the line that carries the numbers. Each shape decides what a
+row with numbers means; this module reads the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.facts import Block, EntityRef, Footnote, Observation, Problem, TableInfo
+from kg.tables.context import (
+    DocState,
+    RowContext,
+    entity_name,
+    heading_subject,
+    read_heading,
+    strip_markers,
+)
+from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
+from kg.tables.labels import minted_code, read_label
+from kg.tables.metric_match import MatchContext, match
+from kg.tables.numbers import GARBLED
+from kg.tables.provenance import Recording
+from kg.tables.units import caption_units
+from kg.vocab import Metric, norm
+
+log = logging.getLogger(__name__)
+
+_PAREN = re.compile(r"\([^()]*\)?")
+_WORDS = re.compile(r"[a-z0-9]+")
+_SCALE_LINE = re.compile(r"\b(?:thousands|millions)\b|\b000s?\b|\$000|US\$\s*(?:millions|M\b)", re.I)
+
+
+@dataclass
+class TableResult:
+    observations: list[Observation]
+    info: TableInfo
+    problems: list[Problem]
+
+
+def is_caps(text: str) -> bool:
+    bare = _PAREN.sub("", text)
+    if bare.isascii():
+        return bare.isupper()
+    letters = [c for c in bare if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+class TableReader(Recording):
+    """Reads one grid; a shape's subclass says what its header and data rows mean."""
+
+    shape = ""
+
+    def __init__(
+        self, state: DocState, grid: Grid, table_id: str, block: Block, kind: str, before: str = ""
+    ) -> None:
+        self.state = state
+        self.doc = state.doc
+        self.vocab = state.vocab
+        self.grid = grid
+        self.table_id = table_id
+        self.first_line = block.first_line
+        self.last_line = block.last_line
+        self.kind = kind
+        self.before = before  # the prose just above the table (a date the caption leaves out)
+        self.caption = " ".join(ln.stripped for ln in grid.caption)
+        self.units = caption_units(self.caption)
+        self.observations: list[Observation] = []
+        self.problems: list[Problem] = []
+        self.footnotes: dict[str, Footnote] = {}
+        self.unmapped: dict[str, int] = {}
+        self.ctx = RowContext(subject=state.company)
+        self._section_indent = -1  # indent of the section row in force
+        self._section_rows_indent = -1  # indent of the first row under it
+        self._family_metric_cache: dict[str, Metric | None] = {}
+        self._context_notes: tuple[str, str, tuple[Footnote, ...]] = ("", "", ())
+        # coverage: the cells read into observations, and why others were not, by (line, column)
+        self.read_cells: set[tuple[int, int]] = set()
+        self.skipped: dict[tuple[int, int], str] = {}
+
+    # ------------------------------------------------------------ entry
+
+    def read(self, footnotes: dict[str, Footnote]) -> TableResult:
+        self.footnotes = footnotes
+        for line in self.grid.caption:
+            self.caption_line(line)
+        self.start()
+        for part in self.grid.parts:
+            headers = self.headers(part)
+            if headers is None:
+                for ln in part.data:
+                    self.skip_row(ln, "its columns have no header the table can be read by")
+                continue
+            self.read_part(part, headers)
+        if self.kind:
+            self.state.last_kind = self.kind
+        if self.unmapped:
+            # One note per table, not per row: unmapped labels are expected (balance-sheet detail).
+            first = min(self.unmapped.values())
+            labels = "; ".join(sorted(self.unmapped))
+            self.problem(
+                first,
+                f"table {self.table_id}: {len(self.unmapped)} row label(s) match no known metric "
+                f"(observations kept under minted x- codes): {labels}",
+                "info",
+            )
+        return TableResult(self.observations, self.info(), self.problems)
+
+    def info(self) -> TableInfo:
+        scale_lines = (ln.stripped for ln in self.grid.caption if _SCALE_LINE.search(ln.stripped))
+        numbers, unread = self.coverage()
+        return TableInfo(
+            id=self.table_id,
+            kind=self.kind or "other",
+            caption=self.caption,
+            first_line=self.doc.source_line(self.first_line),
+            last_line=self.doc.source_line(self.last_line),
+            scale=next(scale_lines, ""),
+            numbers=numbers,
+            unread=unread,
+        )
+
+    # ------------------------------------------------------------ what a shape defines
+
+    def start(self) -> None:
+        """Anything a shape sets up once the caption is read."""
+
+    def caption_line(self, line: Line) -> None:
+        category = self.category(line.stripped) or self.leading_category(line.stripped)
+        if category:
+            self.ctx.category = category
+
+    def headers(self, part: SubTable) -> list | None:
+        raise NotImplementedError
+
+    def data_row(
+        self, group: list[Line], raw: str, line: Line, cols: list[int], part: SubTable, headers: list
+    ) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ rows
+
+    def read_part(self, part: SubTable, headers: list) -> None:
+        pending: list[Line] = []
+        for line in part.lines:
+            if line.role in (BLANK, RULE):
+                if pending:
+                    self.close(pending)
+                    pending = []
+                if (
+                    line.role == BLANK
+                    and self.ctx.family
+                    and self.ctx.family_rows
+                    and self.kind != "capital-additions"
+                ):
+                    # A blank line ends a family once rows have been read under it ("SALE OF
+                    # PRODUCTS" may stand a blank line above its rows).
+                    self.ctx.family, self.ctx.family_indent = "", -1
+                continue
+            if line.role == TEXT:
+                if pending and self.continues(pending, line):
+                    pending.append(line)
+                else:
+                    if pending:
+                        self.close(pending)
+                    pending = [line]
+                if line.stripped.endswith((":", " -", " \u2013")):
+                    self.close(pending)
+                    pending = []
+                continue
+            if line.role != DATA:
+                continue
+            if pending and self.continues(pending, line):
+                group = pending + [line]
+            else:
+                if pending:
+                    self.close(pending)
+                group = [line]
+            pending = []
+            self.row(group, part, headers)
+        if pending:
+            self.close(pending)
+
+    def continues(self, pending: Sequence[Line], line: Line) -> bool:
+        """Whether ``line`` continues the wrapped label in ``pending`` (it is indented further),
+        unless ``pending`` is complete on its own: a family row, a category, a segment or a
+        heading that names an entity."""
+        if pending[-1].stripped.endswith((":", " -", " \u2013")) or line.indent <= pending[0].indent:
+            return False  # the cheap tests first: most lines fail them; "Average realized price -" heads rows
+        if line.row is not None and line.row.label and self.category(line.row.label):
+            return False  # "Yarrabee (100%)" over "  Proved   8.42 ...": a category row of its own
+        last = pending[-1].stripped
+        if last.endswith((",", "(", "&")) or last.split()[-1].lower() in ("and", "of", "per", "by"):
+            return True  # "La Camorra Unit," / "Venezuela": a label that says it goes on
+        text = " ".join(ln.stripped for ln in pending)
+        if text.count("(") > text.count(")"):
+            return True  # "GREENS CREEK UNIT (Reflects" / " Hecla's 29.73% share)"
+        if self.category(text) or self.vocab.segment(norm(entity_name(strip_markers(text))[0])):
+            return False
+        return not self._names_entity(text)
+
+    def close(self, group: Sequence[Line]) -> None:
+        """A label group with no numbers: a section, family or category row."""
+        text = " ".join(ln.stripped for ln in group)
+        self.label_row(text, group[0].indent, group[0].n)
+
+    def label_row(self, text: str, indent: int, n: int) -> None:
+        ctx = self.ctx
+        bare = strip_markers(text).rstrip(":-").strip()
+        category = self.category(bare)
+        if category:
+            ctx.category = category
+            if self._company_term(norm(bare)) or norm(bare).startswith("total"):
+                self.set_subject(self.state.company, indent)
+            return
+        heading = read_heading(bare)
+        key = norm(heading.name)
+        segment = self.vocab.segment(key)
+        caps = is_caps(bare)
+        if segment:
+            self.set_subject(EntityRef(segment, "Segment"), indent, text)
+            return
+        if self._company_term(key):
+            self.set_subject(self.state.company, indent, text, heading.basis)
+            return
+        if caps and self.family_metric(bare):
+            self.set_subject(self.state.company, indent)
+            ctx.family, ctx.family_indent, ctx.family_rows = bare, indent, 0
+            return
+        entity = heading_subject(heading, self.state.names, self.vocab.company_terms)
+        if entity is None and (heading.share is not None or heading.basis) and heading.name:
+            entity = EntityRef(heading.name, "MiningUnit")
+        if entity is not None and not self.family_metric(bare) and not text.rstrip().endswith(":"):
+            self.set_subject(entity, indent, text, heading.basis, heading.share)
+            ctx.unit = heading.unit
+            return
+        if caps:
+            self.set_subject(self.state.company, indent, text)
+            return
+        ctx.family, ctx.family_indent, ctx.family_rows = text, indent, 0
+
+    def set_subject(
+        self, subject: EntityRef, indent: int, section: str = "", basis: str = "", share=None
+    ) -> None:
+        ctx = self.ctx
+        ctx.subject, ctx.share, ctx.basis, ctx.unit = subject, share, basis, None
+        ctx.section = section
+        ctx.section_labels = []
+        ctx.family, ctx.family_indent = "", -1
+        self._section_indent = indent if section else -1
+        self._section_rows_indent = -1
+
+    def _names_entity(self, text: str) -> bool:
+        """Whether a label line is a heading of its own: it prints a head word ("Sagebrush Mining
+        Complex", "Twin Cedars mine") or, in capitals, an interest ("YARRABEE (100%)")."""
+        heading = read_heading(strip_markers(text))
+        if not heading.name or self._company_term(norm(heading.name)):
+            return False
+        return bool(heading.type) or ((heading.share is not None or heading.basis) and is_caps(heading.name))
+
+    def row(self, group: list[Line], part: SubTable, headers: list) -> None:
+        line = group[-1]
+        assert line.row is not None
+        if any(cell.number.kind == GARBLED for cell in line.row.cells):
+            self._garbled(line)
+        if len(group) == 1:
+            raw = line.row.label.strip()
+        else:
+            raw = " ".join([ln.stripped for ln in group[:-1]] + [line.row.label]).strip()
+        ctx = self.ctx
+        indent = group[0].indent
+        # rows printed at a heading's own indent, after indented rows under it, end its section
+        if self._section_indent >= 0:
+            if self._section_rows_indent < 0:
+                self._section_rows_indent = indent
+            elif indent <= self._section_indent < self._section_rows_indent:
+                self.set_subject(self.state.company, -1)
+        # A family ends at a row as far left as its own first line, unless the row names a segment.
+        if ctx.family and ctx.family_indent >= 0 and indent <= ctx.family_indent:
+            if ctx.family.rstrip().endswith(":") and not self.vocab.segment(norm(entity_name(raw)[0])):
+                ctx.family, ctx.family_indent = "", -1
+        cols = assign(line.row.cells, part.columns)
+        if cols is None:
+            self.problem(line.n, f"row {raw!r} has more numbers than the table has columns; skipped")
+            self.skip_row(line, "its row has more numbers than the table has columns")
+            return
+        self.data_row(group, raw, line, cols, part, headers)
+
+    # ------------------------------------------------------------ vocabulary in context
+
+    def category(self, text: str) -> str:
+        return self.vocab.category(norm(strip_markers(text)))
+
+    def leading_category(self, text: str) -> str:
+        """The category a caption opens with ("PROVEN AND PROBABLE RESERVES AT DECEMBER 31, 2010");
+        only names of several words count, so "RESERVES AND RESOURCES" names no category."""
+        key = norm(strip_markers(text))
+        best = ("", "")
+        for term in self.vocab.categories:
+            for variant in term.variants:
+                if (
+                    " " in variant
+                    and (key == variant or key.startswith(variant + " "))
+                    and len(variant) > len(best[0])
+                ):
+                    best = (variant, term.code)
+        return best[1]
+
+    def _company_term(self, key: str) -> bool:
+        padded = f" {key} "
+        return any(f" {t} " in padded for t in self.vocab.company_terms)
+
+    def family_metric(self, family: str) -> Metric | None:
+        if family in self._family_metric_cache:
+            return self._family_metric_cache[family]
+        key = norm(strip_markers(family).rstrip(":- "))
+        found = None
+        for m in self.vocab.metrics:
+            if key in m.families and (not m.tables or self.kind in m.tables):
+                found = m
+                break
+        self._family_metric_cache[family] = found
+        return found
+
+    def match(self, raw: str) -> Metric | None:
+        """The metric a row label names here (kg/tables/labels.py), memoised: by table kind, label
+        and family row when the reading needed no metal of the context (most labels), else by
+        section and subject too. Labels repeat from table to table."""
+        ctx = self.ctx
+        plain_key = (self.kind, raw, ctx.family)
+        memo = self.state.label_metrics
+        if plain_key in memo:
+            return memo[plain_key]
+        key = (*plain_key, ctx.section, ctx.subject.label)
+        if key in memo:
+            return memo[key]
+        label = read_label(raw)
+        known: list[list[str]] = []
+
+        def metals() -> list[str]:  # worked out at most once, and only when a reading needs it
+            if not known:
+                known.append(self.context_metals(raw))
+            return known[0]
+
+        best = match(label, MatchContext(self.kind, ctx.family, metals), lambda m: True)
+        if best is not None and best.cues:
+            metal = label.metals[0] if label.metals else self.metal(raw)
+            if metal:
+                self.state.metal_of.setdefault(ctx.subject.label, metal)
+        memo[key if known else plain_key] = best
+        return best
+
+    def context_metals(self, raw: str) -> list[str]:
+        """The metals a row's context names, nearest first: its family row, section, the metal its
+        subject's unit costs were for, the caption, then the release's main metal."""
+        metal = self.metal(raw)
+        out = [metal] if metal else []
+        if self.state.main_metal and self.state.main_metal not in out:
+            out.append(self.state.main_metal)
+        for named in self.table_metals:  # the metals the table's own rows name
+            if named not in out:
+                out.append(named)
+        return out
+
+    @property
+    def table_metals(self) -> list[str]:
+        """The metals the table's row labels name, most named first ("Total PGM ounces produced",
+        "Palladium produced" ...): what a per-ounce cost in a PGM producer's table is per."""
+        cached = getattr(self, "_table_metals_cache", None)
+        if cached is None:
+            forms = self.vocab.label_terms.metals
+            counts: dict[str, int] = {}
+            for part in self.grid.parts:
+                for ln in part.lines:
+                    label = ln.row.label if ln.row is not None else ln.stripped
+                    for word in _WORDS.findall(label.lower()):
+                        metal = forms.get(word)
+                        if metal:
+                            counts[metal] = counts.get(metal, 0) + 1
+            cached = self._table_metals_cache = sorted(counts, key=lambda m: (-counts[m], m))
+        return cached
+
+    def metal(self, raw: str) -> str:
+        ctx = self.ctx
+        for text in (raw, ctx.family, ctx.section):
+            found = _first_metal(text, self.state.metals)
+            if found:
+                return found
+        for label in reversed(ctx.section_labels):
+            found = _first_metal(label, self.state.metals)
+            if found and "divided" in label.lower():
+                return found
+        remembered = self.state.metal_of.get(ctx.subject.label, "")
+        if remembered:
+            return remembered
+        return _first_metal(self.caption, self.state.metals)
+
+    def mint(self, raw: str) -> str:
+        return minted_code(self.kind, raw)
+
+
+def _first_metal(text: str, metals: Sequence[str]) -> str:
+    low = text.lower()
+    best = ""
+    pos = len(low) + 1
+    for metal in metals:
+        i = low.find(metal)
+        if 0 <= i < pos:
+            best, pos = metal, i
+    return best

@@ -1,0 +1,144 @@
+"""One test per table shape, each on a small table written for it (tests/data/tables/shapes/):
+reserves and resources in NI 43-101 categories, drill intercepts and collars, hedges by
+settlement period, revenue by property, production by mine under headings with interests and
+metric units, and a single mine's operating highlights."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.facts import DocumentFacts, Observation, Period
+from kg.ingest import read_document
+from kg.layout import segment
+from kg.tables import extract_tables
+
+DATA = Path(__file__).resolve().parent / "data" / "tables" / "shapes"
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict[str, DocumentFacts]:
+    out = {}
+    for path in sorted(DATA.glob("*.txt")):
+        doc = read_document(path)
+        out[path.stem] = extract_tables(doc, segment(doc))
+    return out
+
+
+def rows(f: DocumentFacts, line: int) -> dict[str, Observation]:
+    """The observations printed on ``line`` by metric, the first column's where several."""
+    out: dict[str, Observation] = {}
+    for o in f.observations:
+        if o.source.line == line:
+            out.setdefault(o.metric, o)
+    return out
+
+
+def test_reserves_and_resources_by_deposit_and_category(facts: dict[str, DocumentFacts]) -> None:
+    f = facts["resources-ni43101"]
+    when = Period(end=date(2019, 12, 31))  # from the paragraph above the table
+    proven = rows(f, 20)
+    assert {o.category for o in proven.values()} == {"proven"}
+    assert proven["reserve-ore-tons"].value == 4_100_000 and proven["reserve-ore-tons"].unit == "TONNE"
+    assert proven["reserve-grade-gold"].unit == "G-PER-TONNE"
+    assert proven["reserve-contained-gold"].value == 290_000 and proven["reserve-contained-gold"].unit == "OZ"
+    assert all(o.period == when for o in f.observations)
+    assert {o.category for o in rows(f, 22).values()} == {"proven-probable"}
+    # the heading names the deposit the text calls "the Quillan mine"; the total is the company's
+    assert proven["reserve-ore-tons"].subject.label == "Quillan mine"
+    total = rows(f, 24)
+    assert set(total) == {"reserve-ore-tons", "reserve-contained-gold"}  # a blank grade stays blank
+    assert total["reserve-ore-tons"].subject.type == "Company"
+    mi = rows(f, 30)
+    assert {o.category for o in mi.values()} == {"measured-indicated"}
+    assert mi["reserve-ore-tons"].subject.label == "Marrow Creek deposit"
+    assert mi["reserve-ore-tons"].share == Decimal("0.6")
+    assert {o.category for o in rows(f, 31).values()} == {"inferred"}
+
+
+def test_drill_intercepts_are_the_holes_with_no_period(facts: dict[str, DocumentFacts]) -> None:
+    f = facts["drill-results"]
+    first, including = rows(f, 12), rows(f, 13)
+    assert first["intercept-length"].subject.label == "KL-11-01" and first["intercept-length"].period is None
+    assert first["intercept-grade-copper"].unit == "PERCENT" and first["intercept-from"].unit == "M"
+    # "including" is part of the interval above it, on the same hole
+    assert including["intercept-length"].subject.label == "KL-11-01"
+    assert including["intercept-from"].within == first["intercept-from"].interval != ""
+    assert len({o.interval for o in rows(f, 15).values()}) == 1
+    assert rows(f, 15)["intercept-from"].interval != rows(f, 16)["intercept-from"].interval
+    assert not rows(f, 14)  # "no significant values"
+    # the zone column's words are not read as a column of numbers
+    assert not any("zone" in o.metric for o in f.observations)
+    depth = [o for o in f.observations if o.metric == "hole-depth"]
+    assert [(o.subject.label, o.value) for o in depth] == [
+        ("KL-11-01", Decimal("201.0")),
+        ("KL-11-02", Decimal("150.0")),
+        ("KL-11-03", Decimal("126.5")),
+    ]
+
+
+def test_hedges_are_dated_by_their_settlement_period(facts: dict[str, DocumentFacts]) -> None:
+    f = facts["hedges-settlement"]
+    found = {(o.metric, o.period.start, o.period.end, o.value) for o in f.observations}
+    assert found == {
+        ("hedged-palladium", date(2008, 7, 1), date(2008, 9, 30), 12000),
+        ("hedged-palladium-price", date(2008, 7, 1), date(2008, 9, 30), 410),
+        ("hedged-palladium", date(2009, 1, 1), date(2009, 12, 31), 30000),
+        ("hedged-palladium-price", date(2009, 1, 1), date(2009, 12, 31), 425),
+        ("hedged-platinum", date(2008, 7, 1), date(2008, 12, 31), 4500),
+        ("hedged-platinum-price", date(2008, 7, 1), date(2008, 12, 31), 1510),
+    }
+
+
+def test_revenue_by_property_under_the_property_heading(facts: dict[str, DocumentFacts]) -> None:
+    f = facts["royalty-by-property"]
+    larch = rows(f, 19)["royalty-revenue"]
+    assert larch.subject.label == "Larch Ridge mine" and larch.value == 1_210_000 and larch.unit == "USD"
+    assert rows(f, 21)["royalty-revenue"].subject.label == "Eastgate Mining Complex"
+    # the rate in the label ("2.5% NSR") is no unit: the revenue stays in dollars
+    assert all(o.unit == "USD" for o in f.observations)
+    # "Other (4 properties)" and the total are the company's
+    assert rows(f, 22)["royalty-revenue"].subject.type == "Company"
+    assert rows(f, 24)["royalty-revenue"].subject.type == "Company"
+
+
+def test_production_by_mine_under_headings_with_interests_and_units(facts: dict[str, DocumentFacts]) -> None:
+    f = facts["production-by-mine"]
+    q4 = Period(start=date(2015, 10, 1), end=date(2015, 12, 31))
+    year = Period(start=date(2015, 1, 1), end=date(2015, 12, 31))
+    ore = [o for o in f.observations if o.source.line == 16]
+    assert [(o.period, o.value) for o in ore][:3:2] == [(q4, 820_000), (year, 3_210_000)]
+    assert ore[0].subject.label == "Tamsin mine" and ore[0].unit == "TONNE"
+    assert rows(f, 19)["gold-produced"].value == 50_200  # koz
+    assert rows(f, 20)["aisc-per-oz-gold"].unit == "AUD-PER-OZ"
+    # "RIDLEY (40% interest)": a 100% row is the whole mine's, a (40%) row the company's share
+    assert rows(f, 23)["ore-processed"].share is None
+    assert rows(f, 24)["gold-produced"].share == Decimal("0.4")
+    assert rows(f, 24)["gold-produced"].subject.label == "Ridley mine"
+    group = rows(f, 27)["gold-produced"]
+    assert group.subject.type == "Company"
+    assert rows(f, 28)["exchange-rate-aud-usd"].unit == "USD-PER-AUD"
+
+
+def test_a_single_mines_operating_figures_are_the_mines(facts: dict[str, DocumentFacts]) -> None:
+    f = facts["single-mine"]
+    assert rows(f, 13)["ore-processed"].subject.label == "Santa Brigida mine"
+    assert rows(f, 13)["ore-processed"].value == 2_105_000
+    assert rows(f, 16)["payable-copper"].value == 31_000_000 and rows(f, 16)["payable-copper"].unit == "LB"
+    assert rows(f, 17)["price-copper-realized"].subject.type == "Company"  # a price is the company's
+
+
+def test_numbers_that_become_no_observation_are_listed_with_their_reason(
+    facts: dict[str, DocumentFacts],
+) -> None:
+    f = facts["change-column"]
+    (table,) = f.tables
+    assert table.numbers == 6
+    assert sorted((u.line, u.printed) for u in table.unread) == [(9, "3"), (10, "4")]
+    assert all("no period" in u.reason and "Change" in u.reason for u in table.unread)
+    assert any("2 of the 6 numbers" in p.message for p in f.problems)
+    # every other table of these files is read whole
+    assert all(not t.unread for name, other in facts.items() if name != "change-column" for t in other.tables)
