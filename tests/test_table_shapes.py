@@ -103,6 +103,10 @@ def test_revenue_by_property_under_the_property_heading(facts: dict[str, Documen
     # "Other (4 properties)" and the total are the company's
     assert rows(f, 22)["royalty-revenue"].subject.type == "Company"
     assert rows(f, 24)["royalty-revenue"].subject.type == "Company"
+    # ... as two line items: the rest of the company's revenue is not the whole of it
+    assert rows(f, 22)["royalty-revenue"].context == "Other (4 properties)"
+    assert rows(f, 24)["royalty-revenue"].context == "Total royalty revenue"
+    assert rows(f, 19)["royalty-revenue"].context == ""  # a row its table prints once
 
 
 def test_production_by_mine_under_headings_with_interests_and_units(facts: dict[str, DocumentFacts]) -> None:

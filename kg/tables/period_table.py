@@ -380,6 +380,7 @@ class PeriodTable(TableReader):
                     "" if mapped else raw or code,
                 )
             )
+            self.families[id(self.observations[-1])] = self.ctx.family
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
 
