@@ -65,13 +65,15 @@ _INDENT_STYLE = re.compile(
 # Points per unit, for a style's indent; a 10-point Courier character is 6 points wide.
 _POINTS = {"pt": 1.0, "px": 0.75, "em": 10.0, "ex": 5.0, "in": 72.0, "cm": 28.35, "mm": 2.835, "pc": 12.0}
 _CHAR_POINTS = 6.0
-_MONTH_DAY = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}\b,?")
+# "Dec. 31,", "MAR. 31,", "September 30,": a wrapped header keeps a month and its day together.
+_MONTH_DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b,?", re.I)
 # Centred paragraphs are indented like the centred captions of fixed-width releases, so layout
 # tells a table's title from a row label the same way in both (it has no other cue in HTML).
 _PAGE_WIDTH = 80
 _CAPTION_WIDTH = 70  # a centred line longer than a caption can be is wrapped to this width
 _CAPTION_MAX = 75  # the longest line layout takes for a caption
 _CAPTION_LINES = 6  # paragraphs above a table taken for its caption, at most
+_HANGING = 2  # how much deeper the later lines of a broken row label are indented
 _NUMBER_CELL = re.compile(r"^[($\s-]*[\d.,]+[)%\s]*$|^-+$|^- -$")
 _SENTENCE_END = re.compile(r"[.:;]\s*$")
 # A figure a caption does not print: an amount, a number with a thousands separator or decimals
@@ -152,7 +154,7 @@ class _TreeBuilder(HTMLParser):
             if open_tag == tag:
                 del self.stack[k:]
                 return
-            if open_tag == "table" or (open_tag in _CELL and tag not in _ROW_GROUP | {"tr"}):
+            if open_tag == "table" or (open_tag in _CELL and tag not in _ROW_GROUP | {"tr", "table"}):
                 return
 
     def handle_data(self, data: str) -> None:
@@ -626,8 +628,15 @@ def render_table(rows: list[tuple[int, list[tuple[str, int, int]]]]) -> list[Ren
     grid = []
     for line, cells in rows:
         texts, spans, origins = _merge_cells(cells)
+        if texts and "\n" in texts[0]:
+            texts[0] = _hang(texts[0])
         if any(k and _NUMBER_CELL.match(t) for k, t in enumerate(texts)):
-            texts = [" ".join(t.split("\n")) for t in texts]
+            # A row label broken over lines prints as a wrapped label does, its numbers on its
+            # last line; the numbers' own cells are one line each.
+            *above, texts[0] = texts[0].split("\n")
+            for part in above:
+                grid.append((line, [part] + [""] * (len(texts) - 1), [1] * len(texts), origins))
+            texts = texts[:1] + [" ".join(t.split("\n")) for t in texts[1:]]
         if any(c.strip() for c in texts):
             grid.append((line, texts, spans, origins))
     if not grid:
@@ -682,6 +691,14 @@ def render_table(rows: list[tuple[int, list[tuple[str, int, int]]]]) -> list[Ren
             at += len(part) + 3
         out.append(("   ".join(parts).rstrip(), _row_line(line, texts, origins), tuple(placed)))
     return out
+
+
+def _hang(label: str) -> str:
+    """A row label broken over lines (``<br>``): the lines after the first indented under it, as
+    a fixed-width release indents the lines of a wrapped label."""
+    first, *rest = label.split("\n")
+    indent = len(first) - len(first.lstrip()) + _HANGING
+    return "\n".join([first, *(" " * indent + part for part in rest)])
 
 
 def _row_line(line: int, texts: list[str], origins: list[int]) -> int:
