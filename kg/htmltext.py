@@ -425,14 +425,15 @@ class _Renderer:
     # -- tables
     def table(self, node: _Node, centred: bool) -> None:
         rows = _table_rows(node)
-        if _is_layout(node, rows):
+        inlines = [[_gather(cell) for cell in row.cells] for row in rows]  # each cell's text, once
+        if _is_layout(node, inlines):
             for row in rows:
                 for cell in row.cells:
                     self.walk(cell, centred)
                     self.flush()
             return
         self.take_caption()
-        captions, body = _split_title_rows(node, rows)
+        captions, body = _split_title_rows(node, rows, inlines)
         for cap in captions:
             self.groups += 1
             for line_words in cap:
@@ -466,12 +467,12 @@ def _table_rows(table: _Node) -> list[_Row]:
     return rows
 
 
-def _is_layout(table: _Node, rows: list[_Row]) -> bool:
+def _is_layout(table: _Node, inlines: list[list[_Inline]]) -> bool:
     """A table that lays out the page rather than holding figures: its cells hold tables, or no
     row has more than one cell with text (a box around text)."""
-    if any(cell.iter("table") for row in rows for cell in row.cells):
+    if table.iter("table"):
         return True
-    return not any(sum(1 for c in row.cells if _gather(c).has_text()) > 1 for row in rows)
+    return not any(sum(1 for inline in row if inline.has_text()) > 1 for row in inlines)
 
 
 def _gather(node: _Node, inline: _Inline | None = None) -> _Inline:
@@ -505,7 +506,9 @@ def _cell_indent(cell: _Node, inline: _Inline) -> int:
         node = first
 
 
-def _split_title_rows(table: _Node, rows: list[_Row]) -> tuple[list[list[list[tuple[str, int]]]], list]:
+def _split_title_rows(
+    table: _Node, rows: list[_Row], inlines: list[list[_Inline]]
+) -> tuple[list[list[list[tuple[str, int]]]], list]:
     """Title rows (a centred cell starting the row, alone in it, above the table's first row of
     several cells) are caption lines; the other rows → ``render_table``'s input."""
     captions: list[list[list[tuple[str, int]]]] = []
@@ -514,10 +517,9 @@ def _split_title_rows(table: _Node, rows: list[_Row]) -> tuple[list[list[list[tu
             captions.append(_gather(node).words())
     body = []
     titles = True
-    for row in rows:
+    for row, row_inlines in zip(rows, inlines, strict=True):
         cells = []
-        for cell in row.cells:
-            inline = _gather(cell)
+        for cell, inline in zip(row.cells, row_inlines, strict=True):
             words = inline.words()
             text = "\n".join(" ".join(w for w, _ in line) for line in words)
             if text and set(text.replace(" ", "")) <= _DASHES:
@@ -531,7 +533,7 @@ def _split_title_rows(table: _Node, rows: list[_Row]) -> tuple[list[list[list[tu
         filled = [c for c in cells if c[0].strip()]
         if titles and len(filled) == 1 and cells[0] is filled[0] and _is_centred_cell(cells[0][3]):
             if not _NUMBER_CELL.match(filled[0][0].strip()):
-                captions.append(_gather(cells[0][3]).words())
+                captions.append(row_inlines[0].words())
                 continue
         if len(filled) > 1:
             titles = False
