@@ -202,6 +202,7 @@ class Observation:
     interval: str = ""
     within: str = ""
     unit_guessed: bool = False  # True when no label, header or caption printed the unit
+    minted_from: str = ""  # for a minted metric, the row label or column header it was minted from
 
     def __init__(
         self,
@@ -224,6 +225,7 @@ class Observation:
         interval: str = "",
         within: str = "",
         unit_guessed: bool = False,
+        minted_from: str = "",
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -251,6 +253,7 @@ class Observation:
                 "interval": interval,
                 "within": within,
                 "unit_guessed": unit_guessed,
+                "minted_from": minted_from,
             },
         )
 
@@ -281,6 +284,15 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class UnreadNumber:
+    """A number a table prints that became no observation, and why."""
+
+    line: int  # source line it is printed on
+    printed: str  # as printed, e.g. "(5)"
+    reason: str  # "its column has no period (header 'Change %')", ...
+
+
+@dataclass(frozen=True)
 class TableInfo:
     """A parsed table's identity and shape, for provenance and reports."""
 
@@ -290,6 +302,8 @@ class TableInfo:
     first_line: int  # source lines
     last_line: int
     scale: str = ""  # the caption's scale line as printed
+    numbers: int = 0  # numbers printed in its cells ("n/a" and "-" are none)
+    unread: tuple[UnreadNumber, ...] = ()  # those that became no observation
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ class BuildReport:
     failed: list[Problem] = field(default_factory=list)  # one per document that could not be built
     problems: list[Problem] = field(default_factory=list)  # warnings from documents that built
     unmapped: Counter[str] = field(default_factory=Counter)  # row labels matching no known metric
+    # per document: tables found, numbers printed in them, observations made from them, unread numbers
+    coverage: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     conforms: bool | None = None
@@ -153,7 +155,13 @@ def build(
         facts.append(f)
         report.documents.append(f.doc)
         report.problems.extend(f.problems)
-        report.unmapped.update(o.label for o in f.observations if not o.mapped)
+        report.unmapped.update(o.minted_from or o.label for o in f.observations if not o.mapped)
+        report.coverage[f.doc] = (
+            len(f.tables),
+            sum(t.numbers for t in f.tables),
+            sum(1 for o in f.observations if o.source.extractor == "table"),
+            sum(len(t.unread) for t in f.tables),
+        )
     tick("narrative", len(good), len(good))
     report.timings["narrative"] = time.perf_counter() - t
 
@@ -229,8 +237,20 @@ def summary_lines(report: BuildReport) -> list[str]:
         lines.append(", ".join(f"{v} {k}" for k, v in report.counts.items()))
     for p in report.failed:
         lines.append(f"FAILED {p}")
+    if report.coverage:
+        lines.append(
+            "tables per document: tables, numbers printed, observations made, numbers read into none"
+        )
+        for doc, (tables, numbers, observed, unread) in sorted(report.coverage.items()):
+            flag = "  <- no figure read" if tables and not observed else ""
+            lines.append(
+                f"  {doc}: {tables} table(s), {numbers} number(s), {observed} observation(s), {unread} unread{flag}"
+            )
     if report.unmapped:
-        lines.append(f"{sum(report.unmapped.values())} observation(s) under minted metrics, from {len(report.unmapped)} unmapped row label(s):")
+        lines.append(
+            f"{sum(report.unmapped.values())} observation(s) under minted metrics, from {len(report.unmapped)} "
+            "row label(s) or column header(s) that match no known metric:"
+        )
         for label, n in sorted(report.unmapped.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {n:4d}  {label}")
     return lines

@@ -3,7 +3,7 @@
 It exercises every named query without the extractors: production, costs,
 reserves in two years, segments, balance sheet, a restated figure, a prose
 figure beside its table figure, people, ownership, places, veins, an unmapped
-row label and guidance.
+row label, a number no observation was made of, and guidance.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from kg.facts import (
     ResolvedEntity,
     Source,
     TableInfo,
+    UnreadNumber,
 )
 
 HECLA = EntityRef("Hecla Mining Company", "Company")
@@ -175,7 +176,18 @@ def sample_facts() -> tuple[list[DocumentFacts], Resolution]:
         "Hecla Mining Company",
         "HL",
     )
-    tables = (TableInfo("t01", "production", "HECLA MINING COMPANY", 35, 99, "(dollars in thousands)"),)
+    tables = (
+        TableInfo(
+            "t01",
+            "production",
+            "HECLA MINING COMPANY",
+            35,
+            99,
+            "(dollars in thousands)",
+            numbers=40,
+            unread=(UnreadNumber(41, "12%", "its column has no period (header 'Change %')"),),
+        ),
+    )
     f1 = DocumentFacts(
         d1,
         "000_annual2006",

@@ -66,9 +66,17 @@ def test_no_duplicate_rows_on_the_sample_graph(q, sample_out):
     assert len(rows) == len({tuple(r) for r in rows}), f"{q.name} repeats rows"
 
 
+# Queries whose answer on the bundled corpus is rightly empty: every number its tables print
+# becomes an observation (the sample graph above has one that does not).
+EMPTY_ON_CORPUS = {"unread-numbers"}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("q", QUERIES, ids=NAMES)
 def test_returns_rows_on_the_corpus(q, corpus_out):
     result = run_query(q.name, corpus_out)
     assert result.columns == list(q.returns)
+    if q.name in EMPTY_ON_CORPUS:
+        assert not result.rows, f"{q.name}: the corpus has rows now; take it out of EMPTY_ON_CORPUS"
+        return
     assert result.rows, f"{q.name} returns no rows on the corpus build"

@@ -129,3 +129,16 @@ def test_a_single_mines_operating_figures_are_the_mines(facts: dict[str, Documen
     assert rows(f, 13)["ore-processed"].value == 2_105_000
     assert rows(f, 16)["payable-copper"].value == 31_000_000 and rows(f, 16)["payable-copper"].unit == "LB"
     assert rows(f, 17)["price-copper-realized"].subject.type == "Company"  # a price is the company's
+
+
+def test_numbers_that_become_no_observation_are_listed_with_their_reason(
+    facts: dict[str, DocumentFacts],
+) -> None:
+    f = facts["change-column"]
+    (table,) = f.tables
+    assert table.numbers == 6
+    assert sorted((u.line, u.printed) for u in table.unread) == [(9, "3"), (10, "4")]
+    assert all("no period" in u.reason and "Change" in u.reason for u in table.unread)
+    assert any("2 of the 6 numbers" in p.message for p in f.problems)
+    # every other table of these files is read whole
+    assert all(not t.unread for name, other in facts.items() if name != "change-column" for t in other.tables)

@@ -222,7 +222,11 @@ def test_drill_intercepts_are_about_their_holes_with_no_period() -> None:
     assert {o.unit for o in f.observations} == {"M", "G-PER-TONNE", "OZ-PER-TON"}
     assert all(o.subject.type == "DrillHole" and o.period is None for o in f.observations)
     # the contract's intercept metrics, each in the unit its column prints (g/t and oz/ton)
-    assert {o.metric for o in f.observations} == {"intercept-length", "intercept-grade-silver", "intercept-grade-gold"}
+    assert {o.metric for o in f.observations} == {
+        "intercept-length",
+        "intercept-grade-silver",
+        "intercept-grade-gold",
+    }
     assert {o.unit for o in find(f, metric="intercept-grade-silver")} == {"G-PER-TONNE", "OZ-PER-TON"}
     first = f.observations[0]
     assert first.subject.label == "RG-04" and first.interval
@@ -711,3 +715,71 @@ def test_strip_markers_keeps_its_definition(text: str) -> None:
 def test_period_starts_as_relativedelta_counts_months(end: date, months: int) -> None:
     start = end + timedelta(days=1) - relativedelta(months=months)
     assert period_for.__wrapped__(end, months) == Period(end=end, start=start)
+
+
+def _header_periods(
+    text: str, fiscal_year_end: tuple[int, int] | None = None
+) -> list[tuple[date | None, date]]:
+    from kg.tables.grid import build_grid
+
+    lines = text.strip("\n").split("\n")
+    (part,) = build_grid(list(enumerate(lines, 1))).parts
+    headers = column_headers(
+        [ln.text for ln in part.header], part.columns, part.label_end, None, [], fiscal_year_end
+    )
+    return [(h.period.start, h.period.end) for h in headers]
+
+
+@pytest.mark.parametrize(
+    ("header", "fye", "periods"),
+    [
+        (
+            "                       Q4       Q4    Year ended  Year ended\n"
+            "                     2016     2015     Dec. 2016   Dec. 2015\n"
+            "Gold produced (oz)   79.8     75.4         314.8       292.3\n",
+            None,
+            [
+                (date(2016, 10, 1), date(2016, 12, 31)),
+                (date(2015, 10, 1), date(2015, 12, 31)),
+                (date(2016, 1, 1), date(2016, 12, 31)),
+                (date(2015, 1, 1), date(2015, 12, 31)),
+            ],
+        ),
+        (
+            "                      3Q 2018   3Q 2017   YTD 2018   YTD 2017\n"
+            "Gold produced (oz)     61,200    58,950    180,000    170,000\n",
+            None,
+            [
+                (date(2018, 7, 1), date(2018, 9, 30)),
+                (date(2017, 7, 1), date(2017, 9, 30)),
+                (date(2018, 1, 1), date(2018, 9, 30)),
+                (date(2017, 1, 1), date(2017, 9, 30)),
+            ],
+        ),
+        (
+            "                          Q3        Q3    9 months   9 months\n"
+            "                        2018      2017       2018       2017\n"
+            "Gold produced (oz)    61,200    58,950    180,000    170,000\n",
+            None,
+            [
+                (date(2018, 7, 1), date(2018, 9, 30)),
+                (date(2017, 7, 1), date(2017, 9, 30)),
+                (date(2018, 1, 1), date(2018, 9, 30)),
+                (date(2017, 1, 1), date(2017, 9, 30)),
+            ],
+        ),
+        (
+            "                       H1 2018    H1 2017\nGold produced (oz)     61,200     58,950\n",
+            None,
+            [(date(2018, 1, 1), date(2018, 6, 30)), (date(2017, 1, 1), date(2017, 6, 30))],
+        ),
+        (
+            # a June-30 company's fiscal years
+            "                   Fiscal 2005   Fiscal 2004\nRoyalty revenue         28,100        21,900\n",
+            (6, 30),
+            [(date(2004, 7, 1), date(2005, 6, 30)), (date(2003, 7, 1), date(2004, 6, 30))],
+        ),
+    ],
+)
+def test_quarter_half_and_fiscal_year_headers(header: str, fye, periods) -> None:
+    assert _header_periods(header, fye) == periods

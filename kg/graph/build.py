@@ -139,7 +139,16 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
             yield node, MKG.scale, _str(t.scale)
         yield node, MKG.firstLine, _int(t.first_line)
         yield node, MKG.lastLine, _int(t.last_line)
+        yield node, MKG.numbersPrinted, _int(t.numbers)
         yield node, PROV.wasDerivedFrom, d
+        for k, u in enumerate(t.unread):
+            unread = iris.unread(doc.doc_id, t.id, k)
+            yield node, MKG.unreadNumber, unread
+            yield unread, RDF.type, MKG.UnreadNumber
+            yield unread, MKG.printedValue, _str(u.printed)
+            yield unread, MKG.sourceLine, _int(u.line)
+            yield unread, MKG.reason, _str(u.reason)
+            yield unread, PROV.wasDerivedFrom, d
 
     per_line: dict[int, int] = defaultdict(int)
     for obs in doc.observations:
@@ -227,8 +236,10 @@ def _observation_triples(
         # build_dataset picks one prefLabel per metric afterwards.
         shared.add((metric, RDF.type, MKG.UnmappedMetric))
         shared.add((metric, SKOS.notation, _str(obs.metric)))
-        shared.add((metric, SKOS.altLabel, _str(obs.label or obs.metric)))
+        shared.add((metric, SKOS.altLabel, _str(obs.minted_from or obs.label or obs.metric)))
         shared.add((metric, MKG.unit, iris.unit(obs.unit)))
+        if obs.period is None:  # a minted metric of a drill table: no period applies to it
+            shared.add((metric, MKG.periodKind, Literal("none")))
     if obs.period is not None:
         yield node, MKG.period, _period_triples(obs.period, shared)
     if obs.category:

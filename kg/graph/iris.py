@@ -53,6 +53,10 @@ def table(doc_id: str, table_id: str) -> URIRef:
     return KGID[f"table/{doc_id}/{table_id}"]
 
 
+def unread(doc_id: str, table_id: str, k: int) -> URIRef:
+    return KGID[f"unread/{doc_id}/{table_id}-{k}"]
+
+
 def interval(doc_id: str, key: str) -> URIRef:
     return KGID[f"interval/{doc_id}/{slugify(key)}"]
 

@@ -58,6 +58,7 @@ class MKG(DefinedNamespace):
     TableExtractor: URIRef
     Unit: URIRef
     UnmappedMetric: URIRef
+    UnreadNumber: URIRef
     acquired: URIRef
     categories: URIRef
     category: URIRef
@@ -79,6 +80,7 @@ class MKG(DefinedNamespace):
     marker: URIRef
     mentionOf: URIRef
     metric: URIRef
+    numbersPrinted: URIRef
     operatedBy: URIRef
     ownershipInterest: URIRef
     partOf: URIRef
@@ -88,6 +90,7 @@ class MKG(DefinedNamespace):
     priceBasis: URIRef
     printedValue: URIRef
     producedAt: URIRef
+    reason: URIRef
     reflectsShare: URIRef
     releaseDate: URIRef
     reportingCompany: URIRef
@@ -106,6 +109,7 @@ class MKG(DefinedNamespace):
     ticker: URIRef
     unit: URIRef
     unitGuessed: URIRef
+    unreadNumber: URIRef
     value: URIRef
     valueDecimals: URIRef
     within: URIRef

@@ -109,6 +109,26 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             problems.append(
                 Problem(doc.name, doc.source_line(block.first_line), f"table {table_id} gave no observations")
             )
+    numbers = sum(t.numbers for t in infos)
+    unread = sum(len(t.unread) for t in infos)
+    if tables and not observations:
+        problems.append(
+            Problem(
+                doc.name,
+                doc.source_line(tables[0][1].first_line),
+                f"{len(tables)} table(s) found but no figure read from them",
+            )
+        )
+    elif unread:
+        problems.append(
+            Problem(
+                doc.name,
+                min(u.line for t in infos for u in t.unread),
+                f"{unread} of the {numbers} numbers printed in its tables became no observation "
+                "(each with its line and reason: kg query unread-numbers)",
+                "info",
+            )
+        )
     return DocumentFacts(
         doc=doc.name,
         doc_id=doc.id,

@@ -106,11 +106,13 @@ class ColumnTable(TableReader):
             share = None
             period = None
             if subject is None:
+                self.skip_row(line, "its row names no drill hole and follows none")
                 return
         else:
             when = self._rows_date
             if when is None:
                 self.problem(line.n, "reserves table without a date; skipped")
+                self.skip_row(line, "the reserves table states no date")
                 return
             period = Period(end=when)
             subject, label, share = self._reserve_row(raw)
@@ -125,6 +127,7 @@ class ColumnTable(TableReader):
                 source = self.source(line.n, cell.end - 1)
             header = headers[col]
             code, unit, mapped, spec = self._column(header.text)
+            self.read_cells.add((line.n, cell.start))
             value, decimals = scaled(cell, spec.factor if spec is not None else ONE)
             self.observations.append(
                 Observation(
@@ -144,6 +147,7 @@ class ColumnTable(TableReader):
                     mapped=mapped,
                     interval=interval,
                     within=within,
+                    minted_from="" if mapped else header.text,
                 )
             )
             if not mapped:

@@ -143,6 +143,7 @@ def hedges(state: DocState, numbered: Sequence[tuple[int, str]], table_id: str) 
         caption=caption,
         first_line=doc.source_line(numbered[0][0]),
         last_line=doc.source_line(numbered[-1][0]),
+        numbers=len({(o.source.line, o.printed) for o in observations}),
     )
     return TableResult(observations, info, problems)
 

@@ -90,7 +90,10 @@ class PeriodTable(TableReader):
         lines = [ln.text for ln in part.header]
         rules = [ln.text for ln in part.rules]
         if lines:
-            headers = column_headers(lines, part.columns, part.label_end, self._default_month_day(), rules)
+            fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
+            headers = column_headers(
+                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+            )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
                 return headers
@@ -343,7 +346,11 @@ class PeriodTable(TableReader):
             period, column, estimate = columns[col]
             if period is None:
                 self._no_period_note(line.n, headers, col)
+                self.skipped.setdefault(
+                    (line.n, cell.start), f"its column has no period (header {headers[col].text!r})"
+                )
                 continue
+            self.read_cells.add((line.n, cell.start))
             value, decimals = scaled(cell, unit.factor, exp)
             cell_note = (
                 self.footnotes.get(glued_marker(printed)) if self.footnotes and ")" in printed else None
@@ -369,6 +376,7 @@ class PeriodTable(TableReader):
                     "",
                     "",
                     unit.guessed,
+                    "" if mapped else raw or code,
                 )
             )
         if not mapped:

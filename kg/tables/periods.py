@@ -47,7 +47,17 @@ _PHRASES = (
     (re.compile(r"\bnine\s+months(?:\s+ended)?\b", re.I), 9, "month"),
     (re.compile(r"\btwelve\s+months(?:\s+ended)?\b", re.I), 12, "month"),
     (re.compile(r"\b(?:fiscal\s+)?years?(?:\s+ended)?\b", re.I), 12, "year"),
+    # "Fiscal 2005" over a year's column; "9 months", "6 mos.", "9M 2018"; "first half"
+    (re.compile(r"\bfiscal\b(?!\s+(?:years?|first|second|third|fourth)\b)", re.I), 12, "fiscal"),
+    (re.compile(r"\b3\s*(?:months?|mos?\b\.?|m\b)", re.I), 3, "3"),
+    (re.compile(r"\b6\s*(?:months?|mos?\b\.?|m\b)", re.I), 6, "6"),
+    (re.compile(r"\b9\s*(?:months?|mos?\b\.?|m\b)", re.I), 9, "9"),
+    (re.compile(r"\b12\s*(?:months?|mos?\b\.?|m\b)", re.I), 12, "12"),
+    (re.compile(r"\b(?:first|second)\s+half\b|\bhalf[- ]year\b", re.I), 6, "half"),
 )
+# "H1 2018", "2H18": a half year, ending on the half's last day
+_HALF = re.compile(r"\b(?:H(?P<h>[12])|(?P<h2>[12])H(?P<yy>\d\d)?)\b", re.I)
+_HALF_END = {1: ("Jun", 30), 2: ("Dec", 31)}
 _QUARTER = re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q(?P<yy>\d\d)?)\b", re.I)
 _QUARTER_END = {1: ("Mar", 31), 2: ("Jun", 30), 3: ("Sep", 30), 4: ("Dec", 31)}
 _YTD = re.compile(r"\b(?:YTD|year[- ]to[- ]date)\b", re.I)
@@ -162,6 +172,7 @@ def column_headers(
     label_end: int,
     default_month_day: tuple[int, int] | None = None,
     rules: Sequence[str] = (),
+    fiscal_year_end: tuple[int, int] | None = None,
 ) -> list[ColumnHeader]:
     """Read the header lines over ``columns``; text left of ``label_end`` is the label column's.
 
@@ -196,12 +207,14 @@ def column_headers(
         for c in range(n):
             months[c] = left[0][0]
             words[c].append(left[0][1])
+    fiscal = [False] * n  # a column whose phrase says "fiscal": its year ends on the fiscal year end
     if phrases:
         spans = [p[0] for p in phrases]
         for c in range(n):
             k = _nearest(spans, columns[c].center)
             months[c] = phrases[k][1]
             words[c].append(phrases[k][2])
+            fiscal[c] = "fiscal" in phrases[k][2].lower()
     latest_quarter = 0
     year_to_date: set[int] = set()
     # Each regex below runs only on a line holding a string all its matches contain (as _PHRASES).
@@ -259,6 +272,19 @@ def column_headers(
             if m.group("yy"):
                 years[c] = 2000 + int(m.group("yy"))
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        halves = (
+            [m for m in _HALF.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+            if "h" in low
+            else []
+        )
+        for k, m in enumerate(halves):
+            c = k if len(halves) == n else _nearest(columns, (m.start() + m.end()) / 2)
+            h = int(m.group("h") or m.group("h2"))
+            months[c], month_day[c] = 6, _HALF_END[h]
+            words[c].append(m.group())
+            if m.group("yy"):
+                years[c] = 2000 + int(m.group("yy"))
+            consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         for m in _YTD.finditer(line) if "ytd" in low or "year" in low else ():
             if m.end() > label_end:
                 c = _nearest(columns, (m.start() + m.end()) / 2)
@@ -289,6 +315,12 @@ def column_headers(
                     words[hits[0]].append(m.group())
                 continue
             words[_nearest(columns, center)].append(m.group())
+    if latest_quarter:
+        # "Q3 2018  ...  9 months 2018": a part-year column that prints no date ends with the
+        # latest quarter the header names
+        for c in range(n):
+            if month_day[c] is None and months[c] in (3, 6, 9) and c not in year_to_date:
+                month_day[c] = _QUARTER_END[latest_quarter]
     for c in year_to_date:
         # "YTD 2010" beside "Q3 2010": from January to the end of the latest quarter in the header
         if latest_quarter:
@@ -305,6 +337,8 @@ def column_headers(
         if month_day[c] is not None:
             month, day = month_day[c]  # type: ignore[misc]
             end = _make_date(year, month, day)
+        elif fiscal[c] and fiscal_year_end is not None:
+            end = _make_date(year, calendar.month_abbr[fiscal_year_end[0]], fiscal_year_end[1])
         elif default_month_day is not None:
             end = date(year, *default_month_day)
         else:

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.facts import Block, EntityRef, Footnote, Observation, Problem, Source, TableInfo
+from kg.facts import Block, EntityRef, Footnote, Observation, Problem, Source, TableInfo, UnreadNumber
 from kg.tables.context import (
     DocState,
     RowContext,
@@ -39,6 +39,7 @@ from kg.tables.context import (
 )
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
 from kg.tables.labels import MatchContext, match, read_label
+from kg.tables.numbers import NA
 from kg.tables.units import caption_units
 from kg.vocab import Metric, norm
 
@@ -98,6 +99,9 @@ class TableReader:
         self._section_rows_indent = -1  # indent of the first row under it
         self._family_metric_cache: dict[str, Metric | None] = {}
         self._context_notes: tuple[str, str, tuple[Footnote, ...]] = ("", "", ())
+        # coverage: the cells read into observations, and why others were not, by (line, column)
+        self.read_cells: set[tuple[int, int]] = set()
+        self.skipped: dict[tuple[int, int], str] = {}
 
     # ------------------------------------------------------------ entry
 
@@ -109,6 +113,8 @@ class TableReader:
         for part in self.grid.parts:
             headers = self.headers(part)
             if headers is None:
+                for ln in part.data:
+                    self.skip_row(ln, "its columns have no header the table can be read by")
                 continue
             self.read_part(part, headers)
         if self.kind:
@@ -127,6 +133,7 @@ class TableReader:
 
     def info(self) -> TableInfo:
         scale_lines = (ln.stripped for ln in self.grid.caption if _SCALE_LINE.search(ln.stripped))
+        numbers, unread = self.coverage()
         return TableInfo(
             id=self.table_id,
             kind=self.kind or "other",
@@ -134,7 +141,35 @@ class TableReader:
             first_line=self.doc.source_line(self.first_line),
             last_line=self.doc.source_line(self.last_line),
             scale=next(scale_lines, ""),
+            numbers=numbers,
+            unread=unread,
         )
+
+    def coverage(self) -> tuple[int, tuple[UnreadNumber, ...]]:
+        """How many numbers the table's rows print, and those no observation was made of."""
+        numbers = 0
+        unread: list[UnreadNumber] = []
+        for part in self.grid.parts:
+            for ln in part.data:
+                for cell in ln.row.cells:  # type: ignore[union-attr]
+                    if cell.number.kind == NA:
+                        continue
+                    numbers += 1
+                    key = (ln.n, cell.start)
+                    if key in self.read_cells:
+                        continue
+                    reason = (
+                        self.skipped.get(key)
+                        or self.skipped.get((ln.n, -1))
+                        or "no metric, period or subject was found for it"
+                    )
+                    line = self.source(ln.n, cell.end - 1 if self.by_cell(ln.n) else None).line
+                    unread.append(UnreadNumber(line, cell.printed, reason))
+        return numbers, tuple(unread)
+
+    def skip_row(self, line: Line, reason: str) -> None:
+        """Say why a row's numbers give no observation (the first reason given stays)."""
+        self.skipped.setdefault((line.n, -1), reason)
 
     # ------------------------------------------------------------ what a shape defines
 
@@ -296,6 +331,7 @@ class TableReader:
         cols = assign(line.row.cells, part.columns)
         if cols is None:
             self.problem(line.n, f"row {raw!r} has more numbers than the table has columns; skipped")
+            self.skip_row(line, "its row has more numbers than the table has columns")
             return
         self.data_row(group, raw, line, cols, part, headers)
 
