@@ -783,3 +783,23 @@ def _header_periods(
 )
 def test_quarter_half_and_fiscal_year_headers(header: str, fye, periods) -> None:
     assert _header_periods(header, fye) == periods
+
+
+def test_garbled_numbers_are_reported_with_their_line_and_not_read() -> None:
+    f = facts_of("garbled.txt")
+    warnings = [p for p in f.problems if "letters among its digits" in p.message]
+    assert [(p.line, p.severity) for p in warnings] == [(8, "warning"), (9, "warning")]
+    assert "'1,5O9,67O'" in warnings[0].message
+    # the rest of the table is read, each number in its own column
+    assert one(f, metric="sales", end=date(2007, 12, 31)).value == 1_234_000_000
+    assert one(f, metric="gross-profit", end=date(2008, 12, 31)).value == 412_000_000
+    assert not find(f, metric="sales", end=date(2008, 12, 31))
+    (table,) = f.tables
+    assert {(u.line, u.printed) for u in table.unread} == {(8, "1,5O9,67O"), (9, "(3.7O)")}
+
+
+def test_a_file_cut_off_inside_a_table_is_reported() -> None:
+    f = facts_of("cut-short.txt")
+    assert any("ends inside table" in p.message and p.line == 8 for p in f.problems)
+    assert one(f, metric="gold-produced", end=date(2008, 12, 31)).value == 112_000  # what is there is read
+    assert not any("ends inside" in p.message for p in facts_of("garbled.txt").problems)

@@ -32,7 +32,7 @@ from decimal import Decimal
 from kg.facts import Block, Document, DocumentFacts, EntityRef, Footnote, Observation, Problem, TableInfo
 from kg.tables.column_table import ColumnTable
 from kg.tables.context import DocState, Names, title_name
-from kg.tables.grid import Grid, build_grid
+from kg.tables.grid import DATA, TEXT, Grid, build_grid
 from kg.tables.hedges import hedges
 from kg.tables.labels import read_label
 from kg.tables.period_table import PeriodTable
@@ -71,7 +71,7 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
         doc=doc,
         vocab=vocab,
         company=EntityRef(_company(doc, caption_lines), "Company"),
-        names=Names(doc),
+        names=Names(doc, [line for b in blocks if b.kind in ("prose", "heading") for line in b.lines]),
         default_scale=_document_scales(captions),
         main_metal=_main_metal(doc, vocab),
     )
@@ -109,6 +109,15 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
             problems.append(
                 Problem(doc.name, doc.source_line(block.first_line), f"table {table_id} gave no observations")
             )
+    if tables and grids[-1] is not None and _ends_inside(doc, tables[-1][1], grids[-1]):
+        block = tables[-1][1]
+        problems.append(
+            Problem(
+                doc.name,
+                doc.source_line(block.last_line),
+                f"the document ends inside table t{len(tables):02d} (a file cut short?): its last rows may be missing",
+            )
+        )
     numbers = sum(t.numbers for t in infos)
     unread = sum(len(t.unread) for t in infos)
     if tables and not observations:
@@ -138,6 +147,19 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
         tables=tuple(infos),
         problems=tuple(problems),
     )
+
+
+def _ends_inside(doc: Document, block: Block, grid: Grid) -> bool:
+    """Whether the document's text stops inside its last table: its last line is a row of the
+    table with fewer numbers than the table has columns, or a label still waiting for its
+    numbers (a file cut off mid-row; an excerpt that ends after a whole row is not)."""
+    if block.last_line < len(doc.lines) or not grid.parts or not grid.parts[-1].lines:
+        return False
+    part = grid.parts[-1]
+    last = part.lines[-1]
+    if last.role == DATA and last.row is not None:
+        return len(last.row.cells) < len(part.columns)
+    return last.role == TEXT and last.n == len(doc.lines) and bool(part.data)
 
 
 def table_kind(vocab: Vocabulary, text: str) -> str:

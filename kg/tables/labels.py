@@ -348,6 +348,11 @@ class MatchContext:
     metals: Callable[[], Sequence[str]] = tuple
 
 
+@lru_cache(maxsize=16384)
+def _candidates(label: Label) -> list[tuple[frozenset[str], tuple[Metric, ...]]]:
+    return candidates(label)
+
+
 def candidates(label: Label) -> list[tuple[frozenset[str], tuple[Metric, ...]]]:
     """The metrics a label's words name, most specific reading first."""
     index = metric_index()
@@ -373,12 +378,20 @@ def match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> M
     family row ("Average realized price -" over "Palladium ($/oz)"). Metrics whose labels mean
     them only in this kind of table are tried before the others, whichever reading finds them
     ("Grade (g/t)" in a reserves table is a reserve grade before it is a head grade)."""
+    if not _kind_specific(ctx.kind):
+        return _match(label, ctx, allow)  # no metric is this kind's own: one pass
     specific = _match(label, ctx, lambda m: bool(m.tables) and ctx.kind in m.tables and allow(m))
     return specific if specific is not None else _match(label, ctx, allow)
 
 
+@lru_cache(maxsize=64)
+def _kind_specific(kind: str) -> bool:
+    """Whether some metric's labels mean it only in tables of ``kind``."""
+    return any(kind in m.tables for m in vocabulary().metrics)
+
+
 def _match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> Metric | None:
-    found = _pick(label, candidates(label), ctx, allow)
+    found = _pick(label, _candidates(label), ctx, allow)
     if found is not None:
         return found
     if not label.metals:
@@ -393,7 +406,7 @@ def _match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> 
                 label.percents,
                 label.basis,
             )
-            found = _pick(with_metal, candidates(with_metal), ctx, allow)
+            found = _pick(with_metal, _candidates(with_metal), ctx, allow)
             if found is not None:
                 return found
     if ctx.family:
@@ -408,7 +421,7 @@ def _match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> 
             label.percents,
             label.basis,
         )
-        found = _pick(joined, candidates(joined), ctx, allow)
+        found = _pick(joined, _candidates(joined), ctx, allow)
         if found is not None:
             return found
     return None

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache, partial
 from typing import NamedTuple
 
-NUMBER, ZERO, NA = "number", "zero", "na"
+NUMBER, ZERO, NA, GARBLED = "number", "zero", "na", "garbled"
 
 _NUMBER = re.compile(r"^(?P<minus>-)?\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\)?%?$")
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
@@ -26,6 +26,9 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _GLUED_MARKER = re.compile(r"^(.*\d\)?%?)\((?:\d|[a-z])\)$")
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
+# A number printed with an O, o, l or I among its digits ("1,5O9,67O", "(3.7O)"), as a misprint or
+# a bad scan makes them: a cell that holds a number nobody can read, never a word of the label.
+_GARBLED = re.compile(r"^[$(]*(?=[\d,.OolI]*\d[\d,.OolI]*\d)(?=[\d,.]*[OolI])[\d,.OolI]{3,}\)?%?$")
 
 
 class Number(NamedTuple):
@@ -92,6 +95,8 @@ def _not_a_plain_number(t: str) -> Number | None:
         return _new_number((None, 0, NA, t))
     if not _DIGIT_OR_DASH.search(t):
         return None
+    if _GARBLED.match(t) and ("," in t or "." in t or t.startswith("(")):
+        return _new_number((None, 0, GARBLED, t))
     if t in ("--", "- -", "\u2014", "\u2013\u2013"):
         return _new_number((Decimal(0), 0, ZERO, t))
     if t == "-":

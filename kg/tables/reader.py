@@ -39,7 +39,7 @@ from kg.tables.context import (
 )
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
 from kg.tables.labels import MatchContext, match, read_label
-from kg.tables.numbers import NA
+from kg.tables.numbers import GARBLED, NA
 from kg.tables.units import caption_units
 from kg.vocab import Metric, norm
 
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 _MARKER = re.compile(r"\(\s*(\d{1,2})\s*\)|(\*+)")
 _PAREN = re.compile(r"\([^()]*\)?")
+_WORDS = re.compile(r"[a-z0-9]+")
 _SCALE_LINE = re.compile(r"\b(?:thousands|millions)\b|\b000s?\b|\$000|US\$\s*(?:millions|M\b)", re.I)
 
 
@@ -312,6 +313,8 @@ class TableReader:
     def row(self, group: list[Line], part: SubTable, headers: list) -> None:
         line = group[-1]
         assert line.row is not None
+        if any(cell.number.kind == GARBLED for cell in line.row.cells):
+            self._garbled(line)
         if len(group) == 1:
             raw = line.row.label.strip()
         else:
@@ -334,6 +337,18 @@ class TableReader:
             self.skip_row(line, "its row has more numbers than the table has columns")
             return
         self.data_row(group, raw, line, cols, part, headers)
+
+    def _garbled(self, line: Line) -> None:
+        """Warn of numbers printed with letters among their digits ("1,5O9,67O", "(3.7O)"): they
+        are not read (a guess at the digits would be a number nobody printed), and said so."""
+        for cell in line.row.cells:  # type: ignore[union-attr]
+            if cell.number.kind == GARBLED:
+                self.problem(
+                    line.n,
+                    f"{cell.printed!r} looks like a number with letters among its digits (a garbled "
+                    "print?); it is not read",
+                )
+                self.skipped.setdefault((line.n, cell.start), "it is garbled: letters among its digits")
 
     # ------------------------------------------------------------ vocabulary in context
 
@@ -380,7 +395,14 @@ class TableReader:
         if key in memo:
             return memo[key]
         label = read_label(raw)
-        context = MatchContext(self.kind, ctx.family, lambda: self.context_metals(raw))
+        known: list[list[str]] = []
+
+        def metals() -> list[str]:  # worked out at most once, and only when a reading needs it
+            if not known:
+                known.append(self.context_metals(raw))
+            return known[0]
+
+        context = MatchContext(self.kind, ctx.family, metals)
         best = match(label, context, lambda m: True)
         if best is not None and best.cues:
             metal = label.metals[0] if label.metals else self.metal(raw)
@@ -407,12 +429,15 @@ class TableReader:
         "Palladium produced" ...): what a per-ounce cost in a PGM producer's table is per."""
         cached = getattr(self, "_table_metals_cache", None)
         if cached is None:
+            forms = self.vocab.label_terms.metals
             counts: dict[str, int] = {}
             for part in self.grid.parts:
                 for ln in part.lines:
                     label = ln.row.label if ln.row is not None else ln.stripped
-                    for metal in read_label(label).metals if label else ():
-                        counts[metal] = counts.get(metal, 0) + 1
+                    for word in _WORDS.findall(label.lower()):
+                        metal = forms.get(word)
+                        if metal:
+                            counts[metal] = counts.get(metal, 0) + 1
             cached = self._table_metals_cache = sorted(counts, key=lambda m: (-counts[m], m))
         return cached
 
