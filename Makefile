@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-dev browser rdf-tools lint bench clean
+.PHONY: run test install install-dev browser rdf-tools lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# Longer fuzzing than the suite's few hundred fixed examples: freshly drawn ones (FUZZ_EXAMPLES to change how many).
+FUZZ_EXAMPLES ?= 5000
+fuzz: install-dev
+	KG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) KG_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 clean:
 	rm -rf $(OUT) $(VENV) .pytest_cache .hypothesis

@@ -1,13 +1,17 @@
-"""Load test of `kg serve`: 16 concurrent clients x 20 s of mixed named queries on loopback.
+"""Load test of `kg serve`: 16 concurrent clients x 20 s of mixed named queries on loopback,
+quiet and then while slow clients hold connections open.
 
 Input: a `kg build` output folder (``--data``; default ``out/`` when it holds a
 store, else the bundled corpus is built into a temporary folder). Output:
 printed figures — requests, errors, queries per second, p50/p90/p99 latency
-overall and per query. The server is started and stopped here, binds to
-127.0.0.1 only, and every loop is bounded in count and time.
+overall and per query — for each mode, first quiet and then with ``--slow``
+connections (default 64) that each send a request's header lines one a second
+and reconnect when the server drops them, as a client that wants to take every
+slot would. The server is started and stopped here, binds to 127.0.0.1 only,
+and every loop is bounded in count and time.
 
     python -m bench serve            # via the runner
-    python -m bench.serve --data out --clients 16 --seconds 20
+    python -m bench.serve --data out --clients 16 --seconds 20 --slow 64
 """
 
 from __future__ import annotations
@@ -128,6 +132,52 @@ def load_test(
     }
 
 
+class SlowClients:
+    """``n`` connections that trickle header lines (one a second each) and never finish a request;
+    each reconnects when the server drops it. Bounded: they stop with ``stop()``."""
+
+    def __init__(self, host: str, port: int, n: int, interval: float = 1.0) -> None:
+        import socket
+
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("slow clients only target loopback")
+        self._stop = threading.Event()
+        self.connects = 0
+        self.dropped = 0
+        lock = threading.Lock()
+
+        def hold() -> None:
+            while not self._stop.is_set():
+                try:
+                    sock = socket.create_connection((host, port), timeout=5)
+                except OSError:
+                    time.sleep(interval)
+                    continue
+                with lock:
+                    self.connects += 1
+                try:
+                    sock.sendall(f"POST /sparql HTTP/1.1\r\nHost: {host}:{port}\r\n".encode())
+                    while not self._stop.wait(interval):
+                        sock.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    with lock:
+                        self.dropped += 1
+                finally:
+                    sock.close()
+
+        self._threads = [threading.Thread(target=hold, daemon=True) for _ in range(n)]
+        for t in self._threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while self.connects < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(10)
+
+
 def _data_dir(arg: str | None) -> tuple[Path, Path | None]:
     if arg:
         return Path(arg), None
@@ -151,6 +201,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--workers", type=int, default=Limits().workers)
+    ap.add_argument("--slow", type=int, default=64, help="slow connections held open in the second run (0: quiet only)")
     ap.add_argument(
         "--modes",
         default="cached,uncached",
@@ -169,10 +220,23 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
             try:
                 host, port = server.server_address[:2]
                 figures = load_test(host, port, queries, clients=args.clients, seconds=args.seconds)
+                _report(mode, args.workers, len(queries), figures)
+                results[mode] = figures
+                if args.slow:
+                    slow = SlowClients(host, port, args.slow)
+                    try:
+                        attacked = load_test(host, port, queries, clients=args.clients, seconds=args.seconds)
+                    finally:
+                        slow.stop()
+                    label = f"{mode}, {args.slow} slow connections held open"
+                    _report(label, args.workers, len(queries), attacked)
+                    print(
+                        f"  slow connections: {slow.connects} opened, {slow.dropped} dropped by the header deadline; "
+                        f"p99 {attacked['p99'] / figures['p99']:.2f}x the quiet run's"
+                    )
+                    results[f"{mode}+slow"] = attacked
             finally:
                 server.close()
-            _report(mode, args.workers, len(queries), figures)
-            results[mode] = figures
     finally:
         if cleanup:
             shutil.rmtree(cleanup, ignore_errors=True)

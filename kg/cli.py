@@ -1,21 +1,30 @@
 """The `kg` command line: a thin layer mapping library calls and errors to exit codes.
 
 Exit codes: 0 success; 1 `validate` found an sh:Violation; 2 bad usage or
-unusable input; 3 `build` finished but some documents failed.
+unusable input or output (a missing path, an output folder kg may not write, a
+port in use, a refused query); 3 `build` finished but some documents failed;
+4 the machine failed the command (disk full, read-only file system, permission
+or input/output error); 5 an internal error (a bug: `-vv` shows its traceback);
+130 interrupted. No command lets a Python traceback reach the user.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 
 from kg.errors import KGError
+from kg.settings import BuildLimits
 
 app = typer.Typer(
     help="Build, check, query and explore a knowledge graph of mining results releases.",
@@ -36,9 +45,53 @@ def _setup_logging(verbose: int) -> None:
     )
 
 
-def _fail(exc: KGError, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+def _fail(exc: KGError | str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True, highlight=False)
     raise typer.Exit(code)
+
+
+_ENVIRONMENT = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "an input/output error (failing disk?)",
+    errno.EMFILE: "too many open files",
+}
+
+
+@contextlib.contextmanager
+def _guard() -> Iterator[None]:
+    """Every failure of a command as a message and an exit code (module docstring), never a traceback."""
+    from kg.errors import UsageError
+    from kg.outdir import EnvironmentFailure
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.BadParameter, click.exceptions.ClickException):
+        raise
+    except EnvironmentFailure as exc:
+        _fail(exc, 4)
+    except (UsageError, KGError) as exc:
+        _fail(exc, 2)
+    except BrokenPipeError:  # the reader went away (`kg query ... | head`): nothing more to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        reason = _ENVIRONMENT.get(exc.errno or 0, exc.strerror or str(exc))
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(f"{reason}{where}", 4)
+    except MemoryError:
+        _fail("out of memory; for a build, lower the limits (kg build --help)", 4)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - a bug: said plainly, the traceback only with -vv
+        log.debug("internal error", exc_info=True)
+        _fail(f"internal error: {type(exc).__name__}: {exc} (a bug in kg; -vv shows where)", 5)
 
 
 @app.callback()
@@ -54,49 +107,74 @@ def build(
         list[Path] | None,
         typer.Argument(help="Press releases (.txt, .htm, .html) or folders of them. Default: the bundled sample corpus."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: new, empty, or one kg build wrote (created if missing).")] = Path("out"),
     workers: Annotated[
-        int | None, typer.Option(help="Processes for per-document extraction on large corpora.")
+        int | None, typer.Option(help="Processes for per-document extraction on large corpora.", min=1)
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace outputs in --out that kg did not write (only in a folder kg wrote).")
+    ] = False,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Follow symbolic links met while walking folders (named paths always are).")
+    ] = False,
+    max_file_size: Annotated[
+        str, typer.Option(help="max_file_bytes: larger files are not read (e.g. 16MB, 512KB).")
+    ] = "16MB",
+    max_line_chars: Annotated[
+        int, typer.Option(help="max_line_chars: longer lines are left out with a warning.", min=1)
+    ] = BuildLimits.max_line_chars,
+    max_prose_chars: Annotated[
+        int, typer.Option(help="max_prose_chars: longer prose blocks reach spaCy in pieces of this size.", min=1)
+    ] = BuildLimits.max_prose_chars,
+    max_tables: Annotated[
+        int, typer.Option(help="max_tables: tables of a document beyond this many are left out with a warning.", min=1)
+    ] = BuildLimits.max_tables,
 ) -> None:
     """Build the knowledge graph of PATHS into --out.
 
     Writes graph.ttl, graph.trig, graph.jsonld, observations.csv, validation.txt,
-    validation.ttl, graph.html, report.html and the query store. Exit 0 when every
-    document built, 3 when some failed, 2 on bad usage.
+    validation.ttl, graph.html, report.html and the query store, all replaced at
+    once. Exit 0 when every document built, 3 when some failed, 2 on bad usage,
+    4 when the machine failed the writing (the previous outputs stay).
     """
     from kg.pipeline import build as run_build
     from kg.pipeline import summary_lines
     from kg.resources import sample_corpus
+    from kg.settings import parse_size
 
-    if not paths:
-        paths = [sample_corpus()]
-        err.print(f"building the bundled sample corpus ({paths[0]})")
-    progress_cm = None
-    if err.is_terminal:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        progress_cm = Progress(
-            TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(), console=err, transient=True,
+    with _guard():
+        limits = BuildLimits(
+            max_file_bytes=parse_size(max_file_size),
+            max_line_chars=max_line_chars,
+            max_prose_chars=max_prose_chars,
+            max_tables=max_tables,
         )
-    tasks: dict[str, int] = {}
+        if not paths:
+            paths = [sample_corpus()]
+            err.print(f"building the bundled sample corpus ({paths[0]})")
+        progress_cm = None
+        if err.is_terminal:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def on_progress(stage: str, done: int, total: int) -> None:
-        if progress_cm is None:
-            return
-        if stage not in tasks:
-            tasks[stage] = progress_cm.add_task(stage, total=total)
-        progress_cm.update(tasks[stage], completed=done, total=total)
+            progress_cm = Progress(
+                TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(), console=err, transient=True,
+            )
+        tasks: dict[str, int] = {}
 
-    try:
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if progress_cm is None:
+                return
+            if stage not in tasks:
+                tasks[stage] = progress_cm.add_task(stage, total=total)
+            progress_cm.update(tasks[stage], completed=done, total=total)
+
+        options = {"workers": workers, "limits": limits, "force": force, "follow_links": follow_links}
         if progress_cm:
             with progress_cm:
-                report = run_build(paths, out, workers=workers, progress=on_progress)
+                report = run_build(paths, out, progress=on_progress, **options)
         else:
-            report = run_build(paths, out, workers=workers)
-    except KGError as exc:
-        _fail(exc)
+            report = run_build(paths, out, **options)
     for line in summary_lines(report):
         typer.echo(line)
     if report.conforms is False:
@@ -111,10 +189,8 @@ def validate(
     """Run the SHACL shapes over DATA's graph and print the report (exit 1 on any sh:Violation)."""
     from kg.validate import validate_dir
 
-    try:
+    with _guard():
         result = validate_dir(data, write=False)
-    except KGError as exc:
-        _fail(exc)
     typer.echo(result.text)
     raise typer.Exit(0 if result.conforms else 1)
 
@@ -136,7 +212,7 @@ def query(
     ] = None,
 ) -> None:
     """Run a named query or a SPARQL file against DATA's graph."""
-    from kg.query import format_result, run_query
+    from kg.query import run_isolated, run_query_text
 
     bindings: dict[str, object] = {}
     for item in bind or []:
@@ -144,12 +220,11 @@ def query(
         if not sep or not key.strip():
             raise typer.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--bind")
         bindings[key.strip().lstrip("?$")] = value
-    try:
-        result = run_query(name, data, bindings=bindings or None)
-        text = format_result(result, fmt.value)
-    except KGError as exc:
-        _fail(exc)
-    sys.stdout.write(text)
+    with _guard():
+        # In a child process cut off the network: a gap in the SERVICE check still reaches nothing.
+        text = run_isolated(run_query_text, name, data, fmt.value, bindings or None)
+    with _guard():
+        sys.stdout.write(text)
 
 
 @app.command()
@@ -165,16 +240,18 @@ def export(
     """Re-serialise the built graph to a file, or push it to a triple store."""
     from kg import export as exporter
 
-    try:
+    with _guard():
         if to_endpoint:
             n = exporter.push_to_endpoint(data, to_endpoint, graph=graph)
             typer.echo(f"pushed {n} triples to {to_endpoint}")
             return
         if not fmt or not to:
             raise typer.BadParameter("give --format and --to (or --to-endpoint)")
+        if to.is_dir():
+            raise typer.BadParameter(f"{to} is a folder; give the file to write, e.g. {to / ('graph.' + fmt)}", param_hint="--to")
+        if not to.parent.is_dir():
+            raise typer.BadParameter(f"{to.parent} does not exist; create it first", param_hint="--to")
         exporter.export(data, fmt, to)
-    except KGError as exc:
-        _fail(exc)
     typer.echo(f"wrote {to}")
 
 
@@ -182,15 +259,24 @@ def export(
 def serve(
     data: Annotated[Path, typer.Argument(help="A folder written by `kg build`.")],
     host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 7878,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Another name this server may be asked for in the Host header (repeatable); its own address and localhost always are."),
+    ] = None,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option("--cors", help="Let pages from this origin read the answers (repeatable; '*' for any page: only for data you would publish)."),
+    ] = None,
 ) -> None:
     """Serve DATA read-only: SPARQL 1.1 Protocol at /sparql, the graph page at /."""
     from kg.serve import serve as run_server
 
-    try:
-        run_server(data, host=host, port=port, announce=lambda line: typer.echo(line, err=True))
-    except KGError as exc:
-        _fail(exc)
+    with _guard():
+        run_server(
+            data, host=host, port=port, allow_hosts=allow_host or (), cors=cors or (),
+            announce=lambda line: typer.echo(line, err=True),
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

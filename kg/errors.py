@@ -19,6 +19,18 @@ class KGError(Exception):
         super().__init__(where + message)
         self.message = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled whole (subclasses may take other keyword arguments): errors cross process
+        # boundaries, from query processes and extraction workers.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[KGError], args: tuple[object, ...], state: dict[str, object]) -> KGError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
 
 class InputError(KGError):
     """A source document cannot be read or understood (empty, binary, garbled)."""

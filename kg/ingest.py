@@ -1,10 +1,16 @@
 """Ingest: bytes of a press release → a :class:`kg.facts.Document`.
 
-Handles what real EDGAR filings contain: UTF-8 or cp1252 text, CRLF/CR line
-ends, tabs, form feeds, SGML wrappers (``<DOCUMENT>``, ``<TEXT>``, ``<PAGE>``),
+Handles what real EDGAR filings contain: UTF-8, UTF-16 or UTF-32 (by byte-order
+mark), cp1252, and files mixing them line by line (bad bytes replaced and
+reported with their line), CRLF/CR line ends, tabs, form feeds, SGML wrappers (``<DOCUMENT>``, ``<TEXT>``, ``<PAGE>``),
 HTML exhibits (text, ``<pre>`` blocks and ``<table>`` markup rendered as
 fixed-width rows), repeated page footers and ``[LOGO]`` furniture. Furniture is
 marked, never deleted, so every later stage keeps the source's line numbers.
+
+Limits (:class:`kg.settings.BuildLimits`): a file over ``max_file_bytes`` is not
+read, a line over ``max_line_chars`` is left out with a warning. Discovery walks
+folders without following links unless asked, and passes over kg's own output
+folders.
 
 Lines are counted the way editors and ``grep -n`` count them: ``\\n``, ``\\r\\n``
 and ``\\r`` end a line; a form feed does not (it is blanked).
@@ -12,11 +18,14 @@ and ``\\r`` end a line; a form feed does not (it is blanked).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import re
+import stat
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import compress, count, islice
 from operator import itemgetter
@@ -25,8 +34,9 @@ from pathlib import Path
 from dateutil import parser as dateparser
 
 from kg.errors import InputError
-from kg.facts import Document, DocumentMeta
+from kg.facts import Document, DocumentMeta, Problem
 from kg.htmltext import html_to_lines
+from kg.settings import BuildLimits
 
 log = logging.getLogger(__name__)
 
@@ -86,24 +96,114 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "doc"
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Bytes → (text, encoding). UTF-8 (with or without BOM) first, then cp1252."""
+_BOMS = (  # the UTF-32 marks first: UTF-32-LE's starts with UTF-16-LE's
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_BYTE_LINES = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# A well-formed UTF-8 sequence of two to four bytes: a line holding one is UTF-8 text.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_REPORTED_LINES = 10  # bad-byte lines reported one by one; the rest are counted
+
+
+def decode(data: bytes, name: str, problems: list[Problem] | None = None) -> tuple[str, str]:
+    """Bytes → (text, encoding).
+
+    UTF-8, UTF-16 and UTF-32 by their byte-order marks (UTF-16 without one by its zero bytes);
+    UTF-8 when the whole file is; otherwise line by line: a line that is UTF-8 stays UTF-8, a line
+    with no UTF-8 sequence at all is read as cp1252 where cp1252 fits it, and the bytes that fit
+    neither are replaced by U+FFFD and reported with their line in ``problems``.
+    """
     if not data or data.isspace():  # not data.strip(), without copying the data
         raise InputError("empty file: expected a press release in text or HTML", doc=name)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_wide(data[len(bom) :], codec, name, problems)
     sample = data[:65536]
+    wide = _sniff_utf16(sample)
+    if wide:
+        return _decode_wide(data, wide, name, problems)
     if b"\x00" in sample:
         offset = sample.index(b"\x00")
         raise InputError(f"binary content (NUL byte at offset {offset}); expected a text or HTML press release", doc=name)
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(sample) // 100):
         raise InputError(f"binary content ({controls} control bytes in the first {len(sample)}); expected text", doc=name)
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; map them through latin-1 rather than fail.
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    if not _UTF8_MULTIBYTE.search(data):
+        try:
+            return data.decode("cp1252"), "cp1252"  # no UTF-8 anywhere: a cp1252 file
+        except UnicodeDecodeError:
+            pass
+    return _decode_lines(data, name, problems)
+
+
+def _sniff_utf16(sample: bytes) -> str:
+    """``utf-16-le`` or ``utf-16-be`` for text without a byte-order mark whose every other byte is
+    zero (Latin text in UTF-16), else ""."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return ""
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= 0.6 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return ""
+
+
+def _decode_wide(data: bytes, codec: str, name: str, problems: list[Problem] | None) -> tuple[str, str]:
+    text = data.decode(codec, errors="replace")
+    if "\ufffd" in text and problems is not None:
+        bad = [n for n, line in enumerate(split_lines(text), 1) if "\ufffd" in line]
+        if bad:
+            problems.append(Problem(name, bad[0], f"bytes that are not {codec} replaced by U+FFFD on {len(bad)} line(s), the first here", "warning"))
+    return text, codec
+
+
+def _decode_lines(data: bytes, name: str, problems: list[Problem] | None) -> tuple[str, str]:
+    """A file that is not UTF-8 throughout, decoded line by line (lines numbered as split_lines does)."""
+    parts: list[str] = []
+    cp1252_lines: list[int] = []
+    bad_lines: list[tuple[int, int]] = []
+    utf8_lines = 0
+    for n, m in enumerate(_BYTE_LINES.finditer(data), start=1):
+        raw = m.group()
+        try:
+            parts.append(raw.decode("utf-8"))
+            utf8_lines += not raw.isascii()
+            continue
+        except UnicodeDecodeError:
+            pass
+        if not _UTF8_MULTIBYTE.search(raw):
+            try:
+                parts.append(raw.decode("cp1252"))
+                cp1252_lines.append(n)
+                continue
+            except UnicodeDecodeError:
+                pass
+        text = raw.decode("utf-8", errors="replace")
+        parts.append(text)
+        bad_lines.append((n, text.count("\ufffd") - raw.decode("utf-8", errors="ignore").count("\ufffd")))
+    if problems is not None:
+        for n, count in bad_lines[:_REPORTED_LINES]:
+            problems.append(Problem(name, n, f"{count} byte(s) that are not UTF-8 replaced by U+FFFD", "warning"))
+        if len(bad_lines) > _REPORTED_LINES:
+            first = bad_lines[_REPORTED_LINES][0]
+            problems.append(Problem(name, first, f"bytes that are not UTF-8 on {len(bad_lines) - _REPORTED_LINES} more line(s), from here", "warning"))
+        if cp1252_lines and (utf8_lines or bad_lines):
+            problems.append(Problem(name, cp1252_lines[0], f"{len(cp1252_lines)} line(s) are not UTF-8 and were read as cp1252, the first here", "info"))
+    if utf8_lines or bad_lines:
+        encoding = "utf-8+cp1252" if cp1252_lines else "utf-8"
+    else:
+        encoding = "cp1252"
+    return "".join(parts), encoding
 
 
 def split_lines(text: str) -> list[str]:
@@ -312,20 +412,50 @@ def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
     )
 
 
-def read_document(path: str | Path, *, name: str | None = None) -> Document:
-    """Read one file into a Document. Raises InputError naming the file on bad input."""
+def read_document(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    limits: BuildLimits | None = None,
+    problems: list[Problem] | None = None,
+) -> Document:
+    """Read one file into a Document. Raises InputError naming the file on bad input; a file over
+    ``limits.max_file_bytes`` is not read at all. Warnings (bad bytes, over-long lines) go into
+    ``problems``."""
     path = Path(path)
     name = name or path.name
+    limits = limits or BuildLimits()
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a device, pipe or socket); expected a press release", doc=name)
+        if info.st_size > limits.max_file_bytes:
+            raise InputError(
+                f"file of {info.st_size:,} bytes is over the limit of {limits.max_file_bytes:,} (max_file_bytes; "
+                "kg build --max-file-size raises it); not read",
+                doc=name,
+            )
+        with open(path, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)  # the file may grow meanwhile
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", doc=name) from exc
-    return parse_document(data, name=name, path=str(path))
+    if len(data) > limits.max_file_bytes:
+        raise InputError(f"file grew over the limit of {limits.max_file_bytes:,} bytes while read (max_file_bytes)", doc=name)
+    return parse_document(data, name=name, path=str(path), limits=limits, problems=problems)
 
 
-def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
-    """Bytes → Document (pure; no file system access)."""
-    text, encoding = decode(data, name)
+def parse_document(
+    data: bytes,
+    *,
+    name: str,
+    path: str = "",
+    limits: BuildLimits | None = None,
+    problems: list[Problem] | None = None,
+) -> Document:
+    """Bytes → Document (pure; no file system access). Lines over ``limits.max_line_chars`` are
+    left out (blank, so numbering stays) and reported in ``problems``."""
+    limits = limits or BuildLimits()
+    text, encoding = decode(data, name, problems)
     if looks_like_html(text):
         source_count = line_count(text)
         rendered = html_to_lines(text)
@@ -341,6 +471,21 @@ def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
         source_lines = list(range(1, len(lines) + 1))
         cell_lines = ()
         fmt = "text"
+    if lines and max(map(len, lines)) > limits.max_line_chars:
+        for i, line in enumerate(lines):
+            if len(line) > limits.max_line_chars:
+                lines[i] = ""
+                if cell_lines:
+                    cell_lines = cell_lines[:i] + ((),) + cell_lines[i + 1 :]
+                if problems is not None:
+                    problems.append(
+                        Problem(
+                            name, source_lines[i],
+                            f"line of {len(line):,} characters is over the limit of {limits.max_line_chars:,} "
+                            "(max_line_chars); left out",
+                            "warning",
+                        )
+                    )
     if not any(line.strip() for line in lines):
         raise InputError("no text found: expected a press release in text or HTML", doc=name)
     furniture = find_furniture(lines)
@@ -360,14 +505,113 @@ def parse_document(data: bytes, *, name: str, path: str = "") -> Document:
     )
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Files to build from the given files and folders, sorted by name for determinism."""
+def discover(
+    paths: list[Path],
+    *,
+    follow_links: bool = False,
+    skip: Iterable[Path] = (),
+    problems: list[Problem] | None = None,
+) -> list[Path]:
+    """Files to build from the given files and folders, sorted by name for determinism.
+
+    Folders are walked for .txt, .htm and .html files. Links met while walking are not followed
+    unless ``follow_links`` (a link in a folder of releases may point anywhere, a system file
+    included); files and folders named here are. The folders in ``skip`` (the output folder), any
+    folder kg build wrote (its ``.kg/`` marker) and the files in one are passed over. Links not
+    followed, dangling links and link loops are reported in ``problems``; a named path that does
+    not exist raises InputError.
+    """
+    from kg.outdir import is_output_folder
+
+    skipped = {os.path.realpath(p) for p in skip}
     found: list[Path] = []
+
+    def note(path: Path, message: str, severity: str = "warning") -> None:
+        if problems is not None:
+            problems.append(Problem(str(path), 0, message, severity))
+
     for p in paths:
-        if p.is_dir():
-            found.extend(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-        elif p.exists():
-            found.append(p)
-        else:
+        p = Path(p)
+        if not p.exists():
+            if p.is_symlink():
+                raise InputError(f"{_broken_link(p)}; nothing to read", doc=str(p))
             raise InputError("no such file or folder", doc=str(p))
+        if p.is_dir():
+            if os.path.realpath(p) in skipped:
+                note(p, "is the output folder; not read as press releases")
+                continue
+            if is_output_folder(p):
+                note(p, "is an output folder of kg build; not read as press releases")
+                continue
+            found.extend(_walk(p, follow_links, skipped, note))
+        elif _inside_output(p):
+            note(p, "was written by kg build (it lies in an output folder); not read as a press release")
+        else:
+            found.append(p)
     return sorted(set(found), key=lambda f: (f.name, str(f)))
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link loop (the link leads back to itself)"
+    return f"a dangling link (its target {os.readlink(path)} does not exist)"
+
+
+def _inside_output(path: Path) -> bool:
+    from kg.outdir import is_output_folder
+
+    return any(is_output_folder(folder) for folder in Path(os.path.realpath(path)).parents)
+
+
+def _walk(root: Path, follow_links: bool, skipped: set[str], note: Callable[..., None]) -> list[Path]:
+    """The release files under ``root``: a depth-first walk that enters a folder once (links may
+    lead back into the tree) and follows links only when asked."""
+    from kg.outdir import KG_DIR, is_output_folder
+
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
+                note(folder, "a link loop (the folder was walked already); not walked again")
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            note(folder, f"cannot read the folder: {exc.strerror or exc}")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name == KG_DIR:
+                continue
+            try:
+                link = entry.is_symlink()
+                if link:
+                    if not os.path.exists(path):
+                        note(path, f"{_broken_link(path)}; skipped")
+                        continue
+                    is_dir = path.is_dir()
+                    if not (is_dir or path.suffix.lower() in SUFFIXES):
+                        continue
+                    if not follow_links:
+                        note(path, f"a link to {os.path.realpath(path)}; not followed (kg build --follow-links reads it)")
+                        continue
+                else:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                note(path, f"cannot read: {exc.strerror or exc}")
+                continue
+            if is_dir:
+                if os.path.realpath(path) in skipped or is_output_folder(path):
+                    note(path, "is an output folder of kg build; not read as press releases", "info")
+                    continue
+                stack.append(path)
+            elif path.suffix.lower() in SUFFIXES and (link or entry.is_file(follow_symlinks=False)):
+                found.append(path)
+    return found

@@ -22,6 +22,7 @@ import logging
 import re
 
 from kg.facts import Block, Document
+from kg.settings import BuildLimits
 
 log = logging.getLogger(__name__)
 
@@ -264,10 +265,52 @@ def _caption_like(page: _Page, i: int) -> bool:
     return False
 
 
-def segment(doc: Document) -> tuple[Block, ...]:
-    """Split ``doc`` into heading, prose, table and boilerplate blocks (analysis lines)."""
+def segment(doc: Document, *, max_block_chars: int = BuildLimits.max_prose_chars) -> tuple[Block, ...]:
+    """Split ``doc`` into heading, prose, table and boilerplate blocks (analysis lines).
+
+    A text block longer than ``max_block_chars`` is cut at line ends into pieces no longer than
+    that, each with its own line span: spaCy refuses a text over a million characters, and its
+    memory grows with the length of one text."""
     page = _Page(doc)
-    return _assemble(page, _mark_tables(page))
+    blocks = _assemble(page, _mark_tables(page))
+    if any(b.kind != "table" and _chars(b) > max_block_chars for b in blocks):
+        blocks = tuple(piece for b in blocks for piece in split_block(b, max_block_chars, doc.name))
+    return blocks
+
+
+def _chars(block: Block) -> int:
+    return sum(map(len, block.lines)) + len(block.lines) - 1
+
+
+def split_block(block: Block, max_chars: int, name: str = "") -> list[Block]:
+    """``block`` as consecutive pieces of whole lines, each at most ``max_chars`` characters
+    (joined by one blank, as the narrative stage joins them); a table block, or a text block
+    within the bound, comes back whole. A single line longer than the bound stays a piece of its
+    own (ingest bounds lines by ``max_line_chars``, no more than this)."""
+    if block.kind == "table" or _chars(block) <= max_chars:
+        return [block]
+    pieces: list[Block] = []
+    start = 0
+    size = 0
+    for k, line in enumerate(block.lines):
+        extra = len(line) + (1 if k > start else 0)
+        if k > start and size + extra > max_chars:
+            pieces.append(_piece(block, start, k))
+            start, size, extra = k, 0, len(line)
+        size += extra
+    pieces.append(_piece(block, start, len(block.lines)))
+    log.info("%s:%d: a %s block of %d characters cut into %d pieces of at most %d", name, block.first_line, block.kind, _chars(block), len(pieces), max_chars)
+    return pieces
+
+
+def _piece(block: Block, start: int, end: int) -> Block:
+    return Block(
+        kind=block.kind,
+        first_line=block.first_line + start,
+        last_line=block.first_line + end - 1,
+        lines=block.lines[start:end],
+        section=block.section,
+    )
 
 
 def _next_content(page: _Page, i: int) -> tuple[int, int]:

@@ -5,9 +5,13 @@ contract (graph.ttl/.trig/.jsonld, observations.csv, validation.txt/.ttl,
 graph.html, report.html, the Oxigraph store) and a BuildReport.
 
 Each document is extracted in isolation: a bad file becomes a Problem naming
-the file (and line) and the others still build. Everything is written into a
-temporary folder beside the output first and moved into place at the end, so a
-failed or interrupted build never leaves half-written outputs.
+the file (and line) and the others still build; every file is held to the
+limits of :class:`kg.settings.BuildLimits` (over one, that file, line, block or
+table is reported and the rest builds). The output folder is claimed before any
+work (:func:`kg.outdir.claim`: new, empty or kg's own, writable, locked), the
+outputs are written into a build folder of their own inside it, and one rename
+makes them the folder's outputs (:func:`kg.outdir.switch`), so a failed or
+killed build leaves the previous outputs whole.
 """
 
 from __future__ import annotations
@@ -15,16 +19,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from kg.errors import KGError
+from kg.errors import InputError, KGError
 from kg.facts import Block, Document, DocumentFacts, Problem
+from kg.settings import BuildLimits
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,7 @@ log = logging.getLogger(__name__)
 POOL_THRESHOLD = 16
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+MAX_SHOWN_WARNINGS = 50  # warnings listed in the summary (the rest are counted)
 
 
 @dataclass
@@ -64,23 +70,50 @@ class Extracted:
     error: Problem | None
 
 
-def extract_file(path: str) -> Extracted:
-    """Ingest, layout and tables for one file; never raises for bad input."""
+def extract_file(path: str, limits: BuildLimits | None = None) -> Extracted:
+    """Ingest, layout and tables for one file, within ``limits``; never raises for bad input.
+    Warnings of ingest and the limits join the document's problems."""
     from kg.ingest import read_document
     from kg.layout import segment
     from kg.tables import extract_tables
 
+    limits = limits or BuildLimits()
     name = Path(path).name
+    warnings: list[Problem] = []
     try:
-        doc = read_document(path)
-        blocks = segment(doc)
+        doc = read_document(path, limits=limits, problems=warnings)
+        blocks = _within_table_limit(doc, segment(doc, max_block_chars=limits.max_prose_chars), limits, warnings)
         facts = extract_tables(doc, blocks)
     except KGError as exc:
         return Extracted(path, None, (), None, Problem(exc.doc or name, exc.line or 0, exc.message, "error"))
+    except MemoryError:
+        return Extracted(path, None, (), None, Problem(name, 0, "out of memory reading this file; lower the limits (kg build --help)", "error"))
+    except RecursionError:
+        return Extracted(path, None, (), None, Problem(name, 0, "nested too deeply to read", "error"))
     except Exception as exc:  # a bug must not stop the other documents; report it with its file
         log.debug("unexpected failure on %s", path, exc_info=True)
         return Extracted(path, None, (), None, Problem(name, 0, f"internal error: {type(exc).__name__}: {exc}", "error"))
+    if warnings:
+        facts = replace(facts, problems=tuple(warnings) + facts.problems)
     return Extracted(path, doc, blocks, facts, None)
+
+
+def _within_table_limit(doc: Document, blocks: tuple[Block, ...], limits: BuildLimits, warnings: list[Problem]) -> tuple[Block, ...]:
+    """The blocks with the tables beyond ``limits.max_tables`` left out (and reported)."""
+    tables = [b for b in blocks if b.kind == "table"]
+    if len(tables) <= limits.max_tables:
+        return blocks
+    dropped = tables[limits.max_tables :]
+    first = dropped[0].first_line
+    warnings.append(
+        Problem(
+            doc.name, doc.source_line(first),
+            f"{len(dropped)} table(s) beyond the limit of {limits.max_tables} per document (max_tables) left out, the first here",
+            "warning",
+        )
+    )
+    gone = set(map(id, dropped))
+    return tuple(b for b in blocks if id(b) not in gone)
 
 
 def _unique_ids(items: list[Extracted]) -> list[Extracted]:
@@ -101,30 +134,75 @@ def build(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    limits: BuildLimits | None = None,
+    force: bool = False,
+    follow_links: bool = False,
 ) -> BuildReport:
-    """Build the knowledge graph of ``paths`` into the folder ``out``."""
+    """Build the knowledge graph of ``paths`` into the folder ``out``.
+
+    Raises UsageError when ``out`` may not be written (before any work), InputError when a named
+    path does not exist or nothing is found, and EnvironmentFailure when the machine fails the
+    writing (disk full, read-only file system); the previous outputs stay whole in each case.
+    """
+    from kg import outdir
     from kg.ingest import discover
 
     def tick(stage: str, done: int, total: int) -> None:
         if progress:
             progress(stage, done, total)
 
+    limits = limits or BuildLimits()
+    if workers is not None and workers < 1:
+        from kg.errors import UsageError
+
+        raise UsageError(f"--workers must be 1 or more, not {workers}")
     report = BuildReport(out=out)
     t0 = time.perf_counter()
-    files = [str(p) for p in discover(list(paths))]
+    outdir.check(out, force=force)  # a folder that may not be written is refused first
+    found: list[Problem] = []
+    files = [str(p) for p in discover(list(paths), follow_links=follow_links, skip=[out], problems=found)]
+    report.problems.extend(found)
+    for p in found:
+        log.warning("%s", p)
     if not files:
-        raise KGError("no press releases found (.txt, .htm, .html) in " + ", ".join(str(p) for p in paths))
+        raise InputError("no press releases found (.txt, .htm, .html) in " + ", ".join(str(p) for p in paths))
+    output = outdir.claim(out, force=force)  # before the work: a folder that cannot be written fails now
+    try:
+        facts, dataset = _extract(files, report, workers, limits, tick)
+        build_dir = output.new_build()
+        try:
+            try:
+                write_outputs(dataset, facts, report, build_dir, tick)
+            except OSError as exc:
+                raise outdir.environment_error(exc, f"the outputs into {out}") from exc
+            t = time.perf_counter()
+            outdir.switch(output, build_dir)
+            report.timings["switch"] = time.perf_counter() - t
+        except BaseException:
+            if outdir.current_build(out) != build_dir.resolve():
+                shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+    finally:
+        output.release()
+    report.timings["total"] = time.perf_counter() - t0
+    return report
 
-    # 1. per-document extraction (ingest → layout → tables), isolated per file
+
+def _extract(
+    files: list[str], report: BuildReport, workers: int | None, limits: BuildLimits, tick: Progress
+) -> tuple[list[DocumentFacts], object]:
+    """Extraction (isolated per document), narrative, resolution and the graph; fills ``report``."""
+    t0 = time.perf_counter()
     extracted: list[Extracted] = []
+    one = partial(extract_file, limits=limits)
     if len(files) >= POOL_THRESHOLD and (workers or os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, e in enumerate(pool.map(extract_file, files, chunksize=4), start=1):
+            for i, e in enumerate(pool.map(one, files, chunksize=4), start=1):
                 extracted.append(e)
                 tick("tables", i, len(files))
     else:
         for i, f in enumerate(files, start=1):
-            extracted.append(extract_file(f))
+            extracted.append(one(f))
             tick("tables", i, len(files))
     extracted = _unique_ids(extracted)
     for e in extracted:
@@ -134,15 +212,15 @@ def build(
     good = [e for e in extracted if e.facts is not None and e.document is not None]
     report.timings["tables"] = time.perf_counter() - t0
 
-    # 2. narrative (spaCy over the prose of all documents at once: the model loads once)
+    # narrative (spaCy over the prose of all documents at once: the model loads once)
     t = time.perf_counter()
-    from kg.nlp import extract_narrative
-
-    narrative = extract_narrative([(e.document, e.blocks) for e in good]) if good else []
+    narrative = _narrative(good, report)
     by_doc = {n.doc: n for n in narrative}
     facts: list[DocumentFacts] = []
     for e in good:
         f = e.facts
+        if f is None:
+            continue
         n = by_doc.get(f.doc)
         if n is not None:
             f = replace(
@@ -165,7 +243,7 @@ def build(
     tick("narrative", len(good), len(good))
     report.timings["narrative"] = time.perf_counter() - t
 
-    # 3. resolution and the graph
+    # resolution and the graph
     t = time.perf_counter()
     from kg.graph import build_dataset
     from kg.resolve import resolve
@@ -182,17 +260,31 @@ def build(
     }
     report.timings["graph"] = time.perf_counter() - t
     tick("graph", 1, 1)
+    return facts, dataset
 
-    # 4. outputs, written into a temporary folder and moved into place at the end
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+
+def _narrative(good: list[Extracted], report: BuildReport) -> list[DocumentFacts]:
+    """The narrative stage over every document at once; should it fail as a whole, document by
+    document, so that the one that breaks it is reported and the others keep their facts."""
+    from kg.nlp import extract_narrative
+
+    pairs = [(e.document, e.blocks) for e in good if e.document is not None]
+    if not pairs:
+        return []
     try:
-        write_outputs(dataset, facts, report, tmp, tick)
-        _move_into_place(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    report.timings["total"] = time.perf_counter() - t0
-    return report
+        return extract_narrative(pairs)
+    except Exception:  # noqa: BLE001 - isolated below, document by document
+        log.debug("narrative stage failed over all documents; retrying one at a time", exc_info=True)
+    out: list[DocumentFacts] = []
+    for doc, blocks in pairs:
+        try:
+            out.extend(extract_narrative([(doc, blocks)]))
+        except Exception as exc:  # noqa: BLE001 - this document is reported, the others build
+            log.debug("narrative stage failed on %s", doc.name, exc_info=True)
+            problem = Problem(doc.name, 0, f"narrative extraction failed: {type(exc).__name__}: {exc}", "error")
+            report.failed.append(problem)
+            log.error("%s", problem)
+    return out
 
 
 def write_outputs(dataset, facts: list[DocumentFacts], report: BuildReport, tmp: Path, tick: Progress) -> None:
@@ -237,6 +329,11 @@ def summary_lines(report: BuildReport) -> list[str]:
         lines.append(", ".join(f"{v} {k}" for k, v in report.counts.items()))
     for p in report.failed:
         lines.append(f"FAILED {p}")
+    warnings = [p for p in report.problems if p.severity in ("error", "warning")]
+    for p in warnings[:MAX_SHOWN_WARNINGS]:
+        lines.append(str(p))
+    if len(warnings) > MAX_SHOWN_WARNINGS:
+        lines.append(f"... and {len(warnings) - MAX_SHOWN_WARNINGS} more warning(s)")
     if report.coverage:
         lines.append(
             "tables per document: tables, numbers printed, observations made, numbers read into none"
@@ -254,18 +351,3 @@ def summary_lines(report: BuildReport) -> list[str]:
         for label, n in sorted(report.unmapped.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {n:4d}  {label}")
     return lines
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    """Replace each output in ``out`` by its new version from ``tmp`` (same filesystem: atomic renames)."""
-    for item in sorted(tmp.iterdir()):
-        target = out / item.name
-        if item.is_dir():
-            old = out / f".{item.name}.old"
-            if target.exists():
-                shutil.rmtree(old, ignore_errors=True)
-                target.rename(old)
-            item.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(item, target)

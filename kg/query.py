@@ -25,24 +25,28 @@ import csv
 import io
 import json
 import logging
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
 from rdflib.namespace import XSD as _XSD
 
-from kg.errors import QueryError
+from kg.errors import KGError, QueryError
 from kg.resources import data_dir
 
 log = logging.getLogger(__name__)
 
 XSD = str(_XSD)
+T = TypeVar("T")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -91,7 +95,9 @@ def load_query_file(path: Path) -> NamedQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise QueryError(f"cannot read query file: {exc.strerror}", doc=str(path)) from exc
+        raise QueryError(f"cannot read query file: {exc.strerror or exc}", doc=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the query file is not UTF-8 text (byte {exc.start})", doc=str(path)) from None
     header = parse_header(text)
     returns = tuple(c.strip() for c in header.get("returns", "").split(",") if c.strip())
     return NamedQuery(path.stem, path, text, header.get("summary", ""), returns, header)
@@ -126,15 +132,161 @@ class ResultTooLarge(QueryError):
 
 # ---------------------------------------------------------------- safety checks
 
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"}
-)
+# Why a parser and not keywords: SPARQL allows \u escapes, comments and any letter case around
+# its keywords, and "?s ?p ?o .SERVICE <...>" needs no blank; a keyword scan has been fooled by
+# each. The query is parsed by rdflib's SPARQL 1.1 grammar and its parsed form searched for the
+# nodes that reach out or write; a text the parser cannot read is refused, never run unchecked.
+# The engine itself (Oxigraph) cannot be given a SERVICE handler from Python, so the processes that
+# run queries also cut themselves off the network (:func:`isolate_from_network`).
+_REACHES_OUT = frozenset({"ServiceGraphPattern"})
+_PARSED_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_UPDATE_NAMES = {
+    "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "INSERT/DELETE",
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY",
+}
+
+
+def _parsed_names(tree: object) -> Iterator[str]:
+    """The name of every node of an rdflib SPARQL parse tree (CompValue and its subclasses)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node.name
+            stack.extend(dict.values(node))  # the raw values: CompValue.get would evaluate them
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+
+
+@lru_cache(maxsize=512)
+def check_query(text: str) -> str:
+    """The query form (SELECT, ASK, CONSTRUCT or DESCRIBE) of ``text``, after checking its parsed form.
+
+    Raises QueryRefused for an update (INSERT, DELETE, LOAD, CLEAR, ...) or a query holding SERVICE
+    anywhere (OPTIONAL, UNION, FILTER EXISTS, subqueries), and QueryError when the text does not
+    parse as a SPARQL 1.1 query.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as exc:
+        try:
+            update = parseUpdate(text)
+        except Exception:  # noqa: BLE001 - whatever the parser raises, the text is not run
+            raise QueryError(f"malformed query: {exc}") from None
+        names = [_UPDATE_NAMES[n] for n in _parsed_names(update) if n in _UPDATE_NAMES]
+        what = names[0] if names else "update"
+        raise QueryRefused(f"updates are refused ({what}): this store is read-only", reason="update") from None
+    except Exception as exc:  # noqa: BLE001 - RecursionError on deep nesting, a bad literal, ...
+        raise QueryError(f"malformed query: {type(exc).__name__}: {exc}") from None
+    names = set(_parsed_names(parsed))
+    if names & _REACHES_OUT:
+        raise QueryRefused("SERVICE is refused: queries never reach other endpoints", reason="service")
+    form = _PARSED_FORMS.get(getattr(parsed[-1], "name", ""), "")
+    if not form:
+        raise QueryError("malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return form
+
+
+@lru_cache(maxsize=1)
+def _packaged_texts() -> frozenset[str]:
+    """The texts of the named queries shipped in queries/ (the build runs several per build)."""
+    return frozenset(q.text for q in list_queries())
+
+
+def isolate_from_network() -> bool:
+    """Cut the calling process off every network (Linux: a new, empty network namespace).
+
+    The second guard behind :func:`check_query`: Oxigraph answers SERVICE by HTTP and offers Python
+    no way to refuse it, so a query process that cannot reach any address makes a gap in the
+    parser harmless. Call it before the store is opened and before any thread starts (a process
+    without the privilege needs a user namespace, which only a single-threaded process may enter).
+    Returns False where the system does not allow it (other platforms, locked-down containers);
+    the parsed-form check still stands there.
+    """
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:
+        return False
+    for flags in (clone_newnet, clone_newnet | clone_newuser):
+        if libc.unshare(flags) == 0:
+            log.debug("query process %s: network namespace of its own, no interfaces up", "isolated")
+            return True
+    log.debug("cannot isolate the query process from the network: %s", os.strerror(ctypes.get_errno()))
+    return False
+
+
+def run_isolated(fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` in a forked child cut off the network (:func:`isolate_from_network`).
+
+    How ``kg query`` runs a query file: the child is single-threaded after the fork, so it can
+    enter a network namespace of its own whoever runs it, and the caller's process keeps its
+    network. The result (or the KGError raised) comes back pickled through a pipe. Where fork is
+    not available the call runs in this process, guarded by the parsed-form check alone.
+    """
+    import pickle
+    import signal
+
+    if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+        return fn(*args)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 0
+        try:
+            os.close(read_end)
+            isolate_from_network()
+            try:
+                payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except KGError as exc:
+                payload = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:  # noqa: BLE001 - the parent reports a child that died
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise QueryError(f"the query process stopped ({_exit_reason(status)})")
+    kind, value = pickle.loads(data)  # noqa: S301 (our own child process)
+    if kind == "error":
+        raise value
+    return value
+
+
+def _exit_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _KEYWORD = re.compile(r"(?<![?$:\w.\-@])([A-Za-z][A-Za-z0-9_]*)(?![:\w\-])")
 
 
 def _code_only(text: str) -> str:
-    """``text`` with comments, string literals and IRIs blanked, so keywords can be found safely."""
+    """``text`` with comments, string literals and IRIs blanked, so keywords can be found."""
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -168,22 +320,12 @@ def _code_only(text: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=512)
-def check_query(text: str) -> None:
-    """Raise QueryRefused for an update or a SERVICE call; malformed text is left to the parser."""
-    keywords = [m.group(1).upper() for m in _KEYWORD.finditer(_code_only(text))]
-    first = next((k for k in keywords if k not in ("PREFIX", "BASE")), "")
-    if first in _UPDATE_KEYWORDS:
-        raise QueryRefused(f"updates are refused ({first}): this store is read-only", reason="update")
-    if "SERVICE" in keywords:
-        raise QueryRefused("SERVICE is refused: queries never reach other endpoints", reason="service")
-
-
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-
 def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments, strings and IRIs."""
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments, strings and IRIs.
+
+    A cheap guess for content negotiation only (the endpoint picks a result format before the
+    query runs); what may run is decided by :func:`check_query` on the parsed form.
+    """
     for m in _KEYWORD.finditer(_code_only(text)):
         word = m.group(1).upper()
         if word in _FORMS:
@@ -264,6 +406,13 @@ def to_term(value: object) -> Term:
     raise QueryError(f"cannot bind a value of type {type(value).__name__}: {value!r}")
 
 
+def _variable(name: str) -> ox.Variable:
+    try:
+        return ox.Variable(name.lstrip("?$"))
+    except ValueError:
+        raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name (letters, digits and _)") from None
+
+
 def execute(
     store: ox.Store,
     text: str,
@@ -279,8 +428,9 @@ def execute(
     QueryError (a result cap, not truncation). ``on_row`` is called every 1,000
     rows (a hook for deadlines).
     """
-    check_query(text)
-    subs = {ox.Variable(k.lstrip("?$")): to_term(v) for k, v in (bindings or {}).items()}
+    if text not in _packaged_texts():  # the project's own queries are checked by its tests, not per run
+        check_query(text)
+    subs = {_variable(k): to_term(v) for k, v in (bindings or {}).items()}
     try:
         answer = store.query(text, substitutions=subs or None)  # the default graph holds every triple once (kg.store)
     except SyntaxError as exc:
@@ -315,11 +465,19 @@ def execute(
 
 def run_query(name_or_file: str, data_dir: Path, bindings: dict | None = None) -> QueryResult:
     """Run a named query (file stem in queries/) or a .rq file against a `kg build` output folder."""
+    from kg.outdir import holding_build
     from kg.store import open_store
 
     q = find_query(name_or_file)
-    store = open_store(Path(data_dir))
-    return execute(store, q.text, name=q.name, bindings=bindings)
+    with holding_build(Path(data_dir)):  # a build switched meanwhile stays on disk until the answer is read
+        store = open_store(Path(data_dir))
+        return execute(store, q.text, name=q.name, bindings=bindings)
+
+
+def run_query_text(name_or_file: str, data_dir: Path, fmt: str, bindings: dict | None = None) -> str:
+    """:func:`run_query` rendered as ``fmt``: what ``kg query`` runs, in a process cut off the
+    network (:func:`run_isolated`)."""
+    return format_result(run_query(name_or_file, data_dir, bindings=bindings), fmt)
 
 
 # ---------------------------------------------------------------- rendering

@@ -93,3 +93,108 @@ def test_serve_announces_its_address_as_news_not_a_warning(corpus_out: Path) -> 
         proc.wait(timeout=30)
     assert first.startswith("serving ") and "/sparql" in first and "http://127.0.0.1:" in first, first
     assert "WARNING" not in first
+
+
+# ---------------------------------------------------------------- messages, not tracebacks
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.output and not isinstance(result.exception, AssertionError)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_careless_use_gets_a_message_and_exit_2(tmp_path: Path) -> None:
+    import socket
+
+    from sample_kg import build_sample
+
+    data = build_sample(tmp_path / "data")
+    a_file = tmp_path / "a.txt"
+    a_file.write_text("x")
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen(1)
+    port = str(held.getsockname()[1])
+    cases = {
+        "out is a file": (["build", str(a_file), "--out", str(a_file)], "is a file"),
+        "workers 0": (["build", str(a_file), "--out", str(tmp_path / "o"), "--workers", "0"], "--workers"),
+        "bad size": (["build", str(a_file), "--out", str(tmp_path / "o"), "--max-file-size", "lots"], "expected a size"),
+        "foreign out": (["build", str(a_file), "--out", str(tmp_path)], "not empty"),
+        "port in use": (["serve", str(data), "--port", port], "in use"),
+        "bad host": (["serve", str(data), "--host", "no-such-host.invalid", "--port", "0"], "not an address"),
+        "no such data": (["query", "entities", "--data", str(tmp_path / "none")], "no such folder"),
+        "bad bind name": (["query", "document-facts", "--data", str(data), "--bind", "a b=1"], "not a SPARQL variable"),
+        "export to a folder": (["export", str(data), "--format", "ttl", "--to", str(tmp_path)], "is a folder"),
+    }
+    try:
+        for what, (args, says) in cases.items():
+            result = runner.invoke(app, args)
+            assert result.exit_code == 2, (what, result.output)
+            assert says in " ".join(result.output.split()), (what, result.output)
+            _no_traceback(result)
+    finally:
+        held.close()
+
+
+def test_a_full_disk_is_exit_4_and_a_bug_exit_5(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from kg import viz
+
+    src = Path(__file__).resolve().parent / "data" / "ingest" / "exhibit.htm"
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "graph.html"))
+
+    monkeypatch.setattr(viz, "write_graph_html", full)
+    result = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 4 and "the disk is full" in result.output, result.output
+    _no_traceback(result)
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(viz, "write_graph_html", bug)
+    result = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 5 and "internal error: ZeroDivisionError" in result.output, result.output
+    _no_traceback(result)
+
+
+def test_build_reports_a_link_to_a_system_file_and_does_not_read_it(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "release.htm").write_bytes((Path(__file__).resolve().parent / "data" / "ingest" / "exhibit.htm").read_bytes())
+    (src / "passwd.txt").symlink_to("/etc/passwd")
+    (src / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (src / "loop.txt").symlink_to(src / "loop.txt")
+    result = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "passwd.txt: warning: a link to /etc/passwd; not followed" in text
+    assert "gone.txt: warning: a dangling link" in text and "loop.txt: warning: a link loop" in text
+    assert "root:" not in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_stops_kg_serve_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group (the server and its query workers)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sample_kg import build_sample
+
+    data = build_sample(tmp_path / "data")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", str(data), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    try:
+        assert proc.stderr is not None and proc.stderr.readline().startswith("serving ")
+        os.killpg(proc.pid, signal.SIGINT)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest

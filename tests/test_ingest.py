@@ -253,3 +253,126 @@ def test_html_unclosed_centred_paragraph_does_not_centre_what_follows() -> None:
     lines = parse_document(html.encode(), name="x.htm").lines
     assert next(line for line in lines if "BALANCE" in line).startswith("      ")
     assert next(line for line in lines if "record quarter" in line).startswith("The company")
+
+
+# ---------------------------------------------------------------- decoding, limits and discovery
+
+RELEASE = "Exhibit 99\n\nACME GOLD CORP REPORTS\n\nRENO, Nevada--(BUSINESS WIRE)--March 3, 2005--Acme Gold \u201crecord\u201d output at the Caf\u00e9 vein.\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_byte_order_marks(codec: str) -> None:
+    data = RELEASE.encode(codec)
+    if codec in ("utf-16-le", "utf-16-be"):
+        data = "\ufeff".encode(codec) + data  # the mark, written by the editor
+    doc = parse_document(data, name="r.txt")
+    assert "\u201crecord\u201d output at the Caf\u00e9 vein." in doc.lines[4]
+    assert doc.meta.release_date == date(2005, 3, 3)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_mark(codec: str) -> None:
+    doc = parse_document(RELEASE.encode(codec), name="r.txt")
+    assert doc.encoding == codec and "Caf\u00e9 vein" in doc.lines[4]
+
+
+def test_a_utf8_file_with_a_few_bad_bytes_keeps_its_utf8_and_reports_the_lines() -> None:
+    lines = [f"Line {n}: the Caf\u00e9 vein \u2014 {n * 1000:,} ounces" for n in range(1, 41)]
+    data = "\n".join(lines).encode("utf-8") + b"\n"
+    data = data.replace(b"Line 7:", b"Line 7:\xff\xfe").replace("Line 30: the Caf\u00e9".encode(), b"Line 30: the Caf\xc3")
+    problems: list = []
+    text, encoding = decode(data, "mixed.txt", problems)
+    out = text.splitlines()
+    assert encoding == "utf-8"
+    assert out[0] == lines[0] and out[39] == lines[39]  # every other line as written, not cp1252 mojibake
+    assert "\u00c3" not in text and out[6].startswith("Line 7:\ufffd\ufffd") and "\u2014" in out[6]
+    assert [(p.doc, p.line) for p in problems] == [("mixed.txt", 7), ("mixed.txt", 30)]
+    assert "2 byte(s)" in problems[0].message and "not UTF-8" in problems[0].message
+
+
+def test_cp1252_only_where_it_fits() -> None:
+    data = "The Caf\u00e9 vein\n".encode() + "a \u201cquoted\u201d line\n".encode("cp1252") + b"bad \x81 byte \xc3\xa9\xff\n"
+    problems: list = []
+    text, encoding = decode(data, "m.txt", problems)
+    assert text.splitlines() == ["The Caf\u00e9 vein", "a \u201cquoted\u201d line", "bad \ufffd byte \u00e9\ufffd"]
+    assert encoding == "utf-8+cp1252"
+    assert [(p.line, p.severity) for p in problems] == [(3, "warning"), (2, "info")]
+
+
+def test_cr_line_ends_number_bad_bytes_like_an_editor() -> None:
+    problems: list = []
+    decode(b"caf\xc3\xa9\rone\rtwo \xff\r", "cr.txt", problems)
+    assert [p.line for p in problems] == [3]
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    from kg.settings import BuildLimits
+
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # 200 MB, sparse: nothing is allocated
+    with pytest.raises(InputError, match="over the limit of 16,777,216"):
+        read_document(big)
+    with pytest.raises(InputError, match="over the limit of 100"):
+        read_document(DATA / "cp1252.txt", limits=BuildLimits(max_file_bytes=100))
+
+
+def test_a_device_or_pipe_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_document(fifo)
+
+
+def test_an_over_long_line_is_left_out_with_its_line() -> None:
+    from kg.settings import BuildLimits
+
+    data = RELEASE.encode() + b"x" * 300 + b"\nLast line.\n"
+    problems: list = []
+    doc = parse_document(data, name="r.txt", limits=BuildLimits(max_line_chars=200), problems=problems)
+    assert doc.lines[5] == "" and doc.lines[6] == "Last line."
+    assert [(p.doc, p.line) for p in problems] == [("r.txt", 6)] and "max_line_chars" in problems[0].message
+
+
+def test_discover_does_not_follow_links_unless_asked(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text("x")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "b.txt").write_text("x")
+    (src / "secret.txt").symlink_to("/etc/hostname")
+    (src / "linked").symlink_to(outside)
+    (src / "sub" / "up").symlink_to(src)  # a loop
+    (src / "dangling.htm").symlink_to(tmp_path / "nowhere.htm")
+    problems: list = []
+    assert [p.name for p in discover([src], problems=problems)] == ["a.txt"]
+    said = {Path(p.doc).name: p.message for p in problems}
+    assert "not followed" in said["secret.txt"] and "not followed" in said["linked"] and "not followed" in said["up"]
+    assert "dangling" in said["dangling.htm"]
+    problems = []
+    found = discover([src], follow_links=True, problems=problems)
+    assert sorted(p.name for p in found) == ["a.txt", "b.txt", "secret.txt"]
+    assert any("loop" in p.message for p in problems)
+    # a link named on the command line is followed; a dangling or looping one is an error
+    assert [p.name for p in discover([src / "secret.txt"])] == ["secret.txt"]
+    (src / "self.txt").symlink_to(src / "self.txt")
+    for bad, says in ((src / "dangling.htm", "dangling"), (src / "self.txt", "loop")):
+        with pytest.raises(InputError, match=says):
+            discover([bad])
+
+
+def test_discover_passes_over_kg_output_folders(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "out" / ".kg").mkdir(parents=True)
+    (src / "out" / ".kg" / "output.json").write_text("{}")
+    (src / "out" / "validation.txt").write_text("x")
+    (src / "out" / "report.html").write_text("x")
+    (src / "other").mkdir()
+    (src / "other" / "graph.html").write_text("x")
+    (src / "a.txt").write_text("x")
+    problems: list = []
+    assert [p.name for p in discover([src], skip=[src / "other"], problems=problems)] == ["a.txt"]
+    assert [p.name for p in discover([src / "out" / "report.html"])] == []

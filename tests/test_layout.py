@@ -231,3 +231,31 @@ def test_a_centred_title_after_a_gap_starts_the_next_table() -> None:
     assert {(o.value, o.period.start) for o in sales} == {
         (Decimal("9876000"), date(2010, 7, 1)), (Decimal("8765000"), date(2009, 7, 1))
     }
+
+
+def test_an_over_long_prose_block_is_cut_at_line_ends_keeping_its_lines() -> None:
+    from kg.facts import Block
+    from kg.layout import split_block
+
+    lines = tuple(f"Sentence {n} of a paragraph that goes on and on about the mill." for n in range(1, 501))
+    block = Block(kind="prose", first_line=40, last_line=539, lines=lines, section="OPERATIONS")
+    pieces = split_block(block, 2_000)
+    assert len(pieces) > 1
+    assert all(sum(map(len, p.lines)) + len(p.lines) - 1 <= 2_000 for p in pieces)
+    assert [line for p in pieces for line in p.lines] == list(lines)
+    assert pieces[0].first_line == 40 and pieces[-1].last_line == 539
+    assert all(a.last_line + 1 == b.first_line for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(p.lines == lines[p.first_line - 40 : p.last_line - 39] and p.section == "OPERATIONS" for p in pieces)
+    table = Block(kind="table", first_line=1, last_line=500, lines=lines, section="")
+    assert split_block(table, 2_000) == [table]
+
+
+def test_segment_bounds_every_text_block() -> None:
+    from kg.ingest import parse_document
+    from kg.layout import segment
+
+    text = "ACME GOLD REPORTS\n\n" + "\n".join("The mill ran well all quarter long." for _ in range(3000)) + "\n"
+    doc = parse_document(text.encode(), name="long.txt")
+    blocks = segment(doc, max_block_chars=5_000)
+    assert all(sum(map(len, b.lines)) + len(b.lines) - 1 <= 5_000 for b in blocks)
+    assert sum(len(b.lines) for b in blocks if b.kind != "heading") == 3000

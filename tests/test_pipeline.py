@@ -3,6 +3,8 @@ and atomic outputs."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -26,7 +28,7 @@ def test_corpus_build_writes_every_contract_file(corpus_out: Path) -> None:
     for name in CONTRACT_FILES:
         path = corpus_out / name
         assert path.is_file() and path.stat().st_size > 0, name
-    assert not [p for p in corpus_out.iterdir() if p.name.startswith(".kg-build-")]
+    assert sorted(p.name for p in (corpus_out / ".kg" / "builds").iterdir()) == [os.readlink(corpus_out / ".kg" / "current").split("/")[-1]]
 
 
 def test_observations_csv_has_contract_columns(corpus_out: Path) -> None:
@@ -69,7 +71,9 @@ def test_bad_documents_are_reported_and_the_others_build(corpus_dir: Path, tmp_p
     assert sorted(report.documents) == ["cp1252.txt", "garbled.txt", "good.txt", "truncated.txt"]
     csv_text = (out / "observations.csv").read_text(encoding="utf-8")
     assert "good.txt" in csv_text and "truncated.txt" in csv_text
-    assert not [p for p in out.iterdir() if p.name.startswith(".kg-build-")]
+
+
+SMALL = Path(__file__).resolve().parent / "data" / "ingest" / "exhibit.htm"
 
 
 def test_failed_write_leaves_previous_outputs_untouched(
@@ -79,19 +83,148 @@ def test_failed_write_leaves_previous_outputs_untouched(
     src.mkdir()
     shutil.copy(corpus_dir / "003_f30b3e34200e5f68.txt", src)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "graph.ttl").write_text("previous")
+    build([SMALL], out)
+    previous = (out / "graph.ttl").read_bytes()
 
     from kg import report as report_page
 
     def boom(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("disk full")
+        raise RuntimeError("a bug in the report page")
 
     monkeypatch.setattr(report_page, "write_report_html", boom)
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(RuntimeError, match="a bug"):
         build([src], out)
-    assert (out / "graph.ttl").read_text() == "previous"
-    assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+    assert (out / "graph.ttl").read_bytes() == previous
+    assert len(list((out / ".kg" / "builds").iterdir())) == 1  # the failed build's folder is gone
+
+
+@pytest.mark.parametrize(
+    ("code", "says"), [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only"), (errno.EACCES, "permission denied")]
+)
+def test_the_machine_failing_the_write_is_a_message_and_the_previous_outputs_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, says: str
+) -> None:
+    from kg import viz
+    from kg.outdir import EnvironmentFailure
+
+    out = tmp_path / "out"
+    build([SMALL], out)
+    previous = (out / "graph.ttl").read_bytes()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code), str(out / "graph.html"))
+
+    monkeypatch.setattr(viz, "write_graph_html", full)
+    with pytest.raises(EnvironmentFailure, match=says):
+        build([SMALL], out)
+    assert (out / "graph.ttl").read_bytes() == previous
+    assert len(list((out / ".kg" / "builds").iterdir())) == 1
+
+
+def test_an_unwritable_output_folder_is_refused_before_the_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import pipeline
+    from kg.errors import UsageError
+
+    out = tmp_path / "locked"
+    out.mkdir()
+    real_mkdir = Path.mkdir
+
+    def denied(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name in ("builds", ".kg"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        real_mkdir(self, *args, **kwargs)
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("extraction ran before the output folder was checked")
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    monkeypatch.setattr(pipeline, "_extract", no_work)
+    with pytest.raises(UsageError, match="permission denied"):
+        build([SMALL], out)
+
+
+def test_a_folder_of_someone_elses_files_is_refused_and_untouched(tmp_path: Path) -> None:
+    from kg.errors import UsageError
+
+    out = tmp_path / "mine"
+    (out / "store").mkdir(parents=True)
+    (out / "store" / "data.bin").write_bytes(b"mine")
+    (out / "report.html").write_text("my report")
+    with pytest.raises(UsageError, match="not empty"):
+        build([SMALL], out)
+    assert (out / "store" / "data.bin").read_bytes() == b"mine" and (out / "report.html").read_text() == "my report"
+
+
+def test_the_input_folder_as_output_is_refused_and_outputs_are_never_read_back(tmp_path: Path) -> None:
+    from kg.errors import UsageError
+
+    src = tmp_path / "releases"
+    src.mkdir()
+    shutil.copy(SMALL, src)
+    with pytest.raises(UsageError, match="not empty"):
+        build([src], src)
+    out = src / "out"  # an output folder inside the input folder
+    first = build([src], out)
+    again = build([src], out)
+    assert first.documents == again.documents == ["exhibit.htm"]
+    assert again.exit_code == 0
+
+
+def test_an_oversized_file_beside_good_ones_is_reported_and_the_others_build(tmp_path: Path) -> None:
+    from kg.settings import BuildLimits
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SMALL, src / "good.htm")
+    (src / "huge.txt").write_bytes(b"x" * 5000 + b"\n")
+    report = build([src], tmp_path / "out", limits=BuildLimits(max_file_bytes=4096, max_line_chars=1000, max_prose_chars=2000))
+    assert report.documents == ["good.htm"] and report.exit_code == 3
+    [failed] = report.failed
+    assert failed.doc == "huge.txt" and "over the limit of 4,096" in failed.message
+
+
+def test_a_huge_line_and_a_huge_paragraph_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 5 MB line is left out with its FILE:LINE; a prose paragraph over spaCy's million
+    characters reaches the narrative stage in pieces it accepts (spaCy's E088 ended the whole
+    build). The stage is stood in for here: spaCy would take a minute over that much prose."""
+    import kg.nlp
+    from kg.facts import DocumentFacts
+    from kg.settings import BuildLimits
+
+    seen: list[int] = []
+
+    def narrative(docs):
+        for _doc, blocks in docs:
+            seen.extend(sum(map(len, b.lines)) + len(b.lines) - 1 for b in blocks if b.kind != "table")
+        if max(seen) > 1_000_000:
+            raise ValueError("[E088] Text of length over 1000000 exceeds maximum")
+        return [DocumentFacts(doc=d.name, doc_id=d.id, meta=d.meta) for d, _ in docs]
+
+    monkeypatch.setattr(kg.nlp, "extract_narrative", narrative)
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SMALL, src / "good.htm")
+    words = "The mill processed ore at the Acme mine in Nevada during the quarter. "
+    prose = "\n".join(words * 12 for _ in range(1500))  # 1.3 M characters over 1,500 lines, one paragraph
+    (src / "long.txt").write_text("Acme Gold Corporation reports\n\n" + prose + "\n\n" + "y" * 5_000_000 + "\n")
+    report = build([src], tmp_path / "out")
+    assert report.exit_code == 0, [str(p) for p in report.failed]
+    assert sorted(report.documents) == ["good.htm", "long.txt"]
+    assert 0 < max(seen) <= BuildLimits().max_prose_chars
+    [line] = [p for p in report.problems if "max_line_chars" in p.message]
+    assert (line.doc, line.line) == ("long.txt", 1504)
+
+
+def test_tables_beyond_the_limit_are_left_out_with_a_warning(corpus_dir: Path) -> None:
+    from kg.pipeline import extract_file
+    from kg.settings import BuildLimits
+
+    path = str(corpus_dir / "003_f30b3e34200e5f68.txt")
+    whole = extract_file(path)
+    cut = extract_file(path, BuildLimits(max_tables=2))
+    assert sum(b.kind == "table" for b in cut.blocks) == 2 < sum(b.kind == "table" for b in whole.blocks)
+    [warning] = [p for p in cut.facts.problems if "max_tables" in p.message]
+    assert warning.line > 0
 
 
 def test_outputs_are_readable_by_others(corpus_out: Path) -> None:

@@ -167,3 +167,129 @@ def test_analyst_queries_give_the_right_answers_on_the_sample(sample_out):
     assert not any(
         x["period_start"] == "2007-01-01" and x["subject"] == "Hecla Mining Company" for x in production
     )
+
+
+# ---------------------------------------------------------------- nothing reaches the network
+
+
+@pytest.fixture()
+def listener():
+    from listener import Listener
+
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def test_the_corpus_reaches_the_listener_when_run_unchecked(listener):
+    """The control: run straight on Oxigraph, most disguised forms do call out (so the tests
+    below, where nothing arrives, show the checks at work, not a deaf listener)."""
+    import time
+
+    import pyoxigraph as ox
+    from listener import reaching_queries
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    reached = 0
+    for text in reaching_queries(listener.port).values():
+        before = len(listener.hits)
+        try:
+            answer = store.query(text)
+            if not isinstance(answer, ox.QueryBoolean):
+                list(answer)
+        except Exception:  # noqa: BLE001 - refused, unbound or reset: whether it called out is what counts
+            pass
+        time.sleep(0.02)
+        reached += len(listener.hits) > before
+    assert reached >= 20
+
+
+def test_disguised_service_and_updates_are_refused_by_their_parsed_form(sample_out, listener, tmp_path):
+    from listener import reaching_queries
+
+    queries = reaching_queries(listener.port)
+    assert len(queries) >= 30
+    refused = {}
+    for name, text in queries.items():
+        path = tmp_path / f"{name}.rq"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(QueryError) as info:  # QueryRefused, or malformed: never run unchecked
+            run_query(str(path), sample_out)
+        refused[name] = getattr(info.value, "reason", "malformed")
+    assert sum(r == "service" for r in refused.values()) >= 20, refused
+    assert {refused[n] for n in ("29-load", "30-load-silent-into-graph", "31-insert-where-service", "32-escaped-load")} == {"update"}
+    assert listener.hits == []
+
+
+def test_kg_query_refuses_the_corpus_with_a_message(sample_out, listener, tmp_path):
+    from listener import reaching_queries
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    for name, text in reaching_queries(listener.port).items():
+        path = tmp_path / f"{name}.rq"
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["query", str(path), "--data", str(sample_out)])
+        assert result.exit_code == 2, (name, result.output)
+        assert "refused" in result.output or "malformed" in result.output, (name, result.output)
+        assert "Traceback" not in result.output
+    assert listener.hits == []
+
+
+def test_words_in_strings_iris_comments_and_names_are_not_keywords():
+    assert check_query('SELECT ?service WHERE { ?s <urn:SERVICE> "SERVICE" ; <urn:x#service> ?o } # SERVICE\n') == "SELECT"
+    assert check_query("PREFIX service: <urn:x#> SELECT * WHERE { ?s service:load ?o }") == "SELECT"
+    assert check_query('ASK { ?s ?p "LOAD <http://127.0.0.1/> INSERT DATA" }') == "ASK"
+
+
+def test_every_named_query_passes_the_check():
+    from kg.query import list_queries
+
+    for q in list_queries():
+        assert check_query(q.text) in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"), q.name
+
+
+def test_a_query_process_cut_off_the_network_reaches_nothing_even_unchecked(listener):
+    """The second guard: a query that slipped past the check (run here straight on Oxigraph)
+    reaches nothing from a process run by run_isolated."""
+    import socket
+
+    import pyoxigraph as ox
+    from listener import reaching_queries
+
+    from kg.query import isolate_from_network, run_isolated
+
+    def probe() -> bool:
+        if not isolate_from_network():
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", listener.port), timeout=1).close()
+        except OSError:
+            return True
+        return False
+
+    if not run_isolated(probe):
+        pytest.skip("this system does not let a process leave the network (no network namespaces)")
+
+    def unchecked(text: str) -> str:
+        store = ox.Store()
+        try:
+            answer = store.query(text)
+            if not isinstance(answer, ox.QueryBoolean):
+                list(answer)
+        except Exception as exc:  # noqa: BLE001
+            return str(exc)
+        return "ran"
+
+    queries = reaching_queries(listener.port)
+    for name in ("01-no-blank-after-dot", "02-silent", "13-in-subquery", "22-describe"):
+        run_isolated(unchecked, queries[name])
+    assert listener.hits == []
+
+
+def test_a_bad_binding_name_is_a_query_error(sample_out):
+    with pytest.raises(QueryError, match="not a SPARQL variable name"):
+        run_query("document-facts", sample_out, bindings={"a b": "x"})

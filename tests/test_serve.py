@@ -8,6 +8,7 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from sample_kg import build_sample
@@ -208,3 +209,214 @@ def test_missing_graph_page_is_explained(tmp_path):
 
 def test_binds_to_loopback_by_default(server):
     assert server.server_address[0] == "127.0.0.1"
+
+
+# ---------------------------------------------------------------- strangers and slow clients
+
+
+def test_no_cross_origin_header_unless_asked(server, tmp_path):
+    status, _, _ = _request(server, "/health", headers={"Origin": "http://evil.example"})
+    assert status == 200
+    req = urllib.request.Request(server.url + "/health", headers={"Origin": "http://evil.example"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.headers.get("Access-Control-Allow-Origin") is None
+    out = build_sample(tmp_path / "out")
+    srv = make_server(out, limits=Limits(workers=1), cors=["http://good.example"]).start()
+    try:
+        for origin, expected in (("http://good.example", "http://good.example"), ("http://evil.example", None)):
+            req = urllib.request.Request(srv.url + "/health", headers={"Origin": origin})
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                assert resp.headers.get("Access-Control-Allow-Origin") == expected, origin
+    finally:
+        srv.close()
+
+
+def test_a_request_for_another_host_name_is_refused(server):
+    """DNS rebinding: a page served from evil.example, its name then pointed at 127.0.0.1, sends
+    Host: evil.example; only this server's own addresses are answered."""
+    port = server.server_address[1]
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port + 1}", f"10.1.2.3:{port}"):
+        status, _, body = _request(server, "/sparql?query=ASK%7B%7D", headers={"Host": host})
+        assert status == 403 and b"Host" in body, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST.:{port}"):
+        assert _request(server, "/health", headers={"Host": host})[0] == 200, host
+
+
+def test_host_checker():
+    from kg.serve import host_checker
+
+    loop = host_checker("127.0.0.1", 7878)
+    assert loop("127.0.0.1:7878") and loop("localhost:7878") and loop("[::1]:7878") and loop("127.0.0.2:7878")
+    assert not loop("127.0.0.1:7879") and not loop("attacker.example:7878") and not loop("192.168.1.5:7878")
+    assert not loop(None) and not loop("") and not loop("127.0.0.1:x") and not loop("127.0.0.1")
+    web = host_checker("127.0.0.1", 80)
+    assert web("127.0.0.1") and web("localhost") and not web("evil.example")
+    every = host_checker("0.0.0.0", 7878, ["kg.internal"])
+    assert every("192.168.1.5:7878") and every("kg.internal:7878") and not every("evil.example:7878")
+    one = host_checker("192.168.1.5", 7878)
+    assert one("192.168.1.5:7878") and not one("192.168.1.6:7878")
+
+
+def _slow_client(url_port: int, stop, opened: list, closed: list) -> None:
+    """Sends a request's header lines one at a time, slowly, and reconnects when dropped."""
+    import socket
+    import time
+
+    while not stop.is_set():
+        sock = socket.create_connection(("127.0.0.1", url_port), timeout=5)
+        opened.append(time.monotonic())
+        try:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            while not stop.is_set():
+                sock.sendall(b"X-Slow: 1\r\n")
+                time.sleep(0.5)
+        except OSError:
+            closed.append(time.monotonic())
+        finally:
+            sock.close()
+
+
+def test_slow_clients_cannot_take_every_slot(tmp_path):
+    """80 connections that trickle headers (more than the old 64 slots) leave the endpoint
+    answering at once, and each is dropped when its header deadline passes."""
+    import threading
+    import time
+
+    out = build_sample(tmp_path / "out")
+    srv = make_server(out, limits=Limits(workers=1, header_timeout=2.0)).start()
+    stop = threading.Event()
+    opened: list[float] = []
+    closed: list[float] = []
+    threads = [
+        threading.Thread(target=_slow_client, args=(srv.server_address[1], stop, opened, closed), daemon=True)
+        for _ in range(80)
+    ]
+    try:
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while len(opened) < 80 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(opened) >= 80
+        for _ in range(5):
+            t0 = time.monotonic()
+            status, _, body = _get(srv, "ASK { ?s ?p ?o }", "application/sparql-results+json")
+            assert status == 200 and json.loads(body)["boolean"] is True
+            assert time.monotonic() - t0 < 2.0
+        time.sleep(3.0)
+        assert len(closed) >= 80  # the header deadline dropped every one of them
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(5)
+        srv.close()
+
+
+def test_connections_over_the_limit_get_503(tmp_path):
+    import socket
+
+    out = build_sample(tmp_path / "out")
+    srv = make_server(out, limits=Limits(workers=1, max_connections=3)).start()
+    held = [socket.create_connection(srv.server_address, timeout=5) for _ in range(3)]
+    try:
+        import time
+
+        time.sleep(0.3)
+        extra = socket.create_connection(srv.server_address, timeout=5)
+        extra.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert extra.recv(100).startswith(b"HTTP/1.1 503")
+        extra.close()
+    finally:
+        for s in held:
+            s.close()
+        srv.close()
+
+
+def test_the_disguised_service_corpus_is_refused_and_reaches_nothing(server):
+    from listener import Listener, reaching_queries
+
+    listener = Listener()
+    try:
+        for name, text in reaching_queries(listener.port).items():
+            status, _, body = _get(server, text)
+            assert status in (400, 403), (name, status, body)
+            form = urllib.parse.urlencode({"query": text}).encode()
+            status, _, _ = _request(
+                server, "/sparql", data=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
+            )
+            assert status in (400, 403), name
+        assert listener.hits == []
+    finally:
+        listener.close()
+    _healthy(server)
+
+
+def test_query_workers_are_cut_off_the_network(server):
+    from kg.query import isolate_from_network, run_isolated
+
+    if not run_isolated(isolate_from_network):
+        pytest.skip("this system does not let a process leave the network (no network namespaces)")
+    assert server.pool.isolated
+
+
+def test_a_rebuilt_store_is_reopened(tmp_path):
+    import time
+
+    import pyoxigraph as ox
+
+    from kg import store
+
+    out = build_sample(tmp_path / "out")
+    srv = make_server(out, limits=Limits(workers=1, reload_check=0.1)).start()
+    probe = "ASK { <urn:kg:rebuilt> ?p ?o }"
+    try:
+        assert json.loads(_get(srv, probe)[2])["boolean"] is False
+        marker = ox.Quad(ox.NamedNode("urn:kg:rebuilt"), ox.NamedNode("urn:kg:p"), ox.Literal("yes"), ox.NamedNode("urn:kg:g"))
+        store.create_from_quads(out, [marker])  # a new store renamed into place, as a rebuild does
+        time.sleep(0.3)
+        status, _, body = _get(srv, probe)
+        assert status == 200 and json.loads(body)["boolean"] is True
+        import shutil
+
+        shutil.rmtree(store.store_path(out))
+        time.sleep(0.3)
+        status, _, body = _get(srv, "ASK { ?s ?p ?o }")
+        assert status == 503 and b"no store" in body
+    finally:
+        srv.close()
+
+
+def test_a_port_in_use_is_a_usage_error(server):
+    from kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="in use"):
+        make_server(server.data_dir, port=server.server_address[1])
+    with pytest.raises(UsageError, match="not an address"):
+        make_server(server.data_dir, host="no-such-host.invalid", port=0)
+
+
+def test_a_rebuild_of_the_served_folder_is_answered_from_at_once(tmp_path):
+    """kg build into the folder kg serve reads: the next request after the switch sees the new build
+    (the old one is kept on disk while the workers hold it)."""
+    import time
+
+    from kg.pipeline import build
+
+    exhibit = Path(__file__).resolve().parent / "data" / "ingest" / "exhibit.htm"
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "one.htm").write_bytes(exhibit.read_bytes())
+    (second / "two.htm").write_bytes(exhibit.read_bytes())
+    out = tmp_path / "out"
+    build([first], out)
+    srv = make_server(out, limits=Limits(workers=1, reload_check=0.1)).start()
+    docs = "SELECT ?doc WHERE { ?d <https://w3id.org/mining-kg/def#fileName> ?doc }"
+    try:
+        assert b"one.htm" in _get(srv, docs, "text/csv")[2]
+        build([second], out)
+        time.sleep(0.3)
+        status, _, body = _get(srv, docs, "text/csv")
+        assert status == 200 and b"two.htm" in body and b"one.htm" not in body
+    finally:
+        srv.close()

@@ -387,11 +387,15 @@ class TableReader:
         return found
 
     def match(self, raw: str) -> Metric | None:
-        """The metric a row label names here (kg/tables/labels.py), memoised per table kind,
-        label, family row, section and subject: labels repeat from table to table."""
+        """The metric a row label names here (kg/tables/labels.py), memoised: by table kind, label
+        and family row when the reading needed no metal of the context (most labels), else by
+        section and subject too. Labels repeat from table to table."""
         ctx = self.ctx
-        key = (self.kind, raw, ctx.family, ctx.section, ctx.subject.label)
+        plain_key = (self.kind, raw, ctx.family)
         memo = self.state.label_metrics
+        if plain_key in memo:
+            return memo[plain_key]
+        key = (*plain_key, ctx.section, ctx.subject.label)
         if key in memo:
             return memo[key]
         label = read_label(raw)
@@ -402,13 +406,12 @@ class TableReader:
                 known.append(self.context_metals(raw))
             return known[0]
 
-        context = MatchContext(self.kind, ctx.family, metals)
-        best = match(label, context, lambda m: True)
+        best = match(label, MatchContext(self.kind, ctx.family, metals), lambda m: True)
         if best is not None and best.cues:
             metal = label.metals[0] if label.metals else self.metal(raw)
             if metal:
                 self.state.metal_of.setdefault(ctx.subject.label, metal)
-        memo[key] = best
+        memo[key if known else plain_key] = best
         return best
 
     def context_metals(self, raw: str) -> list[str]:
