@@ -76,6 +76,14 @@ class DocumentMeta:
     company: str = ""
     ticker: str = ""
     exhibit: str = ""
+    # the names the release gives the company ("Bitterroot", "the Company")
+    aliases: tuple[str, ...] = ()
+    tickers: tuple[tuple[str, str], ...] = ()  # (exchange, symbol) pairs, as listed
+    period_start: date | None = None  # with period_end: the period the release reports
+    # (month, day) a fiscal year ends on when the release states one that is not December 31
+    fiscal_year_end: tuple[int, int] | None = None
+    # what the header does not say, and why ("release date: no dateline ..."): reported as problems
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +210,9 @@ class Observation:
     interval: str = ""
     within: str = ""
     unit_guessed: bool = False  # True when no label, header or caption printed the unit
+    # A prose figure stated as a bound: "lower" ("more than 3 million ounces": at least that),
+    # "upper" ("nearly 12,000 ounces"); "" for a figure good to its decimals either way.
+    bound: str = ""
     minted_from: str = ""  # for a minted metric, the row label or column header it was minted from
 
     def __init__(
@@ -225,6 +236,7 @@ class Observation:
         interval: str = "",
         within: str = "",
         unit_guessed: bool = False,
+        bound: str = "",
         minted_from: str = "",
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
@@ -253,6 +265,7 @@ class Observation:
                 "interval": interval,
                 "within": within,
                 "unit_guessed": unit_guessed,
+                "bound": bound,
                 "minted_from": minted_from,
             },
         )
@@ -281,6 +294,10 @@ class Relation:
     date: date | None = None
     text: str = ""  # the sentence (or clause) it was read from
     date_precision: str = "day"  # "month" or "year" when the text names no day ("In April 2007")
+    # what kind of relation of its predicate: an ownershipInterest's "equity", "royalty", "option"
+    # or "earn-in"; a holdsPosition's "former" (who retired, was succeeded); "royalty" on acquired,
+    # sold and soldTo when what changed hands is a royalty on the site, not the site; "" when not stated
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -365,9 +382,17 @@ class Resolution:
 
     entities: tuple[ResolvedEntity, ...]
     index: dict[EntityRef, str]  # EntityRef → ResolvedEntity.key
+    # A reference that means another entity in one document only: a table's section heading
+    # ("YARRABEE (100%)") joined to the site the same release's prose names ("Yarrabee mine").
+    # (document file name, EntityRef) → ResolvedEntity.key; consulted before ``index``.
+    by_doc: dict[tuple[str, EntityRef], str] = field(default_factory=dict)
 
-    def lookup(self, ref: EntityRef) -> ResolvedEntity:
-        key = self.index[ref]
+    def key(self, ref: EntityRef, doc: str = "") -> str:
+        """The resolved key of ``ref`` as document ``doc`` uses it."""
+        return self.by_doc.get((doc, ref)) or self.index[ref]
+
+    def lookup(self, ref: EntityRef, doc: str = "") -> ResolvedEntity:
+        key = self.key(ref, doc)
         return self._by_key()[key]
 
     def _by_key(self) -> dict[str, ResolvedEntity]:

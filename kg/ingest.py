@@ -35,6 +35,7 @@ from dateutil import parser as dateparser
 
 from kg.errors import InputError
 from kg.facts import Document, DocumentMeta, Problem
+from kg.header import read_header
 from kg.htmltext import html_to_lines
 from kg.settings import BuildLimits
 
@@ -62,6 +63,8 @@ _DATELINE = re.compile(r"--\s*(?:\(?BUSINESS WIRE\)?|\(?PR ?NEWSWIRE\)?)?\s*--\s
 _FOR_RELEASE = re.compile(r"For\s+(?:Immediate\s+)?Release:?\s*(" + _MONTH_DATE + r")", re.I)
 _PERIOD_ENDED = re.compile(r"For\s+the\s+(?:Period|Quarter|Year)\s+Ended:?\s*(" + _MONTH_DATE + r")", re.I)
 _ANY_DATE = re.compile(_MONTH_DATE, re.I)
+# A letterhead line that is no part of the title: "NEWS RELEASE    FOR IMMEDIATE RELEASE".
+_RELEASE_LINE = re.compile(r"^(?:NEWS\s+RELEASE|PRESS\s+RELEASE|FOR\s+IMMEDIATE\s+RELEASE|NEWS|Stock\s+Symbol\b.*)(?:\s+(?:NEWS\s+RELEASE|FOR\s+IMMEDIATE\s+RELEASE))*$", re.I)
 _COMPANY_TICKER = re.compile(
     r"([A-Z][A-Za-z&.,' -]{2,60}?(?:Company|Corporation|Corp\.?|Inc\.?|Limited|Ltd\.?|plc|N\.V\.))\s*"
     r"\(\s*(?:(?:NYSE|NASDAQ|AMEX|TSX|NYSE\s*Amex)\s*:\s*([A-Z.]{1,6})|([A-Z.]{1,6})\s*:\s*(?:NYSE|NASDAQ|AMEX|TSX))\s*\)",
@@ -368,47 +371,46 @@ def _company_ticker(text: str) -> re.Match[str] | None:
 
 
 def read_meta(lines: list[str], furniture: frozenset[int]) -> DocumentMeta:
-    """Title, release date, period, company and ticker from the head of a release."""
+    """Title, release date, period, company, aliases and tickers from the head of a release
+    (:mod:`kg.header` reads the dateline, the ticker parentheticals and the opening sentence)."""
     body = list(islice(((i, line) for i, line in enumerate(lines, start=1) if i not in furniture), 80))
-    head = "\n".join(line for _, line in body[:80])
-    joined_head = " ".join(head.split())
-
-    company = ticker = ""
-    m = _company_ticker(joined_head)
-    if m:
-        company = " ".join(m.group(1).split())
-        company = re.sub(r"^.*--\s*", "", company)
-        ticker = m.group(2) or m.group(3) or ""
+    head_lines = [line for _, line in body]
+    first = read_header(head_lines)
+    company = first.company
 
     exhibit = ""
     title_lines: list[str] = []
-    for _, line in body[:40]:
+    for k, (_, line) in enumerate(body[:40]):
         m = _EXHIBIT.match(line)
         if m and not exhibit and not title_lines:
             exhibit = m.group(1)
             continue
-        if _FOR_RELEASE.search(line) or _PERIOD_ENDED.search(line) or _DATELINE.search(line):
+        if k == first.dateline or _FOR_RELEASE.search(line) or _PERIOD_ENDED.search(line) or _DATELINE.search(line):
             break
         text = _title_part(line, company)
-        if not text:
+        if not text or _RELEASE_LINE.match(text):
             if title_lines and not line.strip():
                 break
             continue
         title_lines.append(text)
     title = " ".join(" ".join(title_lines).split()).rstrip(";:, ")
-
-    release = None
-    for pattern in (_DATELINE, _FOR_RELEASE):
-        m = pattern.search(joined_head)
-        if m:
-            release = _parse_date(m.group(1))
-            break
-    period_end = None
-    m = _PERIOD_ENDED.search(joined_head)
-    if m:
+    header = read_header(head_lines, title) if title else first
+    period_end = header.period_end
+    m = _PERIOD_ENDED.search(" ".join(" ".join(head_lines).split()))
+    if m and period_end is None:
         period_end = _parse_date(m.group(1))
     return DocumentMeta(
-        title=title, release_date=release, period_end=period_end, company=company, ticker=ticker, exhibit=exhibit
+        title=title,
+        release_date=header.release_date,
+        period_end=period_end,
+        company=company,
+        ticker=header.tickers[0][1] if header.tickers else "",
+        exhibit=exhibit,
+        aliases=header.aliases,
+        tickers=header.tickers,
+        period_start=header.period_start,
+        fiscal_year_end=header.fiscal_year_end,
+        missing=header.missing,
     )
 
 

@@ -34,7 +34,12 @@ _SUFFIX = re.compile(
 _GENERATIONAL = re.compile(r",?\s+(?:jr|sr|ii|iii|iv)\.?$", re.I)
 
 
-def _refs(facts: Sequence[DocumentFacts]) -> tuple[Counter[EntityRef], dict[EntityRef, set[str]]]:
+def _refs(
+    facts: Sequence[DocumentFacts], joins: dict[tuple[str, EntityRef], EntityRef] | None = None
+) -> tuple[Counter[EntityRef], dict[EntityRef, set[str]]]:
+    """How often each reference is used (a joined table subject counts for the prose entity it
+    joins) and the surface forms it is written in."""
+    joins = joins or {}
     counts: Counter[EntityRef] = Counter()
     surfaces: dict[EntityRef, set[str]] = defaultdict(set)
     for f in facts:
@@ -46,7 +51,10 @@ def _refs(facts: Sequence[DocumentFacts]) -> tuple[Counter[EntityRef], dict[Enti
             if r.object is not None:
                 counts[r.object] += 1
         for o in f.observations:
-            counts[o.subject] += 1
+            joined = joins.get((f.doc, o.subject))
+            counts[joined or o.subject] += 1
+            if joined is not None:
+                surfaces[joined].add(o.subject.label)
     return counts, surfaces
 
 
@@ -123,10 +131,67 @@ def _canonical(refs: Iterable[EntityRef], counts: Counter[EntityRef]) -> str:
     return sorted(refs, key=lambda r: (plural(r), -counts[r], -len(r.label), r.label))[0].label
 
 
+_JOIN_TYPES = ("MiningUnit", "Mine", "OreBody", "Property", "Project")  # in the order a join prefers them
+
+
+def _proper(label: str, heads: tuple[str, ...], descriptive: frozenset[str]) -> str:
+    """A site's proper name, lower case: without its head word ("mine", "deposit", "mining
+    complex") and the lowercase descriptive words before it ("underground", "gold")."""
+    words = re.sub(r"[^\w\s'&-]", " ", label).lower().split()
+    if words and words[0] == "the":
+        words = words[1:]
+    for head in heads:
+        n = len(head.split())
+        if len(words) > n and words[-n:] == head.split():
+            words = words[:-n]
+            break
+    while len(words) > 1 and words[-1] in descriptive:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _table_joins(facts: Sequence[DocumentFacts], gaz: Gazetteer) -> dict[tuple[str, EntityRef], EntityRef]:
+    """Within each document, a table's site subject ("Yarrabee", a unit, from a section heading)
+    that is no name of the prose joins the prose's site with the same proper name ("Yarrabee mine"),
+    of any of the site types: the prose entity keeps its type and label. Never across documents:
+    another release's "Yarrabee" is joined only by its own prose (or the gazetteer)."""
+    lex = gaz.lexicon
+    heads = tuple(sorted({*lex.get("heads", {}), *lex.get("plural_heads", {})}, key=lambda h: -len(h.split())))
+    descriptive = frozenset({*(w.lower() for w in lex.get("name_modifiers", [])), *(c.lower() for c in gaz.commodities)})
+    joins: dict[tuple[str, EntityRef], EntityRef] = {}
+    for f in facts:
+        prose: Counter[EntityRef] = Counter()
+        for m in f.mentions:
+            if m.entity.type in _JOIN_TYPES:
+                prose[m.entity] += 1
+        for r in f.relations:
+            for ref in (r.subject, r.object):
+                if ref is not None and ref.type in _JOIN_TYPES:
+                    prose[ref] += 1
+        if not prose:
+            continue
+        named = {_group_key(r) for r in prose}
+        by_proper: dict[str, list[EntityRef]] = defaultdict(list)
+        for ref in prose:
+            by_proper[_proper(ref.label, heads, descriptive)].append(ref)
+        for o in f.observations:
+            ref = o.subject
+            if o.source.extractor != "table" or ref.type not in _JOIN_TYPES or (f.doc, ref) in joins:
+                continue
+            if _group_key(ref) in named or _gazetteer_entry(ref, gaz) is not None:
+                continue  # the prose's own name for it, or a known entity
+            candidates = by_proper.get(_proper(ref.label, heads, descriptive), [])
+            if candidates:
+                joins[(f.doc, ref)] = min(candidates, key=lambda r: (_JOIN_TYPES.index(r.type), -prose[r], r.label))
+    return joins
+
+
 def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) -> Resolution:
-    """One ResolvedEntity per real thing; every EntityRef of ``facts`` in the index."""
+    """One ResolvedEntity per real thing; every EntityRef of ``facts`` in the index (a table
+    subject joined to a prose site of its document also in ``by_doc``)."""
     gaz = gazetteer or load_gazetteer()
-    counts, surfaces = _refs(facts)
+    joins = _table_joins(facts, gaz)
+    counts, surfaces = _refs(facts, joins)
     index: dict[EntityRef, str] = {}
     known: dict[str, tuple[Entry, set[str]]] = {}
     groups: dict[tuple[str, tuple[str, ...]], list[EntityRef]] = defaultdict(list)
@@ -156,5 +221,8 @@ def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) 
         entities[key] = ResolvedEntity(key, label, type_, tuple(sorted(n for n in names if n != label)))
         for r in refs:
             index[r] = key
+    by_doc = {(doc, ref): index[target] for (doc, ref), target in joins.items()}
+    for doc, ref in sorted(joins, key=lambda x: (x[0], x[1].type, x[1].label)):
+        index.setdefault(ref, by_doc[(doc, ref)])  # used only where joined: it has no entity of its own
     log.debug("resolve: %d references → %d entities", len(index), len(entities))
-    return Resolution(entities=tuple(entities[k] for k in sorted(entities)), index=index)
+    return Resolution(entities=tuple(entities[k] for k in sorted(entities)), index=index, by_doc=by_doc)

@@ -160,3 +160,26 @@ def test_a_relation_dated_to_the_year_is_a_gyear() -> None:
     doc = dataclasses.replace(doc, relations=(bought,))
     g = build_dataset([doc, other], resolution).graph(iris.named_graph("a"))
     assert set(g.objects(None, MKG.date)) == {Literal("2006", datatype=XSD.gYear)}
+
+
+def test_a_relations_kind_and_a_figures_bound_are_written() -> None:
+    """A royalty is an ownershipInterest of kind royalty (a query tells it from equity); "more
+    than 3 million ounces" is a lower bound; a table subject joined in its document cites the
+    entity its prose names."""
+    facts, resolution = _facts()
+    doc = facts[0]
+    royalty = Relation(HECLA, "ownershipInterest", LF, Source("a.txt", 160, "prose"), value="3.0", value_decimals=1,
+                       kind="royalty")
+    more = Observation(LF, "silver-produced", Period(start=date(2006, 1, 1), end=date(2006, 12, 31)), Decimal("3E6"),
+                       "OZ", -6, Source("a.txt", 170, "prose"), bound="lower")
+    heading = EntityRef("Lucky Friday", "MiningUnit")
+    row = Observation(heading, "silver-produced", Period(start=date(2006, 1, 1), end=date(2006, 12, 31)),
+                      Decimal("2900000"), "OZ", 0, Source("a.txt", 180, "table"))
+    doc = dataclasses.replace(doc, relations=(*doc.relations, royalty), observations=(*doc.observations, more, row))
+    resolution = dataclasses.replace(resolution, index={**resolution.index, heading: "miningunit/other"},
+                                     by_doc={("a.txt", heading): resolution.index[LF]})
+    g = build_dataset([doc, facts[1]], resolution).graph(iris.named_graph("a"))
+    kinds = {str(o) for s, p, o in g.triples((None, MKG.relationKind, None))}
+    assert kinds == {"royalty"}
+    assert (iris.observation("a", 170, 0), MKG.valueBound, Literal("lower")) in g
+    assert (iris.observation("a", 180, 0), MKG.subject, iris.entity("miningunit/lucky-friday-unit")) in g

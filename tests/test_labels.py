@@ -1,4 +1,5 @@
-"""kg.tables.labels: row labels compared with the metric vocabulary as sets of canonical words."""
+"""kg.tables.labels and kg.tables.metric_match: row labels read as sets of canonical words and compared
+with the metric vocabulary."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.tables.labels import MatchContext, ambiguous_keys, match, read_label
+from kg.tables.labels import read_label
+from kg.tables.metric_match import MatchContext, ambiguous_keys, match
 from kg.vocab import vocabulary
 
 

@@ -88,3 +88,40 @@ def test_gazetteer_iris_are_the_resolution_keys() -> None:
     for entry in gaz.entries:  # one surface form names one thing of a type
         for name in (entry.label, *entry.aliases):
             assert surfaces.setdefault((name.casefold(), entry.type), entry.key) == entry.key, name
+
+
+def _table_obs(doc: str, label: str, type_: str, line: int = 10) -> Observation:
+    return Observation(EntityRef(label, type_), "gold-produced", Period(date(2016, 12, 31), date(2016, 1, 1)),
+                       Decimal(1), "OZ", 0, Source(doc, line, "table"))
+
+
+def test_a_table_heading_joins_the_site_its_release_names_with_a_head_word() -> None:
+    """"YARRABEE (100%)" over a production table is the "Yarrabee open pit mine" of the same
+    release's prose: the prose entity's type and label; "Bowen Hill" the "Bowen Hill deposit"."""
+    a = _facts("a", [("Yarrabee mine", "Mine"), ("Bowen Hill deposit", "OreBody"), ("Bowen Hill plant", "Facility")],
+               observations=(_table_obs("a", "Yarrabee", "MiningUnit"), _table_obs("a", "Bowen Hill", "MiningUnit", 11)))
+    res = resolve([a])
+    assert res.lookup(EntityRef("Yarrabee", "MiningUnit"), "a").label == "Yarrabee mine"
+    assert res.lookup(EntityRef("Yarrabee", "MiningUnit"), "a").type == "Mine"
+    assert res.lookup(EntityRef("Bowen Hill", "MiningUnit"), "a").type == "OreBody"
+    assert not any(e.label == "Yarrabee" for e in res.entities)  # no entity of its own
+    assert "Yarrabee" in res.lookup(EntityRef("Yarrabee mine", "Mine")).aliases
+
+
+def test_no_join_across_documents_by_name_alone() -> None:
+    """Another release prints the same heading but its prose never names the site: it keeps its own
+    entity (two companies may each have a "Yarrabee"), unless the gazetteer knows the name."""
+    a = _facts("a", [("Yarrabee mine", "Mine")], observations=(_table_obs("a", "Yarrabee", "MiningUnit"),))
+    b = _facts("b", [("Owl mine", "Mine")], observations=(_table_obs("b", "Yarrabee", "MiningUnit"),))
+    res = resolve([a, b])
+    assert res.key(EntityRef("Yarrabee", "MiningUnit"), "a") == res.index[EntityRef("Yarrabee mine", "Mine")]
+    assert res.key(EntityRef("Yarrabee", "MiningUnit"), "b") == "miningunit/yarrabee"
+    assert res.lookup(EntityRef("Yarrabee", "MiningUnit"), "b").label == "Yarrabee"
+
+
+def test_a_prose_name_of_the_table_subject_needs_no_join() -> None:
+    a = _facts("a", [("Sagebrush Mining Complex", "MiningUnit"), ("Sagebrush pit", "Mine")],
+               observations=(_table_obs("a", "Sagebrush Mining Complex", "MiningUnit"),))
+    res = resolve([a])
+    assert res.by_doc == {}
+    assert res.lookup(EntityRef("Sagebrush Mining Complex", "MiningUnit"), "a").type == "MiningUnit"

@@ -159,14 +159,14 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
     for k, m in enumerate(doc.mentions):
         node = iris.mention(doc.doc_id, k)
         yield node, RDF.type, MKG.Mention
-        yield node, MKG.mentionOf, iris.entity(resolution.index[m.entity])
+        yield node, MKG.mentionOf, iris.entity(resolution.key(m.entity, doc.doc))
         yield node, PROV.wasDerivedFrom, d
         yield node, MKG.sourceLine, _int(m.line)
         yield node, MKG.surfaceText, _str(m.text)
 
     for r in doc.relations:
-        s = iris.entity(resolution.index[r.subject])
-        o = iris.entity(resolution.index[r.object]) if r.object is not None else None
+        s = iris.entity(resolution.key(r.subject, doc.doc))
+        o = iris.entity(resolution.key(r.object, doc.doc)) if r.object is not None else None
         p = iris.relation(r.predicate)
         node = iris.statement(doc.doc_id, s, r.predicate, o, r.value, r.source.line)
         yield node, RDF.type, MKG.RelationStatement
@@ -181,6 +181,8 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
             yield node, MKG.valueDecimals, _int(r.value_decimals)
         if r.date:
             yield node, MKG.date, _stated_date(r)
+        if r.kind:  # royalty, option, earn-in, equity; former (a post held before)
+            yield node, MKG.relationKind, _str(r.kind)
         if r.text:
             yield node, MKG.surfaceText, _str(r.text)
         yield node, MKG.sourceLine, _int(r.source.line)
@@ -228,7 +230,7 @@ def _observation_triples(
 ) -> Iterable[Triple]:
     yield node, RDF.type, MKG.Observation
     yield node, QB.dataSet, iris.dataset(doc.doc_id)
-    yield node, MKG.subject, iris.entity(resolution.index[obs.subject])
+    yield node, MKG.subject, iris.entity(resolution.key(obs.subject, doc.doc))
     metric = iris.metric(obs.metric)
     yield node, MKG.metric, metric
     if not obs.mapped:
@@ -255,6 +257,8 @@ def _observation_triples(
         yield node, MKG.columnLabel, _str(obs.column)
     if obs.estimate:
         yield node, MKG.isEstimate, Literal(True)
+    if obs.bound:  # "more than 3 million ounces": at least the value; "nearly": at most
+        yield node, MKG.valueBound, _str(obs.bound)
     if obs.basis:
         yield node, MKG.priceBasis, _str(obs.basis)
     if obs.share is not None:

@@ -92,6 +92,7 @@ class MKG(DefinedNamespace):
     producedAt: URIRef
     reason: URIRef
     reflectsShare: URIRef
+    relationKind: URIRef
     releaseDate: URIRef
     reportingCompany: URIRef
     rowLabel: URIRef
@@ -111,6 +112,7 @@ class MKG(DefinedNamespace):
     unitGuessed: URIRef
     unreadNumber: URIRef
     value: URIRef
+    valueBound: URIRef
     valueDecimals: URIRef
     within: URIRef
 

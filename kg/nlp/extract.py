@@ -5,9 +5,11 @@ Output: one :class:`kg.facts.DocumentFacts` per document, holding the entity
 mentions, the relations read from prose and the figures stated in prose.
 
 Only prose blocks go through the statistical model (one ``nlp.pipe`` over all
-documents); headings and boilerplate (forward-looking statements, cautionary
-note, contact lines) go through the rule-based part only, for mentions, and are
-never mined for facts. Tables are left to the tables stage, except that a
+documents, named entities only); the sentences among them that print a figure (a
+unit of mass, a rate, a price per unit) are then parsed (tags and dependencies),
+for the clauses, tense and modality the figure rules read. Headings and
+boilerplate (forward-looking statements, cautionary note, contact lines) go
+through the rule-based part only, for mentions, and are never mined for facts. Tables are left to the tables stage, except that a
 footnote under a table ties the ore bodies it names to the row it annotates.
 
 The gazetteer is a help, not a requirement: with its generic tier alone (places,
@@ -43,8 +45,9 @@ from kg.facts import (
 )
 from kg.nlp.figures import FigureContext, find_figures, reporting_period
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
-from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence
-from kg.nlp.relations import Context, Found, find_relations
+from kg.nlp.model import ORG_TYPES, SITE_TYPES, Ent, Sentence, Tok
+from kg.nlp.passes import Run, check_passes, check_predicate, check_predicates
+from kg.nlp.relations import Context, Found, find_relations, is_part
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class _Text:
     ents: list[Ent] = field(default_factory=list)
     nested: list[Ent] = field(default_factory=list)  # names inside names: mentions only
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    parses: dict[tuple[int, int], tuple[Tok, ...]] = field(default_factory=dict)  # figure sentences' parses
     error: str = ""  # why the rules failed on this block (the document reports it; the others go on)
 
 
@@ -85,6 +89,27 @@ def _join(doc: Document, block: Block) -> tuple[str, tuple[int, ...]]:
         parts.append(line)
         pos += len(line) + 1
     return " ".join(parts), tuple(starts)
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"\u201d)]\s*$")
+_CONTINUES = re.compile(r"^\s*[a-z$\d]")
+
+
+def _continued(blocks: Sequence[Block]) -> list[Block]:
+    """Prose blocks the layout cut in the middle of a sentence (a bullet whose wrapped lines are
+    indented deeper: "* Silver production of 1,361,700 ounces ... and 5,115,285" / "ounces for the
+    year.") joined again, so a sentence is read whole."""
+    out: list[Block] = []
+    for b in blocks:
+        last = out[-1] if out else None
+        if (
+            last is not None and b.kind == "prose" and last.kind == "prose" and b.first_line == last.last_line + 1
+            and last.lines and b.lines and not _ENDS_SENTENCE.search(last.lines[-1]) and _CONTINUES.match(b.lines[0])
+        ):
+            out[-1] = Block("prose", last.first_line, b.last_line, (*last.lines, *b.lines), last.section)
+            continue
+        out.append(b)
+    return out
 
 
 def _is_boilerplate(block: Block) -> bool:
@@ -115,6 +140,52 @@ class _Canon:
         self.position_heads = [h for h in lex.get("position_heads", []) if h[:1].isupper()]
         self.verb_cues: dict[str, list[str]] = lex.get("commodity_verbs", {})
         self.place_heads = set(lex.get("place_heads", {}))  # lower case: generic words, not part of a name
+        self.organization_heads = set(lex.get("organization_heads", []))
+        self.currency = {w.lower() for w in lex.get("currency_words", [])}
+        self.benchmark = {w.lower() for w in lex.get("benchmark_words", [])}
+        self.headline_verbs = {w.lower() for w in lex.get("headline_verbs", [])}
+        self.designations = {w.lower().rstrip(".") for w in lex.get("designations", [])}
+        self.geologic = set(lex.get("geologic_terms", []))
+        self.departments = set(lex.get("departments", []))
+        self.titles = set(lex.get("position_words", [])) | set(lex.get("position_heads", []))
+
+    def without_title(self, text: str) -> str:
+        """A person's name without the position words printed after it: "Linda Castellanos Senior"
+        of "named Linda Castellanos Senior Vice President" is Linda Castellanos (titles are not people)."""
+        words = text.split()
+        while len(words) > 1 and words[-1].rstrip(",") in self.titles:
+            words.pop()
+        return text[: text.rfind(words[-1]) + len(words[-1])] if words else text
+
+    def org_type(self, name: str) -> str:
+        """Company for a business (a legal suffix, a descriptive head, a role), Organization for a
+        government, regulator, exchange, union or agency (by its head word)."""
+        words = re.sub(r"[,.]$", "", name).split()
+        if any(w in self.organization_heads for w in words[1:]) and words[-1] not in self.suffixes:
+            return "Organization"
+        return "Company"
+
+    def not_a_name(self, text: str, type_: str, after: str) -> bool:
+        """A place before a currency or a price benchmark ("U.S. dollars", "London PM fix"), a
+        headline ("ABSAROKA PLATINUM REPORTS"), a professional designation ("P.Eng"), a
+        geological period ("Tertiary")."""
+        words = re.findall(r"[\w.$'-]+", text)
+        if not words:
+            return True
+        if type_ == "Place":
+            nxt = re.match(r"[\s-]*([$\w]+)(?:\s+(\w+))?", after)
+            if nxt and (nxt.group(1).lower() in self.currency or nxt.group(1).lower() in self.benchmark):
+                return True
+            if after.startswith("$"):
+                return True
+        if type_ in ("Person", "Place", "Organization", "Company") and any(w.lower() in self.headline_verbs for w in words):
+            return True
+        if type_ == "Person" and (text.isupper() and len(text) > 3 or text.strip() in self.departments
+                                  or all(w.rstrip(",") in self.titles or w in ("and", "&", "of") for w in words)):
+            return True  # "Chief Financial Officer" after "appointed" is a post, not a person
+        if text.strip().lower().rstrip(".") in self.designations or text.strip() in self.geologic:
+            return True
+        return False
 
     def ruler(self, text: str, label: str, ent_id: str) -> tuple[Any, ...] | None:
         entry = self.gaz.by_key().get(ent_id)
@@ -153,6 +224,8 @@ class _Canon:
         while words and all(p.lower() in self.modifiers for p in words[-1].split("/")):
             mods = words[-1].lower().split("/") + mods
             words = words[:-1]
+        if head_words == ["pit"] and "open" in mods:  # "the Yarrabee open pit": a way of mining, the mine
+            head_words = ["mine"]
         name = " ".join(w.strip("'\"") for w in words)
         if not name:
             return None
@@ -212,9 +285,14 @@ class _Canon:
             cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
             if not cued and (words[-1] not in self.org_heads and words[-1] not in self.suffixes or len(words) < 2):
                 return None  # a bare capitalised phrase is an organisation only where a relation says so
+            if text in self.org_not:
+                return None
+            mapped = self.org_type(text)
         elif mapped == "Place":
             if len(words) > 4 or text.isupper():
                 return None
+        if self.not_a_name(text, mapped, after):
+            return None
         return mapped, text, ()
 
     def _in_place(self, after: str) -> bool:
@@ -280,16 +358,23 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     name = re.compile(  # "2014--Kestrel Ridge Mining Corporation", "Coeur d'Alene Mines Corporation"
         rf"(?<![\w.&'])(?<!\w-)([A-Z][\w&'.-]*,?\s+(?:{word},?\s+){{0,5}}(?:{suffix}))(?![\w])"
     )
+    titles = set(canon.gaz.lexicon.get("position_words", []))
     for m in name.finditer(text):
         words = m.group(1).split()
-        while words and words[0] in canon.not_name:
+        # "Executive Vice President and Director of Questar Corporation": the name starts after the title
+        while words and (words[0].rstrip(",") in canon.not_name or words[0].rstrip(",") in titles or words[0] in ("and", "of", "&")):
             words = words[1:]
-        if len(words) < 2 or any(e.start < m.end() and m.start() < e.end and e.type in ("Organization", "Company")
-                                 for e in ents):
+        if len(words) < 2:
             continue
         start = text.index(words[0], m.start(1))
+        if any(e.start < m.end() and m.start() < e.end and e.type in ("Organization", "Company")
+               and (e.end - e.start) >= (m.end(1) - start) for e in ents):
+            continue  # an organisation as long already ("del Norte S.A." gives way to the whole name)
         ents = [e for e in ents if not (e.start < m.end() and start < e.end)]
-        ents.append(Ent(start, m.end(1), "Organization", text[start : m.end(1)], text[start : m.end(1)]))
+        name = text[start : m.end(1)].rstrip(",")
+        entry = canon.gaz.find(name)
+        type_, label = (entry.type, entry.label) if entry is not None and entry.type in ORG_TYPES else (canon.org_type(name), name)
+        ents.append(Ent(start, start + len(name), type_, label, name))
     ents.sort(key=lambda e: e.start)
     for e in ents:
         if e.start < cover:
@@ -301,7 +386,9 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
             if name.endswith(".") and not any(name.endswith(x) for x in canon.suffixes):
                 end -= 1
                 name = name[:-1]
-            out.append(Ent(e.start, end, "Organization", name, name))
+            entry = canon.gaz.find(name)
+            type_, label = (entry.type, entry.label) if entry is not None and entry.type in ORG_TYPES else (canon.org_type(name), name)
+            out.append(Ent(e.start, end, type_, label, name))
             cover = end
             continue
         out.append(e)
@@ -332,6 +419,61 @@ def _titled_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     return sorted(out, key=lambda e: e.start)
 
 
+def _places_of(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """"the town of Cedar Gulch", "the port of Caleta Brava": the capitalised words after are a place,
+    whatever the model made of them (nothing, a person, a part of a longer span)."""
+    cues = canon.gaz.lexicon.get("place_of_cues", [])
+    if not cues:
+        return ents
+    alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    word = r"[A-Z][\w'.-]*"
+    pat = re.compile(rf"\b(?:{alternatives})\s+({word}(?:\s+(?:de|del|la|los|las|do|da)?\s*{word}){{0,3}})")
+    out = list(ents)
+    for m in pat.finditer(text):
+        name = m.group(1)
+        if re.search(r"[a-z]{2}\.$", name):  # "west of the town of Falun." ends a sentence, not an abbreviation
+            name = name[:-1]
+        words = name.split()
+        while words and (words[-1].lower() in canon.heads or words[-1] in canon.not_name):
+            words.pop()  # "the town of Falun Mine": not the mine's name
+        if not words:
+            continue
+        name = " ".join(words)
+        end = m.start(1) + len(name)
+        entry = canon.gaz.find(name)
+        if entry is not None and entry.type != "Place":
+            continue
+        label = entry.label if entry is not None else name
+        if any(e.start <= m.start(1) and end <= e.end and e.type == "Place" and e.label == label for e in out):
+            continue
+        out = [e for e in out if not (e.start < end and m.start(1) < e.end)]
+        out.append(Ent(m.start(1), end, "Place", label, name))
+    return sorted(out, key=lambda e: e.start)
+
+
+def _appointed_people(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """"appointed Marisol Etchegaray as Chief Financial Officer", "succeeding Peter J. Hallam":
+    the name after an appointment or succession word is a person, also where the model missed it."""
+    cues = canon.gaz.lexicon.get("appointment_words", [])
+    if not cues:
+        return ents
+    alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    name = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?){1,2}"
+    out = list(ents)
+    for m in re.finditer(rf"\b(?:{alternatives})\s+({name})\b", text):
+        printed = canon.without_title(m.group(1))
+        start, end = m.start(1), m.start(1) + len(printed)
+        if len(printed.split()) < 2 or printed.split()[0] in canon.not_name or canon.not_a_name(printed, "Person", ""):
+            continue  # "appointed Chief Financial Officer": a post
+        if canon.gaz.find(printed) is not None:
+            continue
+        if any(e.start <= start and end <= e.end and e.type == "Person" for e in out):
+            continue
+        out = [e for e in out if not (e.start < end and start < e.end)]
+        out.append(Ent(start, end, "Person", printed, printed))
+    return sorted(out, key=lambda e: e.start)
+
+
 def _merge(ents: list[Ent], extra: list[Ent]) -> list[Ent]:
     if not extra:
         return ents
@@ -351,8 +493,10 @@ def extract_narrative(
     ``gazetteer`` defaults to the whole gazetteer; ``load_gazetteer(tier="generic")``
     runs the stage as it would meet a release of a company nobody listed.
     """
-    from kg.nlp.pipeline import RULER, get_pipeline
+    from kg.nlp.pipeline import PARSE, RULER, get_pipeline
 
+    check_passes()
+    check_predicates()
     gaz = gazetteer or load_gazetteer()
     nlp, model = get_pipeline(blank, gaz)
     canon = _Canon(gaz)
@@ -361,7 +505,7 @@ def extract_narrative(
 
     texts: list[_Text] = []
     for i, (doc, blocks) in enumerate(docs):
-        for block in blocks:
+        for block in _continued(blocks):
             if block.kind == "table":
                 continue
             text, starts = _join(doc, block)
@@ -372,9 +516,12 @@ def extract_narrative(
 
     full_texts = [t for t in texts if t.full]
     rule_texts = [t for t in texts if not t.full]
-    _annotate(nlp.pipe((t.text for t in full_texts), batch_size=_BATCH), full_texts, canon)
+    parse = [p for p in PARSE if p in nlp.pipe_names]
+    _annotate(nlp.pipe((t.text for t in full_texts), batch_size=_BATCH, disable=parse), full_texts, canon)
     rules_only = [p for p in nlp.pipe_names if p not in ("sentencizer", RULER)]
     _annotate(nlp.pipe((t.text for t in rule_texts), batch_size=_BATCH, disable=rules_only), rule_texts, canon)
+    if "parser" in parse:
+        _parse_figure_sentences(nlp, full_texts, [p for p in nlp.pipe_names if p not in parse])
 
     by_doc: dict[int, list[_Text]] = {}
     for t in texts:
@@ -389,6 +536,27 @@ def extract_narrative(
             facts = DocumentFacts(doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256, problems=(problem,))
         out.append(facts)
     return out
+
+
+# A sentence that may state a figure: a number with a unit of mass, a rate or a price per unit.
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:thousand\s+|million\s+|billion\s+)?(?:[A-Za-z-]+\s+){0,2}?"
+    r"(?i:ounces?|oz\b|tons?\b|tonnes?|pounds?|lbs?\b|geos?\b|ageq|auEq|moz\b|koz\b|mt\b|kt\b|mlbs?\b|cents|tpd\b)"
+    r"|\$\s?\d[\d,.]*\s*(?:per|/|an?\s)"
+)
+
+
+def _parse_figure_sentences(nlp: Any, texts: list[_Text], disable: list[str]) -> None:
+    """The parse (tags, dependencies) of every sentence that may state a figure: the figure rules
+    read its clauses, tense and modality. Other sentences are not parsed (the stage's time is the
+    model's named-entity pass plus this)."""
+    spans = [(t, (a, b)) for t in texts for a, b in t.sentences if _FIGURE.search(t.text[a:b])]
+    for (t, (a, b)), sdoc in zip(spans, nlp.pipe((t.text[a:b] for t, (a, b) in spans), batch_size=_BATCH, disable=disable),
+                                 strict=True):
+        t.parses[(a, b)] = tuple(
+            Tok(tok.idx, tok.idx + len(tok.text), tok.text, tok.lemma_, tok.pos_, tok.tag_, tok.dep_, tok.head.i)
+            for tok in sdoc
+        )
 
 
 def _spans(ent: Any, canon: _Canon) -> list[tuple[int, int, str]]:
@@ -423,6 +591,9 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
     ents: list[Ent] = []
     for ent in sdoc.ents:
         for start, end, text in _spans(ent, canon):
+            if ent.label_ == "PERSON":
+                text = canon.without_title(text)
+                end = start + len(text)
             if ent.label_ in CONTRACT_TYPES:
                 resolved = canon.ruler(text, ent.label_, ent.ent_id_)
             else:
@@ -434,6 +605,9 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
     ents = _corporate_names(target.text, ents, canon)
     ents = _titled_people(target.text, ents, canon)
     ents = [e for e in ents if not _verb_not_metal(target.text, e, canon.verb_cues)]
+    ents = [e for e in ents if not canon.not_a_name(e.text, e.type, target.text[e.end : e.end + 20])]
+    ents = _places_of(target.text, ents, canon)
+    ents = _appointed_people(target.text, ents, canon)
     target.ents = _merge(ents, _coordinated(target.text, canon))
     target.nested = [n for e in target.ents for n in canon.nested(e)]
     target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
@@ -448,11 +622,12 @@ def _document_facts(
     )
     ranks = {k: i for i, k in enumerate(lex.get("place_levels", []))}
     place_rank = {e.label: ranks[e.place_kind] for e in gaz.entries if e.place_kind in ranks}
-    reporting = reporting_period(doc.meta.period_end, doc.meta.release_date)
+    reporting = reporting_period(doc.meta.period_end, doc.meta.release_date, doc.meta.period_start)
     ctx = Context(company=company, release_date=doc.meta.release_date, lexicon=lex, place_rank=place_rank,
                   place_parents=_place_parents(gaz), reporting_year=reporting.end.year if reporting else None)
     fctx = FigureContext(doc=doc.name, company=company, period_end=doc.meta.period_end, lexicon=lex,
-                         release_date=doc.meta.release_date)
+                         release_date=doc.meta.release_date, period_start=doc.meta.period_start,
+                         fiscal_year_end=doc.meta.fiscal_year_end)
 
     mentions: list[Mention] = []
     relations: list[Relation] = []
@@ -460,23 +635,38 @@ def _document_facts(
     problems: list[Problem] = []
     if model == "blank:en":
         problems.append(Problem(doc.name, 0, "no spaCy model installed: rule-based entities only", "info"))
+    for missing in doc.meta.missing:  # figures still get what is known
+        problems.append(Problem(doc.name, 0, f"header: {missing}", "warning"))
     for t in texts:
         if t.error:
             line = doc.source_line(t.block.first_line)
             problems.append(Problem(doc.name, line, f"narrative rules failed on this block: {t.error}", "error"))
 
+    run = Run()
+    run.enter("dateline_places")
     _dateline_places(texts, gaz)
+    run.enter("company_mentions")
     if company is not None:
-        forms = _company_forms(company.label, lex)
+        # the names the header says the release uses for its company ("Redhawk"), longest first
+        aliases = [a for a in doc.meta.aliases if a[:1].isupper() and a.split()[0] not in ("The",)]
+        forms = list(dict.fromkeys([*_company_forms(company.label, lex), *sorted(aliases, key=len, reverse=True)]))
+        forms = [forms[0], *sorted(forms[1:], key=len, reverse=True)]
         for t in texts:
             t.ents = _company_mentions(t, company, forms, lex, gaz)
+    run.enter("people")
     people = _people(texts)
+    run.enter("site_roots")
     roots = _site_roots(texts)
+    run.enter("prefer_explicit")
     explicit = _prefer_explicit(texts, gaz)
     regions = set(lex.get("region_words", []))
+    run.enter("bare_names")
     bare = _bare_name_pattern(explicit, gaz)
+    run.enter("named_once")
     named = _named_once(texts, lex, gaz)
+    run.enter("heading_sites")
     headings = _heading_sites(texts)
+    run.enter("entity_forms")
     commodities = set(lex.get("_commodities", ()))
     for t in texts:
         ents = [_person_alias(e, people) for e in t.ents]
@@ -493,10 +683,21 @@ def _document_facts(
             for word in e.modifiers:  # "the Ironbark copper-gold project" names copper and gold
                 if word in commodities:
                     mentions.append(Mention(doc.name, line, EntityRef(word, "Commodity"), word))
+    run.enter("sentence_relations")
+    # the document's one mine or unit (parts left out), whose parts a sentence may name alone
+    producers = {e.ref: e for t in texts for e in t.ents if e.type in ("Mine", "MiningUnit") and not is_part(e.ref, lex)}
+    only_site = next(iter(producers.values())) if len(producers) == 1 else None
+    sentences: list[tuple[_Text, Sentence, int, EntityRef | None]] = []
+    for t in texts:
+        ents = t.ents
         if not t.full:
             continue
         topic = _topic(t) or headings.get(t.block.section)
-        previous: EntityRef | None = None  # the last figure's subject in this paragraph
+        first = t.sentences[0] if t.sentences else (0, 0)
+        # "At the Lucky Friday mine in Idaho, ...": a paragraph that opens on a site is about it
+        opening = next((e for e in ents if first[0] <= e.start < first[1] and e.type in ("Mine", "MiningUnit", "Company")), None)
+        opens_on_site = opening is not None and opening.type != "Company" and opening.start - first[0] < 60
+        paragraph_site = opening if opens_on_site else None
         for start, end in t.sentences:
             sent = Sentence(
                 text=t.text[start:end],
@@ -506,24 +707,257 @@ def _document_facts(
                 ),
                 offset=start, topic=topic, section=t.block.section,
                 context=next((e for e in reversed(ents) if e.end <= start and e.type in _PARENTS), None),
+                only_site=only_site, paragraph_site=paragraph_site if start > first[0] else None,
                 line_starts=t.line_starts, first_line=t.block.first_line,
+                tokens=t.parses.get((start, end), ()),
             )
+            sentences.append((t, sent, start, topic))
             for f in find_relations(sent, ctx):
                 relations.append(_relation(doc, sent, f))
+    # what each subject's figures are about, learnt from the figures that name their commodity: the
+    # commodity of "1.7 million ounces" or of a cost "per ounce" whose sentence names none
+    run.enter("figure_topics")
+    topics = _FigureTopics()
+    for t, sent, start, _ in sentences:
+        topics.learn(find_figures(sent, fctx, lambda pos: 1, t.text[:start]))
+    run.enter("prose_figures")
+    last: _Text | None = None
+    previous: EntityRef | None = None  # the last figure's subject in this paragraph
+    for t, sent, start, _ in sentences:
+        if t is not last:
+            last, previous, topics.paragraph = t, None, ""
 
-            def line_of(pos: int, sent: Sentence = sent) -> int:
-                return doc.source_line(sent.line_of(pos))
+        def line_of(pos: int, sent: Sentence = sent) -> int:
+            return _figure_line(doc, sent.line_of(pos), sent.column_of(pos))
 
-            found = list(find_figures(sent, fctx, line_of, t.text[:start], previous))
-            if found:
-                previous = found[-1].subject
-            observations.extend(found)
-        relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
+        if _FOOTNOTE.match(t.text):
+            continue  # a table's footnote qualifies its rows ("(1) ... of which 1,658 ounces were ..."), states no result
+        found = list(find_figures(sent, fctx, line_of, t.text[:start], previous, topics))
+        if found:
+            previous = found[-1].subject
+        topics.follow(found)
+        observations.extend(found)
+    run.enter("footnote_relations")
+    for t in texts:
+        if t.full:
+            relations.extend(_footnote_relations(doc, blocks, t, gaz, explicit))
+    run.enter("heading_relations")
+    relations.extend(_heading_relations(doc, texts, company))
+    run.enter("table_production")
+    relations.extend(_table_production(doc, blocks, explicit, gaz, lex))
+    run.enter("named_after_site")
+    relations.extend(_named_after_site(doc, texts, explicit, gaz))
+    run.enter("contacts")
+    found_mentions, found_relations = _contacts(doc, lex, company, gaz)
+    mentions.extend(found_mentions)
+    relations.extend(found_relations)
     return DocumentFacts(
         doc=doc.name, doc_id=doc.id, meta=doc.meta, sha256=doc.sha256,
         observations=tuple(observations), mentions=tuple(mentions), relations=tuple(relations),
         problems=tuple(problems),
     )
+
+
+def _figure_line(doc: Document, n: int, column: int) -> int:
+    """The source line a prose figure is printed on, or 0 when the document cannot say: an HTML
+    paragraph rendered on one analysis line from several source lines, with no record of which
+    source line holds which words (the figure would cite a line it is not printed on)."""
+    line = doc.lines[n - 1]
+    at = column + len(line) - len(line.lstrip())
+    if doc.cell_lines and doc.cell_lines[n - 1]:
+        return doc.source_line_at(n, at)
+    if doc.format == "html":
+        nxt = next((doc.source_lines[k] for k in range(n, len(doc.lines)) if doc.lines[k].strip()), None)
+        if nxt is not None and nxt - doc.source_lines[n - 1] > 1:
+            return 0
+    return doc.source_line(n)
+
+
+class _FigureTopics:
+    """The commodity a release's figures are about: per subject (most often first), in the current
+    paragraph (the last one named), in the release (most often first)."""
+
+    def __init__(self) -> None:
+        self.by_subject: dict[EntityRef, Counter[str]] = {}
+        self.release: Counter[str] = Counter()
+        self.paragraph = ""
+
+    @staticmethod
+    def _metal(o: Observation) -> str:
+        m = re.match(r"(?:reserve-contained-)?(.+?)(?:-produced|-sold)?$", o.metric)
+        if m and o.unit in ("OZ", "LB", "TON", "TONNE") and not o.metric.startswith(("ore-", "reserve-ore")):
+            return m.group(1)
+        return ""
+
+    def learn(self, found: Iterable[Observation]) -> None:
+        for o in found:
+            metal = self._metal(o)
+            if metal:
+                self.by_subject.setdefault(o.subject, Counter())[metal] += 1
+                self.release[metal] += 1
+
+    def follow(self, found: list[Observation]) -> None:
+        for o in found:
+            self.paragraph = self._metal(o) or self.paragraph
+
+    def __call__(self, subject: EntityRef) -> str:
+        def top(c: Counter[str]) -> str:
+            return min(c, key=lambda k: (-c[k], list(c).index(k))) if c else ""
+
+        own = top(self.by_subject.get(subject, Counter()))
+        if subject.type in ("Mine", "MiningUnit") and own:
+            return own
+        return self.paragraph or own or top(self.release)
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    """One relation per subject, predicate, object and value: the first statement of it."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in relations:
+        key = (r.subject, r.predicate, r.object, r.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+_HEADING_SHARE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inside>[^()]*?\b(?P<pct>\d{1,3}(?:\.\d+)?)\s*%[^()]*)\)\s*$")
+
+
+def _heading_relations(doc: Document, texts: list[_Text], company: EntityRef | None) -> list[Relation]:
+    """A one-line section heading "Hollowell Mine (Idaho, 100%)", "Kestrel Lake Mine (51% interest,
+    operator)": the releasing company's share of the site it names, and its operation."""
+    out: list[Relation] = []
+    if company is None:
+        return out
+    for t in texts:
+        if t.block.first_line != t.block.last_line:
+            continue
+        m = _HEADING_SHARE.match(t.text.strip())
+        if not m:
+            continue
+        sites = [e for e in t.ents if e.type in SITE_TYPES and e.end <= len(m.group("name")) + 1]
+        if len(sites) != 1:
+            continue
+        site = sites[0]
+        src = Source(doc.name, doc.source_line(t.block.first_line), "prose")
+        pct = m.group("pct")
+        decimals = len(pct.split(".")[1]) if "." in pct else 0
+        if not re.search(r"basis", m.group("inside"), re.I):
+            out.append(Relation(company, "ownershipInterest", site.ref, src, value=pct, value_decimals=decimals,
+                                text=t.text.strip(), kind="equity"))
+        if re.search(r"\boperator\b", m.group("inside"), re.I):
+            out.append(Relation(site.ref, "operatedBy", company, src, text=t.text.strip()))
+    return out
+
+
+def _table_production(
+    doc: Document, blocks: Sequence[Block], explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer, lex: dict[str, Any]
+) -> list[Relation]:
+    """A production table's section row names a mine ("Plata Vieja Mine (metric)", "YARRABEE (100%)")
+    and its rows the metals it produced ("Gold produced (oz)"): each metal producedAt that mine."""
+    sites = {k: v for k, v in explicit.items() if any(r.type in ("Mine", "MiningUnit") for r in v)}
+    if not sites:
+        return []
+    heads = lex.get("heads", {})
+    roots: dict[str, EntityRef] = {}
+    for refs in sites.values():
+        ref = sorted(refs, key=lambda r: (-refs[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
+        if ref.type in ("Mine", "MiningUnit"):
+            roots.setdefault(_root(ref.label, heads).casefold(), ref)
+    commodities = "|".join(sorted(map(re.escape, lex.get("_commodities", ())), key=len, reverse=True))
+    cue = "|".join(lex.get("table_production_words", ["produced", "production"]))
+    row = re.compile(rf"^\s*(?:payable\s+)?({commodities})\s+(?:{cue})\b", re.I)
+    out: list[Relation] = []
+    for b in blocks:
+        if b.kind != "table":
+            continue
+        current: EntityRef | None = None
+        for n, line in enumerate(b.lines, b.first_line):
+            label = re.split(r"\s{2,}", line.strip())[0]
+            if not label:
+                continue
+            if not re.search(r"\d", line.replace(label, "", 1)):  # a section row
+                text = re.sub(r"\([^)]*\)", " ", label).casefold()
+                hits = [k for k in roots if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text)]
+                current = roots[max(hits, key=len)] if hits else (None if re.match(r"^[A-Za-z]", label) else current)
+                continue
+            m = row.match(label)
+            if m and current is not None:
+                commodity = gaz.find(m.group(1).lower())
+                name = commodity.label if commodity is not None and commodity.type == "Commodity" else m.group(1).lower()
+                src = Source(doc.name, doc.source_line(n), "prose")
+                out.append(Relation(EntityRef(name, "Commodity"), "producedAt", current, src, text=line.strip()))
+    return out
+
+
+def _named_after_site(doc: Document, texts: list[_Text], explicit: dict[str, Counter[EntityRef]], gaz: Gazetteer) -> list[Relation]:
+    """A plant named after a mine ("the Hollowell mill", "the Las Vizcachas concentrator") is part of it."""
+    heads = gaz.lexicon.get("heads", {})
+    mines: dict[str, EntityRef] = {}
+    for refs in explicit.values():
+        for ref in refs:
+            if ref.type in ("Mine", "MiningUnit"):
+                mines.setdefault(_root(ref.label, heads), ref)
+    out: list[Relation] = []
+    seen: set[str] = set()
+    for t in texts:
+        for e in t.ents:
+            if e.type != "Facility" or e.label in seen:
+                continue
+            for root, mine in mines.items():
+                if e.label.startswith(root + " ") and e.label != mine.label:
+                    seen.add(e.label)
+                    src = Source(doc.name, doc.source_line(_line(t, e.start)), "prose")
+                    out.append(Relation(e.ref, "partOf", mine, src, text=re.sub(r"\s+", " ", t.text)[:300]))
+                    break
+    return out
+
+
+_CONTACT = re.compile(r"^\s*(?:contacts?|for\s+(?:further|more)\s+information|investor\s+(?:relations\s+)?contacts?|media\s+contacts?)\b[^:]*:?\s*", re.I)
+_CONTACT_PERSON = re.compile(
+    r"^\s*(?:(?:Dr|Mr|Ms|Mrs)\.\s+)?([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?),\s+([A-Za-z][^\d(+@]*?)\s*(?:,\s*[(+\d].*|,\s*\S+@.*)?$"
+)
+
+
+def _contacts(doc: Document, lex: dict[str, Any], company: EntityRef | None, gaz: Gazetteer) -> tuple[list[Mention], list[Relation]]:
+    """The contact block at a release's end ("Contact: Gail Ferrante, Vice President, Finance and
+    Chief Financial Officer"; "For further information:" over "Jonas Whitcombe, Vice President,
+    Investor Relations"): each person and the post the block gives them, on the release's date.
+    Read from the document's lines: contact blocks are page furniture to the layout stage."""
+    words = set(lex.get("position_heads", [])) | set(lex.get("departments", [])) | set(lex.get("position_words", []))
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    lines = doc.lines
+    start = max(0, len(lines) - 60)
+    for i in range(start, len(lines)):
+        m = _CONTACT.match(lines[i])
+        if not m:
+            continue
+        for j in range(i, min(i + 6, len(lines))):
+            text = lines[j][m.end():] if j == i else lines[j]
+            if j > i and not text.strip():
+                break
+            p = _CONTACT_PERSON.match(text)
+            if not p or gaz.find(p.group(1)) is not None:
+                continue
+            title = _clean_contact_title(p.group(2))
+            if not title or not any(w in words for w in re.findall(r"[A-Za-z]+(?:\s+[A-Z][a-z]+)?", title)) and not any(
+                w in words for w in title.replace(",", " ").split()
+            ):
+                continue
+            line = doc.source_line(j + 1)
+            person = EntityRef(p.group(1), "Person")
+            mentions.append(Mention(doc.name, line, person, p.group(1)))
+            if company is not None:
+                relations.append(Relation(person, "holdsPosition", EntityRef(title, "Position"), Source(doc.name, line, "prose"),
+                                          value=company.label, date=doc.meta.release_date, text=text.strip()))
+    return mentions, relations
+
+
+def _clean_contact_title(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;")
 
 
 def _place_parents(gaz: Gazetteer) -> dict[str, frozenset[str]]:
@@ -553,8 +987,9 @@ def _line(t: _Text, pos: int) -> int:
 def _relation(doc: Document, sent: Sentence, f: Found) -> Relation:
     line = doc.source_line(sent.line_of(f.pos))
     return Relation(
-        subject=f.subject, predicate=f.predicate, object=f.object, source=Source(doc.name, line, "prose"),
+        subject=f.subject, predicate=check_predicate(f.predicate), object=f.object, source=Source(doc.name, line, "prose"),
         value=f.value, value_decimals=f.value_decimals, date=f.date, date_precision=f.date_precision, text=re.sub(r"\s+", " ", sent.text).strip(),
+        kind=f.kind,
     )
 
 
@@ -626,6 +1061,7 @@ def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> dict[str, Counter[En
             root = _root(e.label, heads)
             if e.type in _SITE_PREFERENCE and root != e.label and e.text.strip().casefold() != root.casefold():
                 explicit.setdefault(root.casefold(), Counter())[e.ref] += 1
+    pit_words = {w for w, t in heads.items() if t == "Mine" and w != "mine"}  # "pit", "operation"
     for t in texts:
         new = []
         for e in t.ents:
@@ -633,6 +1069,13 @@ def _prefer_explicit(texts: list[_Text], gaz: Gazetteer) -> dict[str, Counter[En
             if full:
                 ref = sorted(full, key=lambda r: (-full[r], _SITE_PREFERENCE.index(r.type), r.label))[0]
                 e = Ent(e.start, e.end, ref.type, ref.label, e.text, e.modifiers)
+            elif e.type == "Mine" and e.label.rsplit(" ", 1)[-1].lower() in pit_words:
+                # "the Sandhill pit" where the release names the "Sandhill mine": the open pit is that
+                # mine; a pit named otherwise ("San Gabriel pit" of another mine) stays its own
+                mines = [r for r in explicit.get(_root(e.label, heads).casefold(), ())
+                         if r.type == "Mine" and r.label.rsplit(" ", 1)[-1].lower() == "mine"]
+                if mines:
+                    e = Ent(e.start, e.end, mines[0].type, mines[0].label, e.text, e.modifiers)
             new.append(e)
         t.ents = new
     for t in texts:  # names written in full count for themselves (a table row "Lucky Friday Unit, USA")

@@ -34,6 +34,21 @@ class Ent:
 
 
 @dataclass(frozen=True)
+class Tok:
+    """One token of a parsed sentence: sentence-relative span, lemma, coarse and fine tags, the
+    dependency label and the index of its head among the sentence's tokens (its own for the root)."""
+
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One sentence of prose with its entities (in order) and where it sits in the document."""
 
@@ -42,9 +57,12 @@ class Sentence:
     offset: int = 0  # of the sentence within its block text
     topic: Ent | None = None  # the entity the paragraph's run-in heading names ("LUCKY FRIDAY - ")
     context: Ent | None = None  # the last mine, unit or property named earlier in the paragraph
+    only_site: Ent | None = None  # the document's one mine or unit, when it names a single one
+    paragraph_site: Ent | None = None  # the mine or unit the paragraph's first sentence is about
     section: str = ""
     line_starts: tuple[int, ...] = (0,)  # block offsets where each analysis line starts
     first_line: int = 1  # analysis line of the block's first line
+    tokens: tuple[Tok, ...] = ()  # the parse, for sentences that state figures (none on a blank pipeline)
     _template: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def line_of(self, pos: int) -> int:
@@ -57,6 +75,11 @@ class Sentence:
             else:
                 break
         return self.first_line + n
+
+    def column_of(self, pos: int) -> int:
+        """Where a sentence-relative position falls within its analysis line (leading blanks left out)."""
+        n = self.line_of(pos) - self.first_line
+        return self.offset + pos - self.line_starts[n]
 
     def template(self) -> str:
         """The sentence with each entity replaced by ``<i|Type>`` (i = index in ``ents``)."""

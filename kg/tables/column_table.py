@@ -21,7 +21,8 @@ from functools import cached_property
 from kg.facts import EntityRef, Observation, Period
 from kg.tables.context import entity_name, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
-from kg.tables.labels import MatchContext, match, read_label
+from kg.tables.labels import read_label
+from kg.tables.metric_match import MatchContext, match
 from kg.tables.numbers import NA
 from kg.tables.period_table import scaled
 from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date

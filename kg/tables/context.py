@@ -148,11 +148,15 @@ def split_head(name: str) -> tuple[str, str, str]:
                 head, type_ = tail, heads[tail]
                 words = words[:-n]
                 break
-    # descriptive words between the name and its head are not part of the name
-    while words and (words[-1].lower() in modifiers or (words[-1].islower() and len(words) > 1)):
+    # descriptive words between the name and its head are not part of the name ("Redtail
+    # underground deposit"), nor a metal's ("Twin Cedars silver mine")
+    descriptors = _descriptors()
+    while len(words) > 1 and words[-1].lower().strip(",") in descriptors:
         words = words[:-1]
     if head and any(w.islower() and w not in _NAME_CONNECTORS for w in words):
-        return " ".join(words), "", ""  # "Income from operations", "closed operations": no name
+        # "Income from operations", "Proceeds from disposition of properties, plants": words of
+        # a row label, no name before the head
+        return " ".join(words), "", ""
     return " ".join(words), head, type_
 
 

@@ -1,9 +1,10 @@
-"""Row labels → metrics: a printed label compared with the metric vocabulary as a set of words.
+"""Row labels read: a printed label → the set of canonical words it is compared by.
 
-Input: a row label as printed ("Gold produced (koz) (51%)", "Cost of sales (exclusive of
-depreciation)", "AISC, after by-product credits, per silver ounce"), the kind of table it stands
-in and its context (family row, section, metals). Output: a :class:`Label` (its words, metals,
-printed unit, shares) and the :class:`kg.vocab.Metric` it names, or None.
+Input: a row label, column header or family row as printed ("Gold produced (koz) (51%)",
+"Cost of sales (exclusive of depreciation)", "AISC, after by-product credits, per silver
+ounce"). Output: a :class:`Label`: its words, the metals it names, the unit it prints, the
+shares and basis in its parentheticals. :mod:`kg.tables.metric_match` compares labels with the
+metric vocabulary, whose labels go through the same reading.
 
 Labels and the metrics' altLabels (``ontology/metrics.ttl``) go through one normaliser, so the
 two sides always agree: case, punctuation and word order aside; footnote markers, shares
@@ -17,15 +18,16 @@ near miss: a label whose words are not exactly a metric's is left unmapped (and 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from kg.tables.units import UnitSpec, compatible, parse_unit
-from kg.vocab import LabelTerms, Metric, vocabulary
+from kg.tables.units import UnitSpec, parse_unit
+from kg.vocab import LabelTerms, norm, vocabulary
 
 _PAREN = re.compile(r"\(([^()]*)\)?")
+_MARKERS = re.compile(r"\(\s*\d{1,2}\s*\)|\*+")
 # "Add:", "Less:" open a reconciliation's lines; what follows is the line's name
 _OPERATOR = re.compile(r"^\s*(?:add|less|deduct|plus|minus)\b\s*:?\s*(?=\S)", re.I)
 _MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-z]|\*+)\s*$")
@@ -321,167 +323,21 @@ def read_label(text: str) -> Label:
     return normaliser().read(text)
 
 
-@cache
-def metric_index() -> dict[frozenset[str], tuple[Metric, ...]]:
-    """Each metric under the words of its prefLabel and every altLabel."""
-    out: dict[frozenset[str], list[Metric]] = {}
-    for metric in vocabulary().metrics:
-        for text in sorted(metric.alt_texts | {metric.label}):
-            label = read_label(text)
-            keys = {label.words}
-            if label.per and label.per not in label.words:
-                keys.add(label.words | {label.per})
-            for key in keys:
-                bucket = out.setdefault(key, [])
-                if metric not in bucket:
-                    bucket.append(metric)
-    return {k: tuple(v) for k, v in out.items()}
+def minted_code(kind: str, label: str) -> str:
+    """The code minted for a row label no metric names: ``x-{kind}-{words}``."""
+    # norm() leaves words of [a-z0-9] between single blanks
+    slug = norm(_unit_free(label)).replace(" ", "-")[:60].strip("-") or "row"
+    return (f"x-{kind}-" if kind else "x-") + slug
 
 
-@dataclass
-class MatchContext:
-    """What a row's context says: the kind of table, its family row, and the metals the context
-    names (family row, section, caption, the release), nearest first."""
-
-    kind: str
-    family: str = ""
-    metals: Callable[[], Sequence[str]] = tuple
+_UNIT_PAREN = re.compile(
+    r"\(\s*(?:US)?\$?\s*'?000'?s?(?:\s+[\w./ ]+?)?\s*\)|\(\s*(?:thousands|millions)\s+of\s+[\w./ ]+?\s*\)|"
+    r"\(\s*(?:[$\w.]*/[\w.]+|oz\.?|ounces|tons?|in\s+thousands|in\s+millions|%|[$]|cents)\s*\)?|\bin\s+thousands\)",
+    re.I,
+)
 
 
-@lru_cache(maxsize=16384)
-def _candidates(label: Label) -> list[tuple[frozenset[str], tuple[Metric, ...]]]:
-    return candidates(label)
-
-
-def candidates(label: Label) -> list[tuple[frozenset[str], tuple[Metric, ...]]]:
-    """The metrics a label's words name, most specific reading first."""
-    index = metric_index()
-    keys: list[frozenset[str]] = []
-    readings = [label.words, label.core]
-    if BASIS_100 in label.words:
-        readings += [label.words - {BASIS_100}, label.core - {BASIS_100}]
-    for words in readings:
-        if label.per and label.per not in words:
-            keys.append(words | {label.per})
-        keys.append(words)
-    out = []
-    for key in dict.fromkeys(keys):
-        found = index.get(key)
-        if found:
-            out.append((key, found))
-    return out
-
-
-def match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> Metric | None:
-    """The metric ``label`` names in ``ctx``: its own words first, then with the metal of its
-    context when it names none ("Head grade (g/t)" under a gold mine), then joined with its
-    family row ("Average realized price -" over "Palladium ($/oz)"). Metrics whose labels mean
-    them only in this kind of table are tried before the others, whichever reading finds them
-    ("Grade (g/t)" in a reserves table is a reserve grade before it is a head grade)."""
-    if not _kind_specific(ctx.kind):
-        return _match(label, ctx, allow)  # no metric is this kind's own: one pass
-    specific = _match(label, ctx, lambda m: bool(m.tables) and ctx.kind in m.tables and allow(m))
-    return specific if specific is not None else _match(label, ctx, allow)
-
-
-@lru_cache(maxsize=64)
-def _kind_specific(kind: str) -> bool:
-    """Whether some metric's labels mean it only in tables of ``kind``."""
-    return any(kind in m.tables for m in vocabulary().metrics)
-
-
-def _match(label: Label, ctx: MatchContext, allow: Callable[[Metric], bool]) -> Metric | None:
-    found = _pick(label, _candidates(label), ctx, allow)
-    if found is not None:
-        return found
-    if not label.metals:
-        for metal in ctx.metals():
-            with_metal = Label(
-                label.text,
-                label.words | {metal},
-                label.core | {metal},
-                (metal,),
-                label.unit,
-                label.per,
-                label.percents,
-                label.basis,
-            )
-            found = _pick(with_metal, _candidates(with_metal), ctx, allow)
-            if found is not None:
-                return found
-    if ctx.family:
-        family = read_label(ctx.family.rstrip(":- "))
-        joined = Label(
-            label.text,
-            label.words | family.words,
-            label.core | family.core,
-            label.metals or family.metals,
-            label.unit or family.unit,
-            label.per or family.per,
-            label.percents,
-            label.basis,
-        )
-        found = _pick(joined, _candidates(joined), ctx, allow)
-        if found is not None:
-            return found
-    return None
-
-
-def _pick(
-    label: Label,
-    found: list[tuple[frozenset[str], tuple[Metric, ...]]],
-    ctx: MatchContext,
-    allow: Callable[[Metric], bool],
-) -> Metric | None:
-    for _key, metrics in found:
-        usable = [
-            m
-            for m in metrics
-            if allow(m)
-            and (not m.tables or ctx.kind in m.tables)
-            and (label.unit is None or not label.unit.code or compatible(label.unit.code, m.unit))
-        ]
-        if not usable:
-            continue
-        # a metric whose labels mean it only in this kind of table before one meant anywhere
-        # ("Gold (ounces)" in a reserves table is contained gold, not gold produced)
-        specific = [m for m in usable if m.tables]
-        if specific:
-            usable = specific
-        if len(usable) == 1 and not usable[0].cues and not usable[0].excludes:
-            return usable[0]
-        local = f"{label.text} {ctx.family}".lower()
-        metals = " ".join(label.metals) or " ".join(ctx.metals()[:1])
-        # the rate a label states in any form ("per silver ounce", "($/oz)") is a cue as printed
-        rate = {"per-oz": " per ounce", "per-lb": " per pound", "per-ton": " per ton"}.get(label.per, "")
-        cue_text = f"{local} {metals}{rate}"
-        scored = []
-        for m in usable:
-            if m.excludes and any(x in local for x in m.excludes):
-                continue
-            if m.cues and not all(any(alt in cue_text for alt in group) for group in m.cues):
-                continue
-            scored.append((len(m.cues), m.code, m))
-        if scored:
-            scored.sort(key=lambda t: (-t[0], t[1]))
-            return scored[0][2]
-    return None
-
-
-def ambiguous_keys() -> dict[frozenset[str], tuple[str, ...]]:
-    """Label words that name two metrics which nothing tells apart: no context cue, no unit (of
-    different dimensions), and the kinds of table they apply in, both every kind or one in
-    common (a metric of one kind of table wins over a general one there). A vocabulary defect;
-    tests/test_labels.py keeps the vocabulary free of them."""
-    out = {}
-    for key, metrics in metric_index().items():
-        plain = [m for m in metrics if not m.cues and not m.excludes]
-        clashing: set[str] = set()
-        for i, m in enumerate(plain):
-            for n in plain[i + 1 :]:
-                same_tables = (not m.tables and not n.tables) or bool(m.tables & n.tables)
-                if same_tables and compatible(m.unit, n.unit):
-                    clashing.update((m.code, n.code))
-        if clashing:
-            out[key] = tuple(sorted(clashing))
-    return out
+def _unit_free(label: str) -> str:
+    """A row label without footnote markers and unit parentheticals, for a minted code."""
+    label = " ".join(_MARKERS.sub(" ", label).split()) if "(" in label or "*" in label else label
+    return _UNIT_PAREN.sub(" ", label) if "(" in label or ")" in label else label

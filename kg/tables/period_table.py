@@ -23,7 +23,8 @@ from decimal import Decimal
 from kg.facts import EntityRef, Observation, Period
 from kg.tables.context import entity_name, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
-from kg.tables.labels import MatchContext, match, read_label
+from kg.tables.labels import read_label
+from kg.tables.metric_match import MatchContext, match
 from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
 from kg.tables.periods import ColumnHeader, column_headers, period_for, phrase_months
 from kg.tables.reader import TableReader

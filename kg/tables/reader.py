@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.facts import Block, EntityRef, Footnote, Observation, Problem, Source, TableInfo, UnreadNumber
+from kg.facts import Block, EntityRef, Footnote, Observation, Problem, TableInfo
 from kg.tables.context import (
     DocState,
     RowContext,
@@ -38,14 +38,15 @@ from kg.tables.context import (
     strip_markers,
 )
 from kg.tables.grid import BLANK, DATA, RULE, TEXT, Grid, Line, SubTable, assign
-from kg.tables.labels import MatchContext, match, read_label
-from kg.tables.numbers import GARBLED, NA
+from kg.tables.labels import minted_code, read_label
+from kg.tables.metric_match import MatchContext, match
+from kg.tables.numbers import GARBLED
+from kg.tables.provenance import Recording
 from kg.tables.units import caption_units
 from kg.vocab import Metric, norm
 
 log = logging.getLogger(__name__)
 
-_MARKER = re.compile(r"\(\s*(\d{1,2})\s*\)|(\*+)")
 _PAREN = re.compile(r"\([^()]*\)?")
 _WORDS = re.compile(r"[a-z0-9]+")
 _SCALE_LINE = re.compile(r"\b(?:thousands|millions)\b|\b000s?\b|\$000|US\$\s*(?:millions|M\b)", re.I)
@@ -66,13 +67,7 @@ def is_caps(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def markers(text: str) -> list[str]:
-    if "(" not in text and "*" not in text:
-        return []
-    return [m.group(1) or m.group(2) for m in _MARKER.finditer(text)]
-
-
-class TableReader:
+class TableReader(Recording):
     """Reads one grid; a shape's subclass says what its header and data rows mean."""
 
     shape = ""
@@ -145,32 +140,6 @@ class TableReader:
             numbers=numbers,
             unread=unread,
         )
-
-    def coverage(self) -> tuple[int, tuple[UnreadNumber, ...]]:
-        """How many numbers the table's rows print, and those no observation was made of."""
-        numbers = 0
-        unread: list[UnreadNumber] = []
-        for part in self.grid.parts:
-            for ln in part.data:
-                for cell in ln.row.cells:  # type: ignore[union-attr]
-                    if cell.number.kind == NA:
-                        continue
-                    numbers += 1
-                    key = (ln.n, cell.start)
-                    if key in self.read_cells:
-                        continue
-                    reason = (
-                        self.skipped.get(key)
-                        or self.skipped.get((ln.n, -1))
-                        or "no metric, period or subject was found for it"
-                    )
-                    line = self.source(ln.n, cell.end - 1 if self.by_cell(ln.n) else None).line
-                    unread.append(UnreadNumber(line, cell.printed, reason))
-        return numbers, tuple(unread)
-
-    def skip_row(self, line: Line, reason: str) -> None:
-        """Say why a row's numbers give no observation (the first reason given stays)."""
-        self.skipped.setdefault((line.n, -1), reason)
 
     # ------------------------------------------------------------ what a shape defines
 
@@ -338,18 +307,6 @@ class TableReader:
             return
         self.data_row(group, raw, line, cols, part, headers)
 
-    def _garbled(self, line: Line) -> None:
-        """Warn of numbers printed with letters among their digits ("1,5O9,67O", "(3.7O)"): they
-        are not read (a guess at the digits would be a number nobody printed), and said so."""
-        for cell in line.row.cells:  # type: ignore[union-attr]
-            if cell.number.kind == GARBLED:
-                self.problem(
-                    line.n,
-                    f"{cell.printed!r} looks like a number with letters among its digits (a garbled "
-                    "print?); it is not read",
-                )
-                self.skipped.setdefault((line.n, cell.start), "it is garbled: letters among its digits")
-
     # ------------------------------------------------------------ vocabulary in context
 
     def category(self, text: str) -> str:
@@ -460,44 +417,7 @@ class TableReader:
         return _first_metal(self.caption, self.state.metals)
 
     def mint(self, raw: str) -> str:
-        # norm() leaves words of [a-z0-9] between single blanks
-        slug = norm(_unit_free(raw)).replace(" ", "-")[:60].strip("-") or "row"
-        prefix = f"x-{self.kind}-" if self.kind else "x-"
-        return prefix + slug
-
-    # ------------------------------------------------------------ provenance and problems
-
-    def footnotes_for(self, raw: str) -> tuple[Footnote, ...]:
-        """The notes a row's markers point to, then those of its family and section rows."""
-        if not self.footnotes:
-            return ()
-        ctx = self.ctx
-        if self._context_notes[:2] != (ctx.family, ctx.section):
-            self._context_notes = (ctx.family, ctx.section, self._notes_in(ctx.family, ctx.section))
-        own = self._notes_in(raw) if "(" in raw or "*" in raw else ()
-        context = self._context_notes[2]
-        return own + tuple(note for note in context if note not in own) if own else context
-
-    def _notes_in(self, *texts: str) -> tuple[Footnote, ...]:
-        found: list[Footnote] = []
-        for text in texts:
-            for marker in markers(text):
-                note = self.footnotes.get(marker)
-                if note and note not in found:
-                    found.append(note)
-        return tuple(found)
-
-    def source(self, n: int, column: int | None = None) -> Source:
-        """The provenance of a number on analysis line ``n``: in an HTML exhibit, the source line of
-        its own cell (a row's cells can stand on lines of their own)."""
-        line = self.doc.source_line_at(n, column) if column is not None else self.doc.source_line(n)
-        return Source(self.doc.name, line, "table", self.table_id)
-
-    def by_cell(self, n: int) -> bool:
-        return bool(self.doc.cell_lines and self.doc.cell_lines[n - 1])
-
-    def problem(self, n: int, message: str, severity: str = "warning") -> None:
-        self.problems.append(Problem(self.doc.name, self.doc.source_line(n) if n else 0, message, severity))
+        return minted_code(self.kind, raw)
 
 
 def _first_metal(text: str, metals: Sequence[str]) -> str:
@@ -509,16 +429,3 @@ def _first_metal(text: str, metals: Sequence[str]) -> str:
         if 0 <= i < pos:
             best, pos = metal, i
     return best
-
-
-_UNIT_PAREN = re.compile(
-    r"\(\s*(?:US)?\$?\s*'?000'?s?(?:\s+[\w./ ]+?)?\s*\)|\(\s*(?:thousands|millions)\s+of\s+[\w./ ]+?\s*\)|"
-    r"\(\s*(?:[$\w.]*/[\w.]+|oz\.?|ounces|tons?|in\s+thousands|in\s+millions|%|[$]|cents)\s*\)?|\bin\s+thousands\)",
-    re.I,
-)
-
-
-def _unit_free(label: str) -> str:
-    """A row label without footnote markers and unit parentheticals, for a minted code."""
-    label = strip_markers(label)
-    return _UNIT_PAREN.sub(" ", label) if "(" in label or ")" in label else label
