@@ -214,6 +214,10 @@ class Observation:
     # "upper" ("nearly 12,000 ounces"); "" for a figure good to its decimals either way.
     bound: str = ""
     minted_from: str = ""  # for a minted metric, the row label or column header it was minted from
+    # The line item, where one table prints two rows of the same subject, metric and period (DD&A
+    # in cost of sales and again under "Other operating expenses:"; an "Other (6 properties)" row
+    # above the total): the row's family and label as printed. "" for a row its table prints once.
+    context: str = ""
 
     def __init__(
         self,
@@ -238,6 +242,7 @@ class Observation:
         unit_guessed: bool = False,
         bound: str = "",
         minted_from: str = "",
+        context: str = "",
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -267,6 +272,7 @@ class Observation:
                 "unit_guessed": unit_guessed,
                 "bound": bound,
                 "minted_from": minted_from,
+                "context": context,
             },
         )
 

@@ -103,6 +103,10 @@ def test_revenue_by_property_under_the_property_heading(facts: dict[str, Documen
     # "Other (4 properties)" and the total are the company's
     assert rows(f, 22)["royalty-revenue"].subject.type == "Company"
     assert rows(f, 24)["royalty-revenue"].subject.type == "Company"
+    # ... as two line items: the rest of the company's revenue is not the whole of it
+    assert rows(f, 22)["royalty-revenue"].context == "Other (4 properties)"
+    assert rows(f, 24)["royalty-revenue"].context == "Total royalty revenue"
+    assert rows(f, 19)["royalty-revenue"].context == ""  # a row its table prints once
 
 
 def test_production_by_mine_under_headings_with_interests_and_units(facts: dict[str, DocumentFacts]) -> None:
@@ -142,3 +146,22 @@ def test_numbers_that_become_no_observation_are_listed_with_their_reason(
     assert any("2 of the 6 numbers" in p.message for p in f.problems)
     # every other table of these files is read whole
     assert all(not t.unread for name, other in facts.items() if name != "change-column" for t in other.tables)
+
+
+def test_a_balance_sheet_row_is_at_an_instant_whatever_its_label_names_elsewhere(
+    facts: dict[str, DocumentFacts],
+) -> None:
+    f = facts["financial-position"]
+    assert rows(f, 15)["cash-and-equivalents"].period == Period(end=date(2014, 6, 30))
+    # "Non-controlling interests" names income attributable to them in a statement of operations;
+    # in a statement of financial position it is equity at the date: a metric of its own (minted)
+    nci = [o for o in f.observations if o.source.line == 25]
+    assert [(o.period, o.value) for o in nci] == [
+        (Period(end=date(2014, 6, 30)), 64_588_000),
+        (Period(end=date(2013, 12, 31)), 60_720_000),
+    ]
+    assert all(not o.mapped and o.metric != "net-income-noncontrolling" for o in nci)
+    assert all(o.period is not None and o.period.start is None for o in f.observations)
+    # "Total equity" (with the non-controlling interests) and the shareholders' part: two line items
+    equity = {o.context for o in f.observations if o.metric == "shareholders-equity"}
+    assert equity == {"Equity attributable to shareholders", "Total equity"}

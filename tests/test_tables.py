@@ -101,6 +101,12 @@ def test_statement_of_operations_zero_dashes_repeated_dda_and_subtotals() -> Non
     assert one(f, metric="income-tax", **Y05).value == Decimal("-660000")
     dda = find(f, metric="dda", **Y06)
     assert sorted(o.value for o in dda) == [Decimal("972000"), Decimal("38795000")]
+    # two line items the vocabulary names alike, told apart by the family they stand under
+    assert sorted(o.context for o in dda) == [
+        "Depreciation, depletion and amortization",
+        "Other operating expenses: Depreciation and amortization",
+    ]
+    assert one(f, metric="income-tax", **Q4_05).context == ""  # printed once
     assert one(f, metric="shares-weighted-basic", **Y06).value == Decimal("119255000")
     assert one(f, metric="eps-basic", **Q4_06).label.startswith(
         "Basic and diluted income (loss) per common share"

@@ -110,6 +110,7 @@ class MKG(DefinedNamespace):
     ticker: URIRef
     unit: URIRef
     unitGuessed: URIRef
+    lineItem: URIRef
     unreadNumber: URIRef
     value: URIRef
     valueBound: URIRef

@@ -178,6 +178,8 @@ class PeriodTable(TableReader):
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
         ctx = self.ctx
         metric = self.match(raw)
+        if metric is not None and metric.period_kind == "duration" and self.vocab.table_period_kind(self.kind) == "instant":
+            metric = None  # "Non-controlling interest" in a balance sheet is equity, not income
         if metric is None and len(group) > 1:
             # "Other operating expenses" / "  General and administrative  4,452": the first lines
             # were a family row without its colon.
@@ -380,6 +382,7 @@ class PeriodTable(TableReader):
                     "" if mapped else raw or code,
                 )
             )
+            self.families[id(self.observations[-1])] = self.ctx.family
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
 

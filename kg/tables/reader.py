@@ -23,10 +23,12 @@ row with numbers means; this module reads the rest.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kg.facts import Block, EntityRef, Footnote, Observation, Problem, TableInfo
 from kg.tables.context import (
@@ -57,6 +59,18 @@ class TableResult:
     observations: list[Observation]
     info: TableInfo
     problems: list[Problem]
+
+
+def _item_key(obs: Observation) -> tuple:
+    return (obs.subject, obs.metric, obs.period, obs.category, obs.basis, obs.share, obs.estimate, obs.interval, obs.unit)
+
+
+def _agree(group: list[Observation]) -> bool:
+    """Whether every printed value of ``group`` can stand for one number (their rounding
+    intervals, ``value ± ½·10^-decimals``, all meet)."""
+    low = max(o.value - Decimal(5).scaleb(-o.decimals - 1) for o in group)
+    high = min(o.value + Decimal(5).scaleb(-o.decimals - 1) for o in group)
+    return low <= high
 
 
 def is_caps(text: str) -> bool:
@@ -98,6 +112,7 @@ class TableReader(Recording):
         # coverage: the cells read into observations, and why others were not, by (line, column)
         self.read_cells: set[tuple[int, int]] = set()
         self.skipped: dict[tuple[int, int], str] = {}
+        self.families: dict[int, str] = {}  # id(observation) → the family row it stood under
 
     # ------------------------------------------------------------ entry
 
@@ -125,7 +140,30 @@ class TableReader(Recording):
                 f"(observations kept under minted x- codes): {labels}",
                 "info",
             )
-        return TableResult(self.observations, self.info(), self.problems)
+        return TableResult(self.line_items(), self.info(), self.problems)
+
+    def line_items(self) -> list[Observation]:
+        """The observations, those of rows that print different values for one subject, metric,
+        period, category and basis told apart by their line item (``context``: the family row
+        and label as printed). A table that prints one figure twice repeats it (a reconciliation
+        repeating the total cash costs above it); two values beyond rounding are two things the
+        vocabulary names alike ("Depreciation, depletion and amortization" in cost of sales,
+        "Depreciation and amortization" under "Other operating expenses:"), never one fact."""
+        groups: dict[tuple, list[Observation]] = {}
+        for obs in self.observations:
+            groups.setdefault(_item_key(obs), []).append(obs)
+        apart = {id(o) for g in groups.values() if len(g) > 1 and not _agree(g) for o in g}
+        if not apart:
+            return self.observations
+        out = []
+        for obs in self.observations:
+            if id(obs) in apart:
+                family = self.families.get(id(obs), "").strip().rstrip(":-").strip()
+                label = obs.label or obs.column
+                item = f"{family}: {label}" if family and family != label else label
+                obs = dataclasses.replace(obs, context=item)
+            out.append(obs)
+        return out
 
     def info(self) -> TableInfo:
         scale_lines = (ln.stripped for ln in self.grid.caption if _SCALE_LINE.search(ln.stripped))
