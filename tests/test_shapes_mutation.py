@@ -7,7 +7,7 @@ graph is rebuilt with the other documents unchanged, and validated on the fast
 path. A fixed seed picks a bounded number of mutations. The uncorrupted corpus
 has no sh:Violation except the documented real one (001:528 vs 001:579).
 
-The development set (copies in tests/data/validate/devset-docs) is consistent by
+The development set (../shared/devset/docs, beside the repository) is consistent by
 construction: no sh:Violation at all. Its candidates are the numbers on the lines
 the convention fixtures name (tests/data/validate/devset-*) whose corruption the
 shapes cite when the graph holds what the fixture says the line prints; the test
@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal
+from validate_support import devset_docs
 
 from kg.facts import DocumentFacts
 from kg.validate import validate_store
@@ -145,7 +146,6 @@ def test_mutations_are_cited(clean_facts, tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ the development set, end to end
 
-DEVSET_DOCS = Path(__file__).parent / "data" / "validate" / "devset-docs"  # copies of ../shared/devset/docs
 VALIDATE_DATA = Path(__file__).parent / "data" / "validate"
 # the convention fixtures: the lines of devset releases whose numbers form the identities the shapes cover
 DEVSET_FIXTURES = (
@@ -159,7 +159,7 @@ DEVSET_SEED = 20261201
 @pytest.fixture(scope="module")
 def devset_facts() -> dict[str, DocumentFacts]:
     pytest.importorskip("kg.tables")
-    return {p.name: _extract(p) for p in sorted(DEVSET_DOCS.iterdir()) if p.suffix in (".txt", ".htm", ".html")}
+    return {p.name: _extract(p) for p in sorted(devset_docs().iterdir()) if p.suffix in (".txt", ".htm", ".html")}
 
 
 def test_clean_devset_has_no_violation(devset_facts) -> None:
@@ -176,9 +176,9 @@ def _devset_candidates() -> dict[str, list[tuple[str, int, str]]]:
 
     out: dict[str, set[tuple[str, int, str]]] = {}
     for fixture in DEVSET_FIXTURES:
-        facts, _ = load_facts(VALIDATE_DATA / fixture, DEVSET_DOCS)
+        facts, _ = load_facts(VALIDATE_DATA / fixture, devset_docs())
         for f in facts:
-            lines = (DEVSET_DOCS / f.doc).read_text(encoding="utf-8").split("\n")
+            lines = (devset_docs() / f.doc).read_text(encoding="utf-8").split("\n")
             for o in f.observations:
                 if o.printed and re.search(r"[1-9]", o.printed) and lines[o.source.line - 1].count(o.printed) == 1:
                     out.setdefault(f.doc, set()).add((fixture, o.source.line, o.printed))
@@ -187,7 +187,7 @@ def _devset_candidates() -> dict[str, list[tuple[str, int, str]]]:
 
 def _copy_with(tmp: Path, doc: str, line: int, token: str, new: str) -> Path:
     folder = tmp / "docs"
-    shutil.copytree(DEVSET_DOCS, folder)
+    shutil.copytree(devset_docs(), folder)
     lines = (folder / doc).read_text(encoding="utf-8").split("\n")
     lines[line - 1] = lines[line - 1].replace(token, new, 1)
     (folder / doc).write_text("\n".join(lines), encoding="utf-8")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from validate_support import load_facts, write_graph
+from validate_support import devset_docs, load_facts, write_graph
 
 from kg.facts import DocumentFacts, Observation, Period, Source
 from kg.graph.namespace import MKG
@@ -32,7 +32,6 @@ CORPUS = ROOT / "corpus"
 DATA = Path(__file__).parent / "data" / "validate"
 FIXTURE = DATA / "corpus-000"
 F = "000_ab7ab8a88c10b9e9.txt"
-DEVSET_DOCS = DATA / "devset-docs"  # copies of ../shared/devset/docs (checked below)
 EXTRA_DOCS = DATA / "extra-docs"  # a fictional release printing 100%-basis and attributable production
 
 
@@ -342,7 +341,6 @@ def test_finding_sources_do_not_depend_on_concat_order() -> None:
 
 # ------------------------------------------------------------------ the development set's conventions
 
-SHARED_DOCS = ROOT.parent / "shared" / "devset" / "docs"
 D200, D201, D202 = "200_4e1c9a7b2d83f065.txt", "201_9b07e35fa1c26d48.txt", "202_c3d58a0e7f14b926.txt"
 D203, D204, D205 = "203_7a2f6c19e0d4b853.htm", "204_e81b4d27c9a0f356.txt", "205_3f6d90b2a7c84e15.txt"
 DA = "950_attributable-sample.txt"
@@ -353,7 +351,7 @@ DEVSET_FIXTURES = (
 
 
 def _docs(fixture: str) -> Path:
-    return EXTRA_DOCS if fixture == "attributable" else DEVSET_DOCS
+    return EXTRA_DOCS if fixture == "attributable" else devset_docs()
 
 
 def _devset(tmp: Path, fixture: str, edits: dict[tuple[str, int], tuple[str, str]] | None = None, change=None):
@@ -371,13 +369,6 @@ def _devset(tmp: Path, fixture: str, edits: dict[tuple[str, int], tuple[str, str
     if change:
         facts = change(facts)
     return validate_dir(write_graph(facts, resolution, tmp / "out"))
-
-
-def test_devset_copies_equal_the_shared_development_set() -> None:
-    if not SHARED_DOCS.is_dir():
-        pytest.skip("../shared/devset is not beside the repository")
-    for path in sorted(SHARED_DOCS.iterdir()):
-        assert (DEVSET_DOCS / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 @pytest.fixture(scope="module")
@@ -612,7 +603,7 @@ def test_pyshacl_reference_agrees_with_oxigraph_on_a_devset_slice(tmp_path: Path
             shutil.copy(path, shapes / path.name)
     docs = tmp_path / "docs"
     docs.mkdir()
-    for path in (*DEVSET_DOCS.iterdir(), *EXTRA_DOCS.iterdir()):
+    for path in (*devset_docs().iterdir(), *EXTRA_DOCS.iterdir()):
         shutil.copy(path, docs / path.name)
     edits = {
         (D201, 76): ("940", "990"),  # WeightedCostShape

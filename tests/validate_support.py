@@ -204,3 +204,16 @@ def write_graph(facts: list[DocumentFacts], resolution: Resolution, out: Path) -
 def build_fixture(fixture: Path, corpus: Path, out: Path) -> Path:
     facts, resolution = load_facts(fixture, corpus)
     return write_graph(facts, resolution, out)
+
+
+SHARED_DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset" / "docs"
+
+
+def devset_docs() -> Path:
+    """The development set's releases (``../shared/devset/docs``, beside the repository), or a
+    skip where it is not there: the tests read them in place, never a copy."""
+    import pytest
+
+    if not SHARED_DEVSET.is_dir():
+        pytest.skip("../shared/devset is not beside the repository")
+    return SHARED_DEVSET
