@@ -215,6 +215,28 @@ def test_shape_fires_on_corrupted_facts(tmp_path: Path, shape: str, change, cite
     assert any(cited in f.sources for f in fired), [f.line for f in fired]
 
 
+def _prose_changed(facts: list[DocumentFacts], **changes: object) -> list[DocumentFacts]:
+    obs = tuple(
+        replace(o, **changes) if o.source.extractor == "prose" and o.metric == "silver-produced" else o
+        for o in facts[0].observations
+    )
+    return [replace(facts[0], observations=obs)]
+
+
+def test_a_prose_bound_is_compared_on_its_side_and_in_its_unit(tmp_path: Path) -> None:
+    """Line 119 states 2.9 million ounces of silver, the table 2,873,663 (line 874): they agree."""
+
+    def fired(i: int, **changes: object) -> bool:
+        result = _validate(tmp_path / str(i), change=lambda f: _prose_changed(f, **changes))
+        return any(f.rule == "ProseTableShape" and f"{F}:119" in f.sources for f in result.findings)
+
+    assert fired(0, value=Decimal("3900000"))  # the corruption of CORRUPTIONS, for contrast
+    assert not fired(1, value=Decimal("2000000"), bound="lower")  # "more than 2 million": true
+    assert fired(2, value=Decimal("3900000"), bound="lower")  # "more than 3.9 million": false
+    assert not fired(3, value=Decimal("3900000"), bound="upper")  # "nearly 3.9 million": true
+    assert not fired(4, value=Decimal("3900000"), unit="TONNE")  # another unit: not the same figure
+
+
 def _edited_store(
     clean_dir: Path, remove: list[tuple[object, object, object]], add: list[tuple[object, object, object]]
 ):
