@@ -109,7 +109,16 @@ def build(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: new, empty, or one kg build wrote (created if missing).")] = Path("out"),
     workers: Annotated[
-        int | None, typer.Option(help="Processes for per-document extraction on large corpora.", min=1)
+        int | None,
+        typer.Option(help="Processes extracting documents, each loading spaCy once (default: one per core; 1: in this process).", min=1),
+    ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last build into --out (same bytes, limits, code and ontology)."),
+    ] = True,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Extract the documents on the Dask cluster of this scheduler (tcp://HOST:PORT) instead of local processes."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace outputs in --out that kg did not write (only in a folder kg wrote).")
@@ -138,7 +147,7 @@ def build(
     4 when the machine failed the writing (the previous outputs stay).
     """
     from kg.pipeline import build as run_build
-    from kg.pipeline import summary_lines
+    from kg.pipeline import cache_line, summary_lines
     from kg.resources import sample_corpus
     from kg.settings import parse_size
 
@@ -169,7 +178,10 @@ def build(
                 tasks[stage] = progress_cm.add_task(stage, total=total)
             progress_cm.update(tasks[stage], completed=done, total=total)
 
-        options = {"workers": workers, "limits": limits, "force": force, "follow_links": follow_links}
+        options = {
+            "workers": workers, "limits": limits, "force": force, "follow_links": follow_links,
+            "cache": cache, "scheduler": scheduler,
+        }
         if progress_cm:
             with progress_cm:
                 report = run_build(paths, out, progress=on_progress, **options)
@@ -177,6 +189,7 @@ def build(
             report = run_build(paths, out, **options)
     for line in summary_lines(report):
         typer.echo(line)
+    typer.echo(cache_line(report))
     if report.conforms is False:
         typer.echo(f"validation found violations: see {out / 'validation.txt'}")
     raise typer.Exit(report.exit_code)

@@ -21,18 +21,24 @@ from ``kg.network``, imported only when asked for.
 
 from __future__ import annotations
 
+import csv
+import heapq
+import io
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -203,6 +209,31 @@ def _jsonld_value(term: object, px: _Prefixer) -> object:
     return {"@id": _jsonld_node_ref(term, px)}
 
 
+def _jsonld_nodes(quads: Iterable[Quad], px: _Prefixer) -> dict[str, dict[str, dict[str, list[object]]]]:
+    """Graph id ('' for the default graph) → subject → key → values, in the order of ``quads``."""
+    graphs: dict[str, dict[str, dict[str, list[object]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for q in quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_node_ref(q.graph_name, px)
+        node = graphs[g][_jsonld_node_ref(q.subject, px)]
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            node["@type"].append(px.compact(q.object.value))
+        else:
+            node[px.compact(q.predicate.value)].append(_jsonld_value(q.object, px))
+    return graphs
+
+
+def _jsonld_node_list(subjects: dict[str, dict[str, list[object]]]) -> list[dict[str, object]]:
+    out = []
+    for sid, props in subjects.items():
+        obj: dict[str, object] = {"@id": sid}
+        for key, values in props.items():
+            obj[key] = values[0] if len(values) == 1 else values
+        out.append(obj)
+    return out
+
+
 def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
     """A compacted JSON-LD document: one graph object per named graph, nodes grouped by subject.
 
@@ -211,29 +242,10 @@ def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
     """
     d = _prepared(data)
     px = _Prefixer()
-    graphs: dict[str, dict[str, dict[str, list[object]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
-    )
-    for q in d.quads:
-        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_node_ref(q.graph_name, px)
-        node = graphs[g][_jsonld_node_ref(q.subject, px)]
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            node["@type"].append(px.compact(q.object.value))
-        else:
-            node[px.compact(q.predicate.value)].append(_jsonld_value(q.object, px))
-
-    def nodes(subjects: dict[str, dict[str, list[object]]]) -> list[dict[str, object]]:
-        out = []
-        for sid, props in subjects.items():
-            obj: dict[str, object] = {"@id": sid}
-            for key, values in props.items():
-                obj[key] = values[0] if len(values) == 1 else values
-            out.append(obj)
-        return out
-
-    top: list[dict[str, object]] = nodes(graphs.pop("", {}))
+    graphs = _jsonld_nodes(d.quads, px)
+    top: list[dict[str, object]] = _jsonld_node_list(graphs.pop("", {}))
     for gid in sorted(graphs):
-        top.append({"@id": gid, "@graph": nodes(graphs[gid])})
+        top.append({"@id": gid, "@graph": _jsonld_node_list(graphs[gid])})
     return {"@context": px.prefixes(), "@graph": top}
 
 
@@ -293,6 +305,250 @@ def write_quads(quads: Iterable[Quad], out_dir: Path) -> None:
         t = time.perf_counter()
         write_atomic(out_dir / name, RDF_WRITERS[fmt](prepared))
         log.debug("wrote %s in %.2f s", name, time.perf_counter() - t)
+
+
+# ---------------------------------------------------------------- streaming from the store
+#
+# A large build's graph does not fit in memory as Python objects (13 million triples for 1,000
+# releases), so the build's files are written from the store, one named graph at a time, in the
+# same order and bytes as the in-memory writers above: graphs by IRI, each sorted like
+# ``sorted_quads``. TriG, N-Quads and JSON-LD are concatenations of per-graph pieces. Turtle merges
+# the graphs and groups by subject across them, so it is an external merge sort: each graph's
+# triples, sorted, become lines of a sort key (bytewise order = ``merged_triples`` order) in runs
+# on disk, merged with ``heapq.merge`` and fed to Oxigraph's Turtle writer as they come.
+
+RUN_LINES = 250_000  # sort-key lines held in memory before a run is written (about 40 MB)
+
+
+def _key_line(q: Quad) -> bytes:
+    """A quad's triple as one line whose bytewise order is the order of ``merged_triples``:
+    subject, rdf:type first, predicate, object, separated by NUL (which no IRI holds and N-Triples
+    escapes in literals)."""
+    p = q.predicate.value
+    return f"{q.subject}\0{0 if p == RDF_TYPE else 1}\0{p}\0{q.object}\n".encode()
+
+
+def _nt_from_key(line: bytes) -> bytes:
+    s, _flag, p, o = line.split(b"\0", 3)
+    return b"%s <%s> %s .\n" % (s, p, o[:-1])
+
+
+class _Runs:
+    """Sorted runs of key lines in a temporary folder, merged (duplicates dropped) on demand."""
+
+    def __init__(self, folder: Path, limit: int = RUN_LINES) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=".runs-", dir=folder))
+        self.limit = limit
+        self.lines: list[bytes] = []
+        self.paths: list[Path] = []
+
+    def add(self, lines: Iterable[bytes]) -> None:
+        self.lines.extend(lines)
+        if len(self.lines) >= self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        if not self.lines:
+            return
+        self.lines.sort()
+        path = self.folder / f"{len(self.paths):06d}.run"
+        with open(path, "wb") as fh:
+            fh.writelines(self.lines)
+        self.paths.append(path)
+        self.lines = []
+
+    def merged(self) -> Iterator[bytes]:
+        """Every line once, in order (``count`` says how many when done)."""
+        self.count = 0
+        if not self.paths:  # everything fitted in memory: no file to merge
+            self.lines.sort()
+            streams: list[Iterable[bytes]] = [self.lines]
+        else:
+            self._spill()
+            streams = [open(p, "rb") for p in self.paths]  # noqa: SIM115 - closed below
+        previous = None
+        try:
+            for line in heapq.merge(*streams) if len(streams) > 1 else streams[0]:
+                if line != previous:
+                    self.count += 1
+                    yield line
+                    previous = line
+        finally:
+            for s in streams:
+                if hasattr(s, "close"):
+                    s.close()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _triples_of_lines(lines: Iterable[bytes], batch: int = 20_000) -> Iterator[ox.Triple]:
+    """Key lines → pyoxigraph triples, parsed in batches by Oxigraph's N-Triples parser."""
+    chunk: list[bytes] = []
+    for line in lines:
+        chunk.append(_nt_from_key(line))
+        if len(chunk) >= batch:
+            yield from ox.parse(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+            chunk = []
+    if chunk:
+        yield from ox.parse(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+
+
+class _SortedPrefixes:
+    """A binary file wrapper for Oxigraph's serialiser: the prefix block it writes first (in an
+    order of its own) is replaced by one in alphabetical order, as ``_with_sorted_prefixes`` does."""
+
+    def __init__(self, fh: IO[bytes], prefixes: dict[str, str]) -> None:
+        self.fh = fh
+        self.prefixes = prefixes
+        self.head: bytearray | None = bytearray()
+
+    def write(self, data: bytes) -> int:
+        if self.head is None:
+            self.fh.write(data)
+            return len(data)
+        self.head += data
+        lines = self.head.split(b"\n")
+        # the block ends at the first complete line that is not a prefix declaration
+        if any(not ln.startswith(b"@prefix ") for ln in lines[:-1]):
+            self.fh.write(_with_sorted_prefixes(bytes(self.head), self.prefixes))
+            self.head = None
+        return len(data)
+
+    def flush(self) -> None:
+        if self.head is not None and self.head:
+            self.fh.write(_with_sorted_prefixes(bytes(self.head), self.prefixes))
+            self.head = bytearray()
+        self.fh.flush()
+
+
+def _strip_prefixes(body: bytes) -> bytes:
+    return _with_sorted_prefixes(body, {})
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that becomes ``path`` by a rename when the block ends without an error."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store_prefixes(store: ox.Store) -> dict[str, str]:
+    """The project prefixes the store's data graphs use (what ``_used_prefixes`` gives for them)."""
+    from kg.store import data_graphs
+
+    px = _Prefixer()
+    seen: set[object] = set()
+    for g in data_graphs(store):
+        px.note(g)
+        for q in store.quads_for_pattern(None, None, None, g):
+            for term in (q.subject, q.predicate, q.object):
+                if term not in seen:
+                    seen.add(term)
+                    px.note(term)
+        seen.clear()  # a document's own terms do not recur in the next
+    return px.prefixes()
+
+
+def write_store_files(
+    store: ox.Store,
+    targets: dict[str, Path],
+    *,
+    prefixes: dict[str, str] | None = None,
+    run_lines: int = RUN_LINES,
+) -> int:
+    """Write the store's data graphs as the formats of ``targets`` (``ttl``, ``trig``, ``nq``,
+    ``jsonld`` → file), graph by graph, with the bytes the in-memory writers give for the same quads.
+
+    ``prefixes``: those the data uses when the caller knows them (the build's writer noted them);
+    otherwise found by a pass over the store. Returns the number of triples (named graphs merged,
+    each triple once; the number of quads when Turtle is not asked for).
+    """
+    from kg.store import data_graphs
+
+    unknown = set(targets) - set(RDF_WRITERS)
+    if unknown:
+        raise KGError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; expected {', '.join(RDF_WRITERS)}")
+    if prefixes is None:
+        prefixes = store_prefixes(store)
+    head = b"\n".join(f"@prefix {p}: <{ns}> .".encode() for p, ns in sorted(prefixes.items()))
+    head = head + b"\n\n" if head else b""
+    spool_dir = Path(next(iter(targets.values()))).parent
+    runs = _Runs(spool_dir, run_lines) if "ttl" in targets else None
+    px = _Prefixer()
+    with ExitStack() as stack:
+        files = {fmt: stack.enter_context(_atomic_file(targets[fmt])) for fmt in ("trig", "nq") if fmt in targets}
+        if "trig" in files:
+            files["trig"].write(head)
+        jsonld_body = stack.enter_context(tempfile.TemporaryFile(dir=spool_dir)) if "jsonld" in targets else None
+        first, total = True, 0
+        for g in data_graphs(store):
+            quads = sorted(store.quads_for_pattern(None, None, None, g), key=_quad_key)
+            if not quads:
+                continue
+            total += len(quads)
+            if "trig" in files:
+                files["trig"].write(_strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
+            if "nq" in files:
+                ox.serialize(quads, files["nq"], format=ox.RdfFormat.N_QUADS)
+            if jsonld_body is not None:
+                [(gid, subjects)] = _jsonld_nodes(quads, px).items()
+                text = json.dumps({"@id": gid, "@graph": _jsonld_node_list(subjects)}, ensure_ascii=False, indent=1)
+                jsonld_body.write(("" if first else ",\n").encode() + ("\n".join("  " + ln for ln in text.split("\n"))).encode("utf-8"))
+            if runs is not None:
+                runs.add(map(_key_line, quads))
+            first = False
+        if jsonld_body is not None:
+            with _atomic_file(targets["jsonld"]) as fh:
+                context = json.dumps(px.prefixes(), ensure_ascii=False, indent=1).replace("\n", "\n ")
+                if first:  # no graph at all
+                    fh.write((json.dumps({"@context": px.prefixes(), "@graph": []}, indent=1) + "\n").encode())
+                else:
+                    fh.write(b'{\n "@context": ' + context.encode("utf-8") + b',\n "@graph": [\n')
+                    jsonld_body.seek(0)
+                    shutil.copyfileobj(jsonld_body, fh)
+                    fh.write(b"\n ]\n}\n")
+    if runs is not None:
+        try:
+            with _atomic_file(targets["ttl"]) as fh:
+                out = _SortedPrefixes(fh, prefixes)
+                ox.serialize(_triples_of_lines(runs.merged()), out, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+                out.flush()
+            total = runs.count
+        finally:
+            runs.remove()
+    return total
+
+
+def write_observations_csv_from(store: ox.Store, path: Path) -> int:
+    """Write the ``observations`` named query's rows over ``store`` to ``path`` as CSV, row by row
+    (the bytes of ``kg query observations --format csv``); returns the number of rows."""
+    from kg.query import execute_rows, find_query, plain
+
+    q = find_query("observations")
+    n = 0
+    with _atomic_file(path) as fh:
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        w = csv.writer(text, lineterminator="\r\n")
+        columns, rows = execute_rows(store, q.text, name=q.name)
+        w.writerow(columns)
+        for row in rows:
+            w.writerow([plain(v) for v in row])
+            n += 1
+        text.flush()
+        text.detach()
+    return n
 
 
 def write_observations_csv(out_dir: Path) -> None:

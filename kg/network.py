@@ -79,14 +79,15 @@ def _open(data: Path) -> ox.Store:
     return store
 
 
-def select(data: Path, *names: str) -> dict[str, list[Row]]:
-    """Run the named SELECT queries ``names`` over the graph in ``data``; rows as plain strings.
+def select(data: Path, *names: str, store: ox.Store | None = None) -> dict[str, list[Row]]:
+    """Run the named SELECT queries ``names`` over the graph in ``data`` (or over ``store``, the one
+    a build has open); rows as plain strings.
 
     Unbound values are empty strings. The store is opened once for all queries.
     """
     from kg.query import execute, find_query, plain
 
-    store = _open(data)
+    store = store if store is not None else _open(data)
     out: dict[str, list[Row]] = {}
     for name in names:
         q = find_query(name)

@@ -1,44 +1,52 @@
-"""The build: files → DocumentFacts → Resolution → Dataset → output folder.
+"""The build: files → DocumentFacts (one process per core, or a Dask cluster) → Resolution → the
+store, one document's graph at a time → the output folder.
 
 Input: paths of press releases and an output folder. Output: the files of the
 contract (graph.ttl/.trig/.jsonld, observations.csv, validation.txt/.ttl,
 graph.html, report.html, the Oxigraph store) and a BuildReport.
 
-Each document is extracted in isolation: a bad file becomes a Problem naming
-the file (and line) and the others still build; every file is held to the
-limits of :class:`kg.settings.BuildLimits` (over one, that file, line, block or
-table is reported and the rest builds). The output folder is claimed before any
-work (:func:`kg.outdir.claim`: new, empty or kg's own, writable, locked), the
-outputs are written into a build folder of their own inside it, and one rename
-makes them the folder's outputs (:func:`kg.outdir.switch`), so a failed or
-killed build leaves the previous outputs whole.
+Each document is extracted in isolation by one function, :func:`extract_document` (ingest →
+layout → tables → narrative → its DocumentFacts), which runs in a pool of processes that each load
+spaCy once (``workers``, default one per core), in this process for a single worker, or on a Dask
+cluster (``scheduler``). A bad file becomes a Problem naming the file (and line) and the others
+still build; every file is held to the limits of :class:`kg.settings.BuildLimits`.
+
+The build streams: each document's facts go to the cache folder (``.kg/cache``; :mod:`kg.cache`) as
+they arrive and only their compact entity facts stay in memory for resolution; then each document's
+facts come back, become the triples of its named graph and go into the store, one at a time; every
+output is written from the store. An unchanged file (same bytes, limits, code and ontology) is not
+extracted again: its facts come from the cache (``BuildReport.reused``).
+
+The output folder is claimed before any work (:func:`kg.outdir.claim`: new, empty or kg's own,
+writable, locked), the outputs are written into a build folder of their own inside it, and one
+rename makes them the folder's outputs (:func:`kg.outdir.switch`), so a failed or killed build
+leaves the previous outputs whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
+import stat
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
-from kg.errors import InputError, KGError
+from kg.cache import FactsCache
+from kg.errors import InputError, KGError, UsageError
 from kg.facts import Block, Document, DocumentFacts, Problem
 from kg.settings import BuildLimits
 
 log = logging.getLogger(__name__)
 
-# Below this many documents a process pool costs more than it saves (tables take
-# a few milliseconds per document; spaCy runs once over all prose afterwards).
-POOL_THRESHOLD = 16
-
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_SHOWN_WARNINGS = 50  # warnings listed in the summary (the rest are counted)
+CACHE_DIR = "cache"  # inside the output folder's .kg/
 
 
 @dataclass
@@ -53,6 +61,8 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     conforms: bool | None = None
+    reused: int = 0  # documents whose facts came from the cache
+    extracted: int = 0  # documents extracted by this build
 
     @property
     def exit_code(self) -> int:
@@ -61,19 +71,20 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Extracted:
-    """What the per-document step returns (picklable)."""
+    """What the per-document step returns (picklable). :func:`extract_document` leaves out the
+    Document and its blocks (they are large and nothing after extraction reads them)."""
 
     path: str
     document: Document | None
     blocks: tuple[Block, ...]
     facts: DocumentFacts | None
-    error: Problem | None
+    error: Problem | None  # the document failed (with facts: the narrative failed, its tables stand)
 
 
-def extract_file(path: str, limits: BuildLimits | None = None) -> Extracted:
-    """Ingest, layout and tables for one file, within ``limits``; never raises for bad input.
-    Warnings of ingest and the limits join the document's problems."""
-    from kg.ingest import read_document
+def extract_file(path: str, limits: BuildLimits | None = None, *, data: bytes | None = None) -> Extracted:
+    """Ingest, layout and tables for one file (or its bytes ``data``), within ``limits``; never
+    raises for bad input. Warnings of ingest and the limits join the document's problems."""
+    from kg.ingest import parse_document, read_document
     from kg.layout import segment
     from kg.tables import extract_tables
 
@@ -81,7 +92,10 @@ def extract_file(path: str, limits: BuildLimits | None = None) -> Extracted:
     name = Path(path).name
     warnings: list[Problem] = []
     try:
-        doc = read_document(path, limits=limits, problems=warnings)
+        if data is None:
+            doc = read_document(path, limits=limits, problems=warnings)
+        else:
+            doc = parse_document(data, name=name, path=str(path), limits=limits, problems=warnings)
         blocks = _within_table_limit(doc, segment(doc, max_block_chars=limits.max_prose_chars), limits, warnings)
         facts = extract_tables(doc, blocks)
     except KGError as exc:
@@ -116,16 +130,191 @@ def _within_table_limit(doc: Document, blocks: tuple[Block, ...], limits: BuildL
     return tuple(b for b in blocks if id(b) not in gone)
 
 
-def _unique_ids(items: list[Extracted]) -> list[Extracted]:
-    """Two files with the same stem (from different folders) get distinct ids."""
-    seen: Counter[str] = Counter(e.document.id for e in items if e.document)
-    fixed = []
-    for e in items:
-        if e.document and seen[e.document.id] > 1:
-            doc = replace(e.document, id=f"{e.document.id}-{e.document.sha256[:8]}")
-            e = replace(e, document=doc, facts=replace(e.facts, doc_id=doc.id) if e.facts else None)
-        fixed.append(e)
-    return fixed
+def extract_document(path: str, limits: BuildLimits | None = None, data: bytes | None = None) -> Extracted:
+    """The per-document function of the build: ingest → layout → tables → narrative → the
+    document's facts, never raising for bad input. ``data``: the file's bytes when the caller has
+    them (a cluster's worker may not see the caller's files); else the file at ``path`` is read."""
+    e = extract_file(path, limits, data=data)
+    if e.facts is None or e.document is None:
+        return replace(e, document=None, blocks=())
+    facts, error = e.facts, None
+    try:
+        from kg.nlp import extract_narrative
+
+        [n] = extract_narrative([(e.document, e.blocks)])
+        facts = replace(
+            facts,
+            observations=facts.observations + n.observations,
+            mentions=facts.mentions + n.mentions,
+            relations=facts.relations + n.relations,
+            problems=facts.problems + n.problems,
+        )
+    except Exception as exc:  # noqa: BLE001 - this document is reported, its tables and the others build
+        log.debug("narrative stage failed on %s", e.document.name, exc_info=True)
+        error = Problem(e.document.name, 0, f"narrative extraction failed: {type(exc).__name__}: {exc}", "error")
+    return Extracted(path, None, (), facts, error)
+
+
+def warm_worker() -> None:
+    """Load spaCy's pipeline and the gazetteer once in a worker process, before its first document."""
+    from kg.nlp.pipeline import get_pipeline
+
+    get_pipeline()
+
+
+# ---------------------------------------------------------------- what stays in memory per document
+
+
+def compact_for_resolution(facts: DocumentFacts) -> DocumentFacts:
+    """The facts resolution reads, small: each observation, mention and relation is replaced by the
+    first one of the document with the same entity references (and extractor, or surface text), so
+    the tuples keep their lengths (resolution counts how often a name is used) but hold a few
+    distinct objects. ``resolve(compact)`` equals ``resolve(full)`` (tests/test_pipeline.py checks
+    it on the corpus); a change to what resolution reads must widen these keys."""
+
+    def interned(items: Iterable, key: Callable) -> tuple:
+        first: dict = {}
+        return tuple(first.setdefault(key(x), x) for x in items)
+
+    return DocumentFacts(
+        doc=facts.doc,
+        doc_id=facts.doc_id,
+        meta=facts.meta,
+        sha256=facts.sha256,
+        observations=interned(facts.observations, lambda o: (o.subject, o.source.extractor)),
+        mentions=interned(facts.mentions, lambda m: (m.entity, m.text)),
+        relations=interned(facts.relations, lambda r: (r.subject, r.object)),
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One built document as the build keeps it in memory: its compact facts and report figures;
+    the full facts wait in the cache folder under ``key``."""
+
+    key: str
+    compact: DocumentFacts
+    problems: tuple[Problem, ...]
+    unmapped: tuple[str, ...]  # row labels (or headers) of its minted-metric observations
+    coverage: tuple[int, int, int, int]
+    counts: tuple[int, int, int]  # observations, mentions, relations
+    error: Problem | None = None  # the narrative failed (its tables stand)
+
+    @classmethod
+    def of(cls, key: str, e: Extracted) -> Summary:
+        f = e.facts
+        assert f is not None
+        return cls(
+            key,
+            compact_for_resolution(f),
+            f.problems,
+            tuple(o.minted_from or o.label for o in f.observations if not o.mapped),
+            (
+                len(f.tables),
+                sum(t.numbers for t in f.tables),
+                sum(1 for o in f.observations if o.source.extractor == "table"),
+                sum(len(t.unread) for t in f.tables),
+            ),
+            (len(f.observations), len(f.mentions), len(f.relations)),
+            e.error,
+        )
+
+
+META = ".meta"  # the Summary beside each cache entry, read without the full facts
+
+
+# ---------------------------------------------------------------- running the per-document function
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int  # position among the files (the build's document order)
+    path: str
+    key: str  # cache key ("" when the file could not be hashed: it fails in extraction)
+
+
+def _read_for_hash(path: str, limits: BuildLimits) -> bytes | None:
+    """The file's bytes when it is a regular file within the size limit, else None (extraction
+    reports why it cannot be read)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_bytes:
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limits.max_file_bytes else None
+
+
+def _local(tasks: list[_Task], limits: BuildLimits, workers: int) -> Iterator[tuple[_Task, Extracted]]:
+    """Results of the per-document function in this process (one worker) or a process pool, in
+    the order they finish; at most two documents per worker in flight."""
+    if workers <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield t, extract_document(t.path, limits)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_worker) as pool:
+        todo = iter(tasks)
+        running: dict[Future, _Task] = {}
+        for t in todo:
+            running[pool.submit(extract_document, t.path, limits)] = t
+            if len(running) >= 2 * workers:
+                break
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                t = running.pop(fut)
+                yield t, fut.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    running[pool.submit(extract_document, nxt.path, limits)] = nxt
+
+
+def _on_cluster(tasks: list[_Task], limits: BuildLimits, scheduler: str) -> Iterator[tuple[_Task, Extracted]]:
+    """Results of the per-document function on the Dask cluster at ``scheduler``, as they finish.
+    Files are read here and sent as bytes (the workers need not see this machine's files); a few
+    documents per worker thread are in flight, so memory here stays bounded."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise UsageError(
+            f"--scheduler needs Dask's distributed package ({exc.name} is missing): pip install 'mining-kg[cluster]'"
+        ) from None
+    try:
+        client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    try:
+        slots = max(1, sum(client.nthreads().values())) * 2
+
+        def submit(t: _Task) -> Future:
+            data = _read_for_hash(t.path, limits)
+            return client.submit(extract_document, t.path, limits, data, key=f"kg-extract-{t.index}-{t.key[:16]}", pure=False)
+
+        todo = iter(tasks)
+        owner: dict[str, _Task] = {}
+        first = []
+        for t in todo:
+            f = submit(t)
+            owner[f.key] = t
+            first.append(f)
+            if len(first) >= slots:
+                break
+        pending = as_completed(first, with_results=True)
+        for fut, result in pending:
+            yield owner.pop(fut.key), result
+            fut.release()
+            nxt = next(todo, None)
+            if nxt is not None:
+                f = submit(nxt)
+                owner[f.key] = nxt
+                pending.add(f)
+    finally:
+        client.close()
+
+
+# ---------------------------------------------------------------- the build
 
 
 def build(
@@ -137,8 +326,14 @@ def build(
     limits: BuildLimits | None = None,
     force: bool = False,
     follow_links: bool = False,
+    cache: bool = True,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Build the knowledge graph of ``paths`` into the folder ``out``.
+
+    ``workers``: processes extracting documents (default: one per core); ``cache``: reuse the facts
+    of unchanged files from the last builds into ``out`` (``out/.kg/cache``); ``scheduler``: the
+    address of a Dask scheduler (``tcp://HOST:PORT``) to extract the documents on instead.
 
     Raises UsageError when ``out`` may not be written (before any work), InputError when a named
     path does not exist or nothing is found, and EnvironmentFailure when the machine fails the
@@ -153,8 +348,6 @@ def build(
 
     limits = limits or BuildLimits()
     if workers is not None and workers < 1:
-        from kg.errors import UsageError
-
         raise UsageError(f"--workers must be 1 or more, not {workers}")
     report = BuildReport(out=out)
     t0 = time.perf_counter()
@@ -168,13 +361,22 @@ def build(
         raise InputError("no press releases found (.txt, .htm, .html) in " + ", ".join(str(p) for p in paths))
     output = outdir.claim(out, force=force)  # before the work: a folder that cannot be written fails now
     try:
-        facts, dataset = _extract(files, report, workers, limits, tick)
         build_dir = output.new_build()
         try:
+            spool = output.kg_dir / CACHE_DIR if cache else build_dir / ".facts"
             try:
-                write_outputs(dataset, facts, report, build_dir, tick)
+                facts_cache = FactsCache(spool)
+            except OSError as exc:
+                raise outdir.environment_error(exc, f"the cache in {out}") from exc
+            docs = _extract(files, report, workers, limits, tick, facts_cache, scheduler, reuse=cache)
+            try:
+                write_outputs(docs, facts_cache, report, build_dir, tick)
             except OSError as exc:
                 raise outdir.environment_error(exc, f"the outputs into {out}") from exc
+            if cache:
+                facts_cache.prune({k for s in docs for k in (s.key, s.key + META)})
+            else:
+                shutil.rmtree(spool, ignore_errors=True)
             t = time.perf_counter()
             outdir.switch(output, build_dir)
             report.timings["switch"] = time.perf_counter() - t
@@ -189,137 +391,165 @@ def build(
 
 
 def _extract(
-    files: list[str], report: BuildReport, workers: int | None, limits: BuildLimits, tick: Progress
-) -> tuple[list[DocumentFacts], object]:
-    """Extraction (isolated per document), narrative, resolution and the graph; fills ``report``."""
+    files: list[str],
+    report: BuildReport,
+    workers: int | None,
+    limits: BuildLimits,
+    tick: Progress,
+    facts_cache: FactsCache,
+    scheduler: str | None = None,
+    *,
+    reuse: bool = True,
+) -> list[Summary]:
+    """Every document's facts into ``facts_cache`` (extracted, or reused when ``reuse`` finds them
+    there), their summaries returned in the files' order; fills ``report``."""
+    from kg.cache import code_version, entry_key
+
     t0 = time.perf_counter()
-    extracted: list[Extracted] = []
-    one = partial(extract_file, limits=limits)
-    if len(files) >= POOL_THRESHOLD and (workers or os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, e in enumerate(pool.map(one, files, chunksize=4), start=1):
-                extracted.append(e)
-                tick("tables", i, len(files))
-    else:
-        for i, f in enumerate(files, start=1):
-            extracted.append(one(f))
-            tick("tables", i, len(files))
-    extracted = _unique_ids(extracted)
-    for e in extracted:
-        if e.error:
-            report.failed.append(e.error)
-            log.error("%s", e.error)
-    good = [e for e in extracted if e.facts is not None and e.document is not None]
-    report.timings["tables"] = time.perf_counter() - t0
-
-    # narrative (spaCy over the prose of all documents at once: the model loads once)
-    t = time.perf_counter()
-    narrative = _narrative(good, report)
-    by_doc = {n.doc: n for n in narrative}
-    facts: list[DocumentFacts] = []
-    for e in good:
-        f = e.facts
-        if f is None:
+    version = code_version()
+    by_index: dict[int, Summary] = {}
+    failed: dict[int, Problem] = {}
+    tasks: list[_Task] = []
+    for i, path in enumerate(files):
+        data = _read_for_hash(path, limits)
+        key = entry_key(Path(path).name, hashlib.sha256(data).hexdigest(), limits, version) if data is not None else ""
+        hit = facts_cache.get(key + META) if key and reuse else None
+        if isinstance(hit, Summary) and facts_cache.path(key).is_file():
+            by_index[i] = hit
+            report.reused += 1
+        else:
+            tasks.append(_Task(i, path, key))
+    total, done = len(files), len(by_index)
+    tick("extract", done, total)
+    n_workers = min(workers or os.cpu_count() or 1, max(1, len(tasks)))
+    results = _on_cluster(tasks, limits, scheduler) if scheduler else _local(tasks, limits, n_workers)
+    for t, e in results:
+        done += 1
+        tick("extract", done, total)
+        if e.facts is None:
+            failed[t.index] = e.error or Problem(Path(t.path).name, 0, "not extracted", "error")
             continue
-        n = by_doc.get(f.doc)
-        if n is not None:
-            f = replace(
-                f,
-                observations=f.observations + n.observations,
-                mentions=f.mentions + n.mentions,
-                relations=f.relations + n.relations,
-                problems=f.problems + n.problems,
-            )
-        facts.append(f)
+        key = t.key or hashlib.sha256(f"{t.path}\0{e.facts.sha256}".encode()).hexdigest()
+        summary = Summary.of(key, e)
+        facts_cache.put(key, e.facts)
+        if summary.error is None and t.key:  # a document whose narrative failed is extracted again next time
+            facts_cache.put(key + META, summary)
+        by_index[t.index] = summary
+    report.extracted = len(tasks)
+    report.timings["extract"] = time.perf_counter() - t0
+
+    docs: list[Summary] = []
+    for i in range(len(files)):
+        if i in failed:
+            report.failed.append(failed[i])
+            log.error("%s", failed[i])
+            continue
+        s = by_index.get(i)
+        if s is None:
+            continue
+        if s.error is not None:
+            report.failed.append(s.error)
+            log.error("%s", s.error)
+        docs.append(s)
+    docs = _unique_ids(docs)
+    for s in docs:
+        f = s.compact
         report.documents.append(f.doc)
-        report.problems.extend(f.problems)
-        report.unmapped.update(o.minted_from or o.label for o in f.observations if not o.mapped)
-        report.coverage[f.doc] = (
-            len(f.tables),
-            sum(t.numbers for t in f.tables),
-            sum(1 for o in f.observations if o.source.extractor == "table"),
-            sum(len(t.unread) for t in f.tables),
-        )
-    tick("narrative", len(good), len(good))
-    report.timings["narrative"] = time.perf_counter() - t
+        report.problems.extend(s.problems)
+        report.unmapped.update(s.unmapped)
+        report.coverage[f.doc] = s.coverage
+    return docs
 
-    # resolution and the graph
-    t = time.perf_counter()
-    from kg.graph import build_dataset
+
+def _unique_ids(docs: list[Summary]) -> list[Summary]:
+    """Two files with the same stem (from different folders) get distinct ids."""
+    seen: Counter[str] = Counter(s.compact.doc_id for s in docs)
+    fixed = []
+    for s in docs:
+        f = s.compact
+        if seen[f.doc_id] > 1:
+            s = replace(s, compact=replace(f, doc_id=f"{f.doc_id}-{f.sha256[:8]}"))
+        fixed.append(s)
+    return fixed
+
+
+def _document_facts(docs: list[Summary], facts_cache: FactsCache) -> Iterator[DocumentFacts]:
+    """The full facts of ``docs``, one at a time from the cache folder, in the graph's order (by file name)."""
+    for s in sorted(docs, key=lambda s: s.compact.doc):
+        f = facts_cache.get(s.key)
+        if not isinstance(f, DocumentFacts):
+            raise KGError(f"the extracted facts of {s.compact.doc} vanished from {facts_cache.folder} during the build")
+        yield f if f.doc_id == s.compact.doc_id else replace(f, doc_id=s.compact.doc_id)
+
+
+def write_outputs(docs: list[Summary], facts_cache: FactsCache, report: BuildReport, tmp: Path, tick: Progress) -> None:
+    """Resolution, then the graph into the store one document at a time, then every output from
+    the store: graph files, observations.csv, validation, graph.html and report.html."""
+    from kg import export, network, viz
+    from kg import report as report_page
+    from kg.graph import named_graphs
     from kg.resolve import resolve
+    from kg.store import StoreWriter
+    from kg.validate import validate_store
 
-    resolution = resolve(facts)
-    dataset = build_dataset(facts, resolution)
+    t = time.perf_counter()
+    resolution = resolve([s.compact for s in docs])
+    report.timings["resolve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    writer = StoreWriter(tmp)
+    for k, (graph, triples) in enumerate(named_graphs(_document_facts(docs, facts_cache), resolution), start=1):
+        writer.add_graph(graph, triples)
+        tick("graph", min(k, len(docs)), len(docs))
+    store = writer.finish()
     report.counts = {
-        "documents": len(facts),
-        "observations": sum(len(f.observations) for f in facts),
-        "mentions": sum(len(f.mentions) for f in facts),
-        "relations": sum(len(f.relations) for f in facts),
+        "documents": len(docs),
+        "observations": sum(s.counts[0] for s in docs),
+        "mentions": sum(s.counts[1] for s in docs),
+        "relations": sum(s.counts[2] for s in docs),
         "entities": len(resolution.entities),
-        "triples": len(dataset),
     }
     report.timings["graph"] = time.perf_counter() - t
-    tick("graph", 1, 1)
-    return facts, dataset
-
-
-def _narrative(good: list[Extracted], report: BuildReport) -> list[DocumentFacts]:
-    """The narrative stage over every document at once; should it fail as a whole, document by
-    document, so that the one that breaks it is reported and the others keep their facts."""
-    from kg.nlp import extract_narrative
-
-    pairs = [(e.document, e.blocks) for e in good if e.document is not None]
-    if not pairs:
-        return []
-    try:
-        return extract_narrative(pairs)
-    except Exception:  # noqa: BLE001 - isolated below, document by document
-        log.debug("narrative stage failed over all documents; retrying one at a time", exc_info=True)
-    out: list[DocumentFacts] = []
-    for doc, blocks in pairs:
-        try:
-            out.extend(extract_narrative([(doc, blocks)]))
-        except Exception as exc:  # noqa: BLE001 - this document is reported, the others build
-            log.debug("narrative stage failed on %s", doc.name, exc_info=True)
-            problem = Problem(doc.name, 0, f"narrative extraction failed: {type(exc).__name__}: {exc}", "error")
-            report.failed.append(problem)
-            log.error("%s", problem)
-    return out
-
-
-def write_outputs(dataset, facts: list[DocumentFacts], report: BuildReport, tmp: Path, tick: Progress) -> None:
-    """Every consumer of the graph, in order; each reads what the one before wrote."""
-    from kg import export, network, store, validate, viz
-    from kg import report as report_page
-
-    t = time.perf_counter()
-    export.write_graph_files(dataset, tmp)
-    report.timings["serialise"] = time.perf_counter() - t
     tick("write", 1, 5)
 
     t = time.perf_counter()
-    store.create(tmp, dataset)
-    export.write_observations_csv(tmp)
-    report.timings["store"] = time.perf_counter() - t
+    targets = {fmt: tmp / name for fmt, name in export.GRAPH_FILES.items()}
+    report.counts["triples"] = export.write_store_files(store, targets, prefixes=writer.prefixes)
+    export.write_observations_csv_from(store, tmp / "observations.csv")
+    report.timings["serialise"] = time.perf_counter() - t
     tick("write", 2, 5)
 
     t = time.perf_counter()
-    result = validate.validate_dir(tmp)
+    result = validate_store(store, merged=True)
+    export.write_atomic(tmp / "validation.txt", result.text.encode("utf-8"))
+    assert result.graph is not None
+    export.write_atomic(tmp / "validation.ttl", result.graph.serialize(format="turtle").encode("utf-8"))
     report.conforms = result.conforms
     report.timings["validate"] = time.perf_counter() - t
     tick("write", 3, 5)
 
     t = time.perf_counter()
     # The page and the report share entity-observations, the costliest page query: run each once.
-    rows = network.select(tmp, *dict.fromkeys(viz.PAGE_QUERIES + report_page.REPORT_QUERIES))
-    viz.write_graph_html(tmp, rows)
+    rows = network.select(tmp, *dict.fromkeys(viz.PAGE_QUERIES + report_page.REPORT_QUERIES), store=store)
+    findings = viz.findings_of(result)
+    viz.write_graph_html(tmp, rows, findings=findings)
     report.timings["viz"] = time.perf_counter() - t
     tick("write", 4, 5)
 
     t = time.perf_counter()
-    report_page.write_report_html(tmp, build_summary=summary_lines(report), rows=rows)
+    report_page.write_report_html(
+        tmp, build_summary=summary_lines(report), rows=rows, findings=findings,
+        check_counts=report_page.check_counts_of(result),
+    )
     report.timings["report"] = time.perf_counter() - t
     tick("write", 5, 5)
+    del store, writer.store  # closes the store before the build folder becomes the outputs
+
+
+def cache_line(report: BuildReport) -> str:
+    """How many documents this build extracted and how many it reused from the cache (printed by
+    the CLI; not in report.html, which stays the same whichever way the facts came)."""
+    return f"extracted {report.extracted} document(s), reused {report.reused} from the cache"
 
 
 def summary_lines(report: BuildReport) -> list[str]:

@@ -463,6 +463,35 @@ def execute(
         raise QueryError(f"query {name} failed: {exc}") from exc
 
 
+def execute_rows(
+    store: ox.Store, text: str, *, name: str = "query", bindings: dict[str, object] | None = None
+) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+    """A SELECT query's columns and its rows as they come (nothing materialised in Python): for
+    results too large to hold, written out row by row."""
+    if text not in _packaged_texts():
+        check_query(text)
+    subs = {_variable(k): to_term(v) for k, v in (bindings or {}).items()}
+    try:
+        answer = store.query(text, substitutions=subs or None)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed query {name}: {exc}") from exc
+    except OSError as exc:
+        raise QueryError(f"query {name} failed: {exc}") from exc
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError(f"query {name} must be a SELECT query")
+    columns = [v.value for v in answer.variables]
+    width = len(columns)
+
+    def rows() -> Iterator[tuple[Term | None, ...]]:
+        try:
+            for sol in answer:
+                yield tuple(sol[i] for i in range(width))
+        except OSError as exc:
+            raise QueryError(f"query {name} failed: {exc}") from exc
+
+    return columns, rows()
+
+
 def run_query(name_or_file: str, data_dir: Path, bindings: dict | None = None) -> QueryResult:
     """Run a named query (file stem in queries/) or a .rq file against a `kg build` output folder."""
     from kg.outdir import holding_build

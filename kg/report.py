@@ -385,6 +385,20 @@ def read_check_counts(data: Path) -> list[CheckCount]:
     return sorted(out, key=lambda c: c.shape)
 
 
+def check_counts_of(result: object) -> list[CheckCount]:
+    """The identity checks' counts of a ValidationResult (``kg.validate``), as :func:`read_check_counts`
+    reads them from validation.ttl: the build hands them over as data."""
+    out = [
+        CheckCount(
+            str(c.shape).rsplit("#", 1)[-1], c.evaluated, c.held, c.failed, c.unevaluated,
+            tuple(sorted(c.not_evaluable.items(), key=lambda x: (-x[1], x[0]))),
+        )
+        for c in getattr(result, "coverage", ())
+        if c.identity
+    ]
+    return sorted(out, key=lambda c: c.shape)
+
+
 def _checks_section(counts: list[CheckCount]) -> str:
     if not counts:
         return ""
@@ -434,16 +448,23 @@ REPORT_QUERIES = ("report-documents", "report-counts", "entity-observations")
 
 
 def write_report_html(
-    out_dir: Path, build_summary: list[str], rows: dict[str, list[Row]] | None = None
+    out_dir: Path,
+    build_summary: list[str],
+    rows: dict[str, list[Row]] | None = None,
+    findings: list[dict[str, str]] | None = None,
+    check_counts: list[CheckCount] | None = None,
 ) -> None:
     """Write ``out_dir/report.html`` for the graph built in ``out_dir`` (atomically); ``rows``: the
-    results of ``REPORT_QUERIES`` when the caller has run them already."""
+    results of ``REPORT_QUERIES`` when the caller has run them already; ``findings`` and
+    ``check_counts``: the validation's, as data (else read from validation.ttl)."""
     out_dir = Path(out_dir)
     rows = rows if rows is not None else select(out_dir, *REPORT_QUERIES)
-    findings = read_findings(out_dir)
+    validated = findings is not None or (out_dir / "validation.ttl").is_file()
+    findings = findings if findings is not None else read_findings(out_dir)
+    check_counts = check_counts if check_counts is not None else read_check_counts(out_dir)
     page = render_report(
         rows["report-documents"], rows["report-counts"], rows["entity-observations"], findings, build_summary,
-        validated=(out_dir / "validation.ttl").is_file(), check_counts=read_check_counts(out_dir),
+        validated=validated, check_counts=check_counts,
     )
     target = out_dir / "report.html"
     tmp = target.with_name(".report.html.tmp")

@@ -1,15 +1,18 @@
-"""Store: rdflib Dataset → embedded Oxigraph store on disk, and opening it for queries.
+"""Store: the graph stage's named graphs → embedded Oxigraph store on disk, and opening it for queries.
 
-Input: the Dataset built by ``kg.graph`` and an output folder. Output: the
-folder ``store/`` inside it, a RocksDB-backed Oxigraph store holding every
-named graph of the dataset plus the ontology files (``ontology/*.ttl``) in
-their own named graph ``kgid:graph/ontology``, so that queries can use metric
-and class labels while ``graph.ttl`` stays data only.
+Input: the named graphs ``kg.graph`` yields, one document at a time (:class:`StoreWriter`; or a
+whole rdflib Dataset, :func:`create`) and an output folder. Output: the folder ``store/`` inside
+it, a RocksDB-backed Oxigraph store holding every named graph, the vocabulary the consistency
+checks read (``metrics.ttl``, ``units.ttl``) in the named graph ``kgid:graph/ontology``, and in
+the default graph every triple of the data and of every ontology file once (the merge), so named
+queries need no GRAPH clauses, see no duplicates and can use metric, class and place labels,
+while ``graph.ttl`` stays data only. GRAPH clauses still reach one document's graph; the union of
+the named graphs is exactly data plus vocabulary, what the checks run over.
 
-The default graph holds every triple of every named graph once (the merge of
-data and ontology), so named queries need no GRAPH clauses and see no
-duplicates; GRAPH clauses still reach one document's graph. rdflib stays the graph model for building;
-Oxigraph answers SPARQL (rdflib's own engine is orders of magnitude slower).
+The writer streams: each document's triples are converted to Oxigraph terms, written into its
+named graph and the default graph and forgotten; the store, not Python, holds the corpus.
+rdflib stays the model the graph stage mints terms in; Oxigraph answers SPARQL (rdflib's own
+engine is orders of magnitude slower).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from kg.resources import data_dir
 log = logging.getLogger(__name__)
 
 STORE_DIR = "store"
+RDF_TYPE_REF = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ONTOLOGY_GRAPH = ox.NamedNode(str(KGID["graph/ontology"]))
 
 
@@ -49,6 +53,11 @@ class _TermConverter:
         hit = self._memo.get(term)
         if hit is not None:
             return hit
+        out = self._memo[term] = self.convert(term)
+        return out
+
+    def convert(self, term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """``term`` converted without remembering it (only its datatype is)."""
         if isinstance(term, URIRef):
             out: ox.NamedNode | ox.BlankNode | ox.Literal = ox.NamedNode(str(term))
         elif isinstance(term, BNode):
@@ -62,7 +71,6 @@ class _TermConverter:
                 out = ox.Literal(str(term))
         else:
             raise KGError(f"cannot store RDF term {term!r} of type {type(term).__name__}")
-        self._memo[term] = out
         return out
 
 
@@ -154,6 +162,83 @@ def create_from_quads(out_dir: Path, quads: Iterable[ox.Quad]) -> None:
     else:
         tmp.rename(target)
     log.info("store: %d quads in %s", n, target)
+
+
+class StoreWriter:
+    """Writes named graphs of rdflib triples into a new store at ``out_dir/store``, one at a time.
+
+    The build folder is new (``kg.outdir``), so the store is written in place. Terms are converted
+    once per graph (a document's IRIs repeat a dozen times within it and never outside), the
+    vocabulary's once per build; quads go to the store in batches of ``batch`` through its bulk
+    loader. ``prefixes`` gathers the project prefixes the data uses, for the serialisers.
+    """
+
+    def __init__(self, out_dir: Path, *, batch: int = 200_000) -> None:
+        from kg.export import _Prefixer
+
+        self.path = store_path(out_dir)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.store = ox.Store(str(self.path))
+        self.batch = batch
+        self.graphs: list[ox.NamedNode] = []
+        self.quads = 0
+        self._pending: list[ox.Quad] = []
+        self._shared = _TermConverter()  # predicates, classes, datatypes: few, met in every graph
+        self._prefixer = _Prefixer()
+
+    def add_graph(self, graph: URIRef, triples: Iterable[tuple[object, object, object]]) -> None:
+        """Write ``triples`` into the named graph ``graph`` and into the default graph."""
+        g = ox.NamedNode(str(graph))
+        self.graphs.append(g)
+        self._prefixer.note(g)
+        shared, note, default, pending = self._shared, self._prefixer.note, ox.DefaultGraph(), self._pending
+        memo: dict[object, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        for s, p, o in triples:
+            ts = memo.get(s)
+            if ts is None:
+                ts = memo[s] = shared.convert(s)
+                note(ts)
+            tp = shared._memo.get(p)
+            if tp is None:
+                tp = shared(p)
+                note(tp)
+            to = memo.get(o)
+            if to is None:
+                to = memo[o] = shared(o) if p == RDF_TYPE_REF else shared.convert(o)
+                note(to)
+            pending.append(ox.Quad(ts, tp, to, g))  # type: ignore[arg-type]
+            pending.append(ox.Quad(ts, tp, to, default))  # type: ignore[arg-type]
+        if len(pending) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.store.bulk_extend(self._pending)
+            self.quads += len(self._pending)
+            self._pending.clear()
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The project prefixes (``ontology/context.jsonld``) whose namespaces the data uses."""
+        return self._prefixer.prefixes()
+
+    def finish(self) -> ox.Store:
+        """Add the ontology, flush and return the open store (read-write, for the build's readers)."""
+        self._flush()
+        load_ontology(self.store, VOCABULARY_FILES)
+        for path in ontology_files():
+            try:
+                self.store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+            except SyntaxError as exc:
+                raise KGError(f"ontology file does not parse: {exc}", doc=path.name) from exc
+        self.store.flush()
+        log.info("store: %d data quads in %d graphs at %s", self.quads, len(self.graphs), self.path)
+        return self.store
+
+
+def data_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The store's named data graphs (one per document and the shared graph), by IRI."""
+    return sorted((g for g in store.named_graphs() if g != ONTOLOGY_GRAPH), key=str)  # type: ignore[arg-type]
 
 
 def open_store(data_dir: Path) -> ox.Store:

@@ -76,7 +76,24 @@ def read_findings(data: Path) -> list[dict[str, str]]:
             "path": str(g.value(r, SH.resultPath) or ""),
             "shape": str(g.value(r, SH.sourceShape) or ""),
         })
-    out.sort(key=lambda f: (_SEVERITY_RANK.get(f["severity"], 3), f["message"], f["focus"]))
+    out.sort(key=lambda f: (_SEVERITY_RANK.get(f["severity"], 3), f["message"], f["focus"], f["shape"], f["path"]))
+    return out
+
+
+def findings_of(result: object) -> list[dict[str, str]]:
+    """The findings of a ValidationResult (``kg.validate``) as :func:`read_findings` gives them from
+    validation.ttl: the build hands them to the pages as data, without a Turtle round trip."""
+    out = [
+        {
+            "focus": str(r.focus or ""),
+            "severity": str(r.severity).rsplit("#", 1)[-1] if r.severity else "Info",
+            "message": r.message,
+            "path": str(r.path or ""),
+            "shape": str(r.source_shape or ""),
+        }
+        for r in getattr(result, "results", ())
+    ]
+    out.sort(key=lambda f: (_SEVERITY_RANK.get(f["severity"], 3), f["message"], f["focus"], f["shape"], f["path"]))
     return out
 
 
@@ -140,12 +157,16 @@ def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str,
 PAGE_QUERIES = ("graph-nodes", "graph-edges", "entity-observations", "report-documents")
 
 
-def graph_data(data: Path, rows: dict[str, list[Row]] | None = None) -> dict[str, object]:
+def graph_data(
+    data: Path, rows: dict[str, list[Row]] | None = None, findings: list[dict[str, str]] | None = None
+) -> dict[str, object]:
     """Everything graph.html shows for the graph in ``data``, as one JSON-ready dict; ``rows``:
-    the results of ``PAGE_QUERIES`` when the caller has run them already."""
+    the results of ``PAGE_QUERIES`` when the caller has run them already; ``findings``: the
+    validation's (:func:`findings_of`), else read from ``data``."""
     rows = rows if rows is not None else select(data, *PAGE_QUERIES)
     docs = [r["doc"] for r in rows["report-documents"]]
-    return page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, read_findings(data))
+    shacl = findings if findings is not None else read_findings(data)
+    return page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, shacl)
 
 
 def page_data(
@@ -224,11 +245,13 @@ def render_graph_html(data: dict[str, object]) -> str:
     return page
 
 
-def write_graph_html(out_dir: Path, rows: dict[str, list[Row]] | None = None) -> None:
-    """Write ``out_dir/graph.html`` for the graph built in ``out_dir`` (atomically); ``rows`` as
-    for :func:`graph_data`."""
+def write_graph_html(
+    out_dir: Path, rows: dict[str, list[Row]] | None = None, findings: list[dict[str, str]] | None = None
+) -> None:
+    """Write ``out_dir/graph.html`` for the graph built in ``out_dir`` (atomically); ``rows`` and
+    ``findings`` as for :func:`graph_data`."""
     out_dir = Path(out_dir)
-    data = graph_data(out_dir, rows)
+    data = graph_data(out_dir, rows, findings)
     html = render_graph_html(data)
     target = out_dir / "graph.html"
     tmp = target.with_name(".graph.html.tmp")

@@ -1,12 +1,13 @@
 """Graph: facts (dataclasses) → RDF. The only stage that mints IRIs and adds triples.
 
-Input: DocumentFacts of every document and the Resolution; output: an rdflib
+Input: DocumentFacts of every document and the Resolution; output: (named graph, triples) one
+document at a time (:func:`named_graphs`, what the build streams into the store), or an rdflib
 Dataset with one named graph per document plus a shared graph for resolved
 entities, periods and minted metrics.
 """
 
 from __future__ import annotations
 
-from kg.graph.build import build_dataset
+from kg.graph.build import build_dataset, named_graphs
 
-__all__ = ["build_dataset"]
+__all__ = ["build_dataset", "named_graphs"]

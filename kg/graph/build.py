@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -61,13 +61,26 @@ def _str(text: str) -> Literal:
 
 
 def build_dataset(facts: Sequence[DocumentFacts], resolution: Resolution) -> Dataset:
-    """Return the knowledge graph of all documents as a Dataset."""
+    """Return the knowledge graph of all documents as a Dataset (small graphs and tests; the build
+    streams :func:`named_graphs` into the store instead)."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     for prefix, ns in (("qb", QB), ("prov", PROV), ("time", TIME), ("org", ORG), ("skos", SKOS), ("dcterms", DCTERMS)):
         ds.bind(prefix, ns)
+    for graph_iri, triples in named_graphs(sorted(facts, key=lambda f: f.doc), resolution):
+        g = ds.graph(graph_iri)
+        g.addN((s, p, o, g) for s, p, o in triples)
+    return ds
 
+
+def named_graphs(facts: Iterable[DocumentFacts], resolution: Resolution) -> Iterator[tuple[URIRef, list[Triple]]]:
+    """(named graph, its triples) for each document of ``facts`` as it comes, then the shared graph.
+
+    One document's triples at a time: the caller writes them away before the next document is
+    read, so a corpus is never held whole. The shared graph (resolved entities, periods, minted
+    metrics) gathers what the documents add to it and comes last.
+    """
     shared: set[Triple] = set()
     for e in resolution.entities:
         node = iris.entity(e.key)
@@ -80,15 +93,10 @@ def build_dataset(facts: Sequence[DocumentFacts], resolution: Resolution) -> Dat
             if alias != e.label:
                 shared.add((node, SKOS.altLabel, _str(alias)))
 
-    for doc in sorted(facts, key=lambda f: f.doc):
-        graph_iri = iris.named_graph(doc.doc_id)
-        triples = list(_document_triples(doc, resolution, shared))
-        g = ds.graph(graph_iri)
-        g.addN((s, p, o, g) for s, p, o in triples)
+    for doc in facts:
+        yield iris.named_graph(doc.doc_id), list(_document_triples(doc, resolution, shared))
     _pick_preferred_labels(shared)
-    sg = ds.graph(iris.SHARED_GRAPH)
-    sg.addN((s, p, o, sg) for s, p, o in shared)
-    return ds
+    yield iris.SHARED_GRAPH, list(shared)
 
 
 def _pick_preferred_labels(shared: set[Triple]) -> None:

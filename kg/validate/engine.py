@@ -1,7 +1,8 @@
 """Shapes (compiled) + data in a pyoxigraph Store → sh:ValidationReport results.
 
 Input: the NodeShapeSpecs of kg/validate/shapes.py and a pyoxigraph Store
-holding the built graph (named graphs queried as their union). Output: a list
+holding the built graph (named graphs queried as their union; the default graph, where a build's
+store keeps its merged copy of data and ontology, is left out). Output: a list
 of :class:`Result`, the same fields pySHACL writes into a validation report.
 
 Why a second engine: pySHACL runs each SPARQL constraint once per focus node on
@@ -66,18 +67,27 @@ def to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(str(term))
 
 
+def named_quads(store: ox.Store, s: object, p: object, o: object) -> Iterable[ox.Quad]:
+    """The quads matching (s, p, o) in the named graphs: the union SPARQL sees with
+    ``use_default_graph_as_union``."""
+    return (q for q in store.quads_for_pattern(s, p, o, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
 class OxigraphEngine:
     """Evaluate compiled shapes over one Store."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, *, union: bool = True) -> None:
         self.store = store
+        # union: SPARQL reads the union of the named graphs; else the default graph, where a build's
+        # store holds every triple of the data once beside the ontology (no duplicate per graph)
+        self.union = union
         self._values: dict[URIRef, dict[OxTerm, set[OxTerm]]] = {}
         self._focus: dict[URIRef, set[OxTerm]] = {}
 
     # ---------------------------------------------------------- data access
 
     def query(self, text: str) -> Iterable[ox.QuerySolution]:
-        return self.store.query(text, use_default_graph_as_union=True)
+        return self.store.query(text, use_default_graph_as_union=self.union)
 
     def values_of(self, path: URIRef) -> dict[OxTerm, set[OxTerm]]:
         """subject → objects of ``path`` over all graphs (one scan per predicate, cached).
@@ -88,7 +98,7 @@ class OxigraphEngine:
         cached = self._values.get(path)
         if cached is None:
             cached = defaultdict(set)
-            for q in self.store.quads_for_pattern(None, ox.NamedNode(str(path)), None, None):
+            for q in named_quads(self.store, None, ox.NamedNode(str(path)), None):
                 cached[q.subject].add(q.object)
             self._values[path] = cached
         return cached
@@ -101,7 +111,7 @@ class OxigraphEngine:
         nodes: set[OxTerm] = {to_oxigraph(n) for n in shape.target_nodes}
         for cls in shape.target_classes:
             c = ox.NamedNode(str(cls))
-            nodes.update(q.subject for q in self.store.quads_for_pattern(None, _RDF_TYPE, c, None))
+            nodes.update(q.subject for q in named_quads(self.store, None, _RDF_TYPE, c))
         for text in shape.target_queries:
             for row in self.query(text):
                 this = row["this"]

@@ -59,6 +59,7 @@ class ValidationResult:
     graph: Graph | None = None
     engine: str = ""
     coverage: list[Coverage] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)  # every result, as in the report graph (findings say each story once)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -113,7 +114,7 @@ def build_report(
     graph = report_graph(results, coverage)
     conforms = not any(r.severity == SH.Violation for r in results)
     text = render_text(findings, shapes, engine, coverage)
-    return ValidationResult(conforms, text, findings, graph, engine, list(coverage))
+    return ValidationResult(conforms, text, findings, graph, engine, list(coverage), list(results))
 
 
 def report_graph(results: Sequence[Result], coverage: Sequence[Coverage] = ()) -> Graph:
