@@ -47,6 +47,17 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_SHOWN_WARNINGS = 50  # warnings listed in the summary (the rest are counted)
 CACHE_DIR = "cache"  # inside the output folder's .kg/
+# With the default number of workers, fewer documents than this are extracted in this process: each
+# worker loads spaCy (about 2 s), which a few documents (about 1 s each) do not pay back.
+POOL_THRESHOLD = 8
+
+
+def _workers(asked: int | None, documents: int) -> int:
+    """Processes to extract ``documents`` with: as asked, else one per core for a corpus large
+    enough to pay for loading spaCy in each (``POOL_THRESHOLD``), else this process alone."""
+    if asked is not None:
+        return asked
+    return (os.cpu_count() or 1) if documents >= POOL_THRESHOLD else 1
 
 
 @dataclass
@@ -421,7 +432,7 @@ def _extract(
             tasks.append(_Task(i, path, key))
     total, done = len(files), len(by_index)
     tick("extract", done, total)
-    n_workers = min(workers or os.cpu_count() or 1, max(1, len(tasks)))
+    n_workers = min(_workers(workers, len(tasks)), max(1, len(tasks)))
     results = _on_cluster(tasks, limits, scheduler) if scheduler else _local(tasks, limits, n_workers)
     for t, e in results:
         done += 1

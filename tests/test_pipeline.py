@@ -38,11 +38,18 @@ def test_observations_csv_has_contract_columns(corpus_out: Path) -> None:
     ]
 
 
-def test_rebuild_is_byte_identical(corpus_out: Path, corpus_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_rebuild_on_a_dask_cluster_is_byte_identical(corpus_out: Path, corpus_dir: Path, tmp_path: Path) -> None:
+    """The corpus extracted again, without the cache, by the workers of a local Dask cluster (other
+    processes, files sent as bytes) gives the bytes of the shared build (made in this process)."""
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is in the dev extras")
     again = tmp_path / "again"
-    build([corpus_dir], again)
-    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv"):
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        report = build([corpus_dir], again, scheduler=cluster.scheduler_address, cache=False)
+    assert report.extracted == 5 and report.reused == 0 and not report.failed
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv", "validation.txt", "graph.html"):
         assert (again / name).read_bytes() == (corpus_out / name).read_bytes(), name
+    assert not (again / ".kg" / "cache").exists()  # --no-cache keeps no facts
 
 
 def _bad_corpus(corpus_dir: Path, root: Path) -> Path:
@@ -63,7 +70,7 @@ def _bad_corpus(corpus_dir: Path, root: Path) -> Path:
 def test_bad_documents_are_reported_and_the_others_build(corpus_dir: Path, tmp_path: Path) -> None:
     src = _bad_corpus(corpus_dir, tmp_path)
     out = tmp_path / "out"
-    report = build([src], out)
+    report = build([src], out, workers=2)  # a pool: a bad file fails in its worker, the others build
     assert report.exit_code == 3
     failed = {p.doc: p.message for p in report.failed}
     assert set(failed) == {"empty.txt", "binary.txt"}
@@ -207,7 +214,7 @@ def test_a_huge_line_and_a_huge_paragraph_are_bounded(tmp_path: Path, monkeypatc
     words = "The mill processed ore at the Acme mine in Nevada during the quarter. "
     prose = "\n".join(words * 12 for _ in range(1500))  # 1.3 M characters over 1,500 lines, one paragraph
     (src / "long.txt").write_text("Acme Gold Corporation reports\n\n" + prose + "\n\n" + "y" * 5_000_000 + "\n")
-    report = build([src], tmp_path / "out")
+    report = build([src], tmp_path / "out", workers=1)  # the stand-in runs in this process
     assert report.exit_code == 0, [str(p) for p in report.failed]
     assert sorted(report.documents) == ["good.htm", "long.txt"]
     assert 0 < max(seen) <= BuildLimits().max_prose_chars
@@ -236,3 +243,41 @@ def test_outputs_are_readable_by_others(corpus_out: Path) -> None:
     for name in CONTRACT_FILES:
         mode = stat.S_IMODE((corpus_out / name).stat().st_mode)
         assert mode == 0o666 & ~umask, (name, oct(mode))
+
+
+def test_unchanged_files_are_reused_from_the_cache_and_a_changed_one_is_extracted_again(
+    corpus_out: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    """A copy of the shared build's folder (its cache included) rebuilt from the same files extracts
+    nothing and writes the same bytes; after one file changes, only that file is extracted."""
+    src = tmp_path / "in"
+    shutil.copytree(corpus_dir, src)
+    out = tmp_path / "out"
+    shutil.copytree(corpus_out, out, symlinks=True)
+    again = build([src], out)
+    assert (again.extracted, again.reused) == (0, 5)
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv", "validation.txt"):
+        assert (out / name).read_bytes() == (corpus_out / name).read_bytes(), name
+
+    changed = src / "000_ab7ab8a88c10b9e9.txt"
+    changed.write_bytes(changed.read_bytes().replace(b"70,272", b"70,372", 1))
+    once_more = build([src], out)
+    assert (once_more.extracted, once_more.reused) == (1, 4)
+    assert ",70372000," in (out / "observations.csv").read_text(encoding="utf-8")
+    assert len(list((out / ".kg" / "cache").glob("*.facts"))) == 2 * 5  # the old entry of the changed file is gone
+
+
+def test_compact_facts_resolve_like_the_full_facts(corpus_out: Path) -> None:
+    """Resolution runs on the compact facts the build keeps in memory; it must give what the full
+    facts give (a change to what resolution reads must widen compact_for_resolution's keys)."""
+    from kg.cache import FactsCache
+    from kg.facts import DocumentFacts
+    from kg.pipeline import compact_for_resolution
+    from kg.resolve import resolve
+
+    cache = FactsCache(corpus_out / ".kg" / "cache")
+    full = [f for p in sorted(cache.folder.glob("*.facts")) if isinstance(f := cache.get(p.stem), DocumentFacts)]
+    assert len(full) == 5
+    compact = [compact_for_resolution(f) for f in full]
+    assert sum(len(set(map(id, c.observations))) for c in compact) < sum(len(f.observations) for f in full) // 20
+    assert resolve(compact) == resolve(full)
