@@ -531,7 +531,11 @@ def write_outputs(docs: list[Summary], facts_cache: FactsCache, report: BuildRep
     tick("write", 2, 5)
 
     t = time.perf_counter()
-    result = validate_store(store, merged=True)
+    if writer.mirror is not None:  # the named graphs in memory: the checks read their union
+        result = validate_store(writer.mirror)
+        writer.mirror = None
+    else:
+        result = validate_store(store, merged=True)
     export.write_atomic(tmp / "validation.txt", result.text.encode("utf-8"))
     assert result.graph is not None
     export.write_atomic(tmp / "validation.ttl", result.graph.serialize(format="turtle").encode("utf-8"))
