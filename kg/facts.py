@@ -214,6 +214,9 @@ class Observation:
     # "upper" ("nearly 12,000 ounces"); "" for a figure good to its decimals either way.
     bound: str = ""
     minted_from: str = ""  # for a minted metric, the row label or column header it was minted from
+    # The family row the printed line stands under ("Other operating expenses:"), None at a
+    # statement's top level and for prose: two line items of one metric stay two facts.
+    context: str | None = None
 
     def __init__(
         self,
@@ -238,6 +241,7 @@ class Observation:
         unit_guessed: bool = False,
         bound: str = "",
         minted_from: str = "",
+        context: str | None = None,
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -267,6 +271,7 @@ class Observation:
                 "unit_guessed": unit_guessed,
                 "bound": bound,
                 "minted_from": minted_from,
+                "context": context,
             },
         )
 
@@ -401,3 +406,40 @@ class Resolution:
             cached = {e.key: e for e in self.entities}
             object.__setattr__(self, "_cache", cached)
         return cached
+
+
+# ---------------------------------------------------------------- facts and their printings
+
+
+@dataclass(frozen=True)
+class ResolvedFact:
+    """One reported fact: what is measured, of what, when, in which basis, with one value.
+
+    Every printed number (an :class:`Observation`: a table cell, a prose figure, the same figure in
+    a later release) is a printing of exactly one fact. ``value`` and ``decimals`` are those of the
+    printing chosen to stand for it (see :func:`kg.resolve.resolve_facts`).
+    """
+
+    key: str  # stable digest of the fields below; the graph mints the fact's IRI from it
+    subject: str  # ResolvedEntity.key
+    metric: str
+    period: Period | None
+    interval: str  # "doc_id/interval key" for a drill interval's figure, else ""
+    category: str  # "" when none applies
+    share: Decimal | None
+    basis: str  # price basis as printed, "" when none
+    estimate: bool
+    unit: str
+    context: str  # the family row the line items stand under, "" at top level
+    value: Decimal
+    decimals: int
+    bound: str
+    printings: tuple[tuple[str, int], ...]  # (document file name, index in its observations)
+
+
+@dataclass(frozen=True)
+class FactIndex:
+    """The outcome of fact resolution: the facts and, per printing, the key of its fact."""
+
+    facts: tuple[ResolvedFact, ...]
+    of: dict[tuple[str, int], str]  # (document file name, observation index) → ResolvedFact.key

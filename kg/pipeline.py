@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
 
@@ -168,7 +168,8 @@ def build(
         raise InputError("no press releases found (.txt, .htm, .html) in " + ", ".join(str(p) for p in paths))
     output = outdir.claim(out, force=force)  # before the work: a folder that cannot be written fails now
     try:
-        facts, dataset = _extract(files, report, workers, limits, tick)
+        settings = (*((f.name, str(getattr(limits, f.name))) for f in fields(limits)), ("follow_links", str(follow_links).lower()))
+        facts, dataset = _extract(files, report, workers, limits, tick, settings)
         build_dir = output.new_build()
         try:
             try:
@@ -189,7 +190,8 @@ def build(
 
 
 def _extract(
-    files: list[str], report: BuildReport, workers: int | None, limits: BuildLimits, tick: Progress
+    files: list[str], report: BuildReport, workers: int | None, limits: BuildLimits, tick: Progress,
+    settings: tuple[tuple[str, str], ...] = (),
 ) -> tuple[list[DocumentFacts], object]:
     """Extraction (isolated per document), narrative, resolution and the graph; fills ``report``."""
     t0 = time.perf_counter()
@@ -245,14 +247,17 @@ def _extract(
 
     # resolution and the graph
     t = time.perf_counter()
-    from kg.graph import build_dataset
-    from kg.resolve import resolve
+    from kg import __version__
+    from kg.graph import BuildInfo, build_dataset
+    from kg.resolve import resolve, resolve_facts
 
     resolution = resolve(facts)
-    dataset = build_dataset(facts, resolution)
+    fact_index = resolve_facts(facts, resolution)
+    dataset = build_dataset(facts, resolution, fact_index, BuildInfo(__version__, settings))
     report.counts = {
         "documents": len(facts),
         "observations": sum(len(f.observations) for f in facts),
+        "facts": len(fact_index.facts),
         "mentions": sum(len(f.mentions) for f in facts),
         "relations": sum(len(f.relations) for f in facts),
         "entities": len(resolution.entities),
