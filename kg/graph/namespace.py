@@ -163,7 +163,7 @@ ONTOLOGY = URIRef(BASE + "def")
 
 PREFIXES: dict[str, str] = {
     "mkg": str(MKG._NS),
-    "metric": str(METRIC),
+    "kgmetric": str(METRIC),
     "kgunit": str(UNIT),
     "kgid": str(KGID),
 }
