@@ -23,6 +23,8 @@ _NUMBER = re.compile(r"^(?P<minus>-)?\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Cells that say "not applicable" or "not meaningful" in words.
+_SPACED_PERCENT = re.compile(r"(?<=\s)(\(?\d[\d,.]*\)?) %(?=\s|$)")
+_DASH_PERCENT = re.compile(r"(?<=\s)[-\u2013\u2014]%(?=\s|$)")
 _GLUED_MARKER = re.compile(r"^(.*\d\)?%?)\((?:\d|[a-z])\)$")
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
@@ -140,6 +142,9 @@ def split_row(line: str) -> SplitRow:
     most one space after a label word (``share (1)``, ``Eagle (25%)``) belongs to
     the label as a footnote marker or a share. ``$`` tokens join the number after them.
     """
+    if "%" in line:
+        # "5 %" and "-%" in a "% Change" column: one token each, at the same positions
+        line = _SPACED_PERCENT.sub(r"\1% ", _DASH_PERCENT.sub("- ", line))
     stripped = line.rstrip()
     if not stripped:
         return _new_row(("", -1, -1, (), ""))
