@@ -33,6 +33,12 @@ _MONTH_DAY = re.compile(
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A month and year without a day ("Dec. 2016", "June 2011"): the month's last day.
+# a month named alone on a header line ("September      June" over "2019      2019")
+_MONTH_NAME = re.compile(
+    r"\b(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?",
+    re.I,
+)
 _MONTH_YEAR = re.compile(
     r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?P<year>(?:19|20)\d\d)\b",
     re.I,
@@ -86,6 +92,9 @@ class ColumnHeader:
     period: Period | None
     months: int  # 0 for an instant
     problem: str = ""
+    # True when the header dates the column by a month without a day ("September 2019",
+    # "Sep-19" or "September" over "2019"): the period ending that month, its length unsaid
+    by_month: bool = False
 
 
 def parse_date(text: str) -> date | None:
@@ -184,6 +193,8 @@ def column_headers(
     months: list[int | None] = [None] * n
     month_day: list[tuple[str, int] | None] = [None] * n
     years: list[int | None] = [None] * n
+    by_month = [False] * n
+    month_names: list[str] = [""] * n
     # Period phrases: each column takes the nearest phrase of the whole header, so "Fourth
     # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
     phrases: list[tuple[Span, int, str]] = []
@@ -255,8 +266,17 @@ def column_headers(
             month = _MONTHS[m.group("month")[:3].lower()]
             month_day[c] = (m.group("month"), calendar.monthrange(year, month)[1])
             years[c] = year
+            by_month[c] = True
             words[c].append(m.group())
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        # "September      June" on a line of their own, the years on the next
+        if not any(ch.isdigit() for ch in line[label_end:]):
+            names = [m for m in _MONTH_NAME.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+            for k, m in enumerate(names):
+                c = k if len(names) == n else _nearest(columns, (m.start() + m.end()) / 2)
+                month_names[c] = m.group("month")
+                words[c].append(m.group())
+                consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         # "Q3 2010", "3Q10": a quarter, ending on the quarter's last day; "YTD" runs to the latest one
         quarters = (
             [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
@@ -331,6 +351,10 @@ def column_headers(
     for c in range(n):
         text = " ".join(words[c])
         year = years[c]
+        if month_day[c] is None and month_names[c] and year is not None:
+            month = _MONTHS[month_names[c][:3].lower()]
+            month_day[c] = (month_names[c][:3], calendar.monthrange(year, month)[1])
+            by_month[c] = True
         if year is None:
             out.append(ColumnHeader(text, None, 0, "no year in the column header"))
             continue
@@ -347,5 +371,5 @@ def column_headers(
             out.append(ColumnHeader(text, None, 0, f"impossible date in the column header {text!r}"))
             continue
         length = months[c] or 0
-        out.append(ColumnHeader(text, period_for(end, length), length))
+        out.append(ColumnHeader(text, period_for(end, length), length, by_month=by_month[c] and not length))
     return out
