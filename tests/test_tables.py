@@ -785,6 +785,37 @@ def _header_periods(
             (6, 30),
             [(date(2004, 7, 1), date(2005, 6, 30)), (date(2003, 7, 1), date(2004, 6, 30))],
         ),
+        (
+            # Australian quarterlies: "Sep Qtr" over the year
+            "                      Sep Qtr    Jun Qtr\n"
+            "                         2016       2016\n"
+            "Gold produced (oz)     61,200     58,950\n",
+            None,
+            [(date(2016, 7, 1), date(2016, 9, 30)), (date(2016, 4, 1), date(2016, 6, 30))],
+        ),
+        (
+            # a quarter with a two-digit year after a slash
+            "                        Q3/16      Q3/15\nGold produced (oz)     61,200     58,950\n",
+            None,
+            [(date(2016, 7, 1), date(2016, 9, 30)), (date(2015, 7, 1), date(2015, 9, 30))],
+        ),
+        (
+            # a June-30 company's fiscal quarters: Q3 of FY17 is January to March 2017
+            "                      Q3 FY17    Q3 FY16\nGold produced (oz)     61,200     58,950\n",
+            (6, 30),
+            [(date(2017, 1, 1), date(2017, 3, 31)), (date(2016, 1, 1), date(2016, 3, 31))],
+        ),
+        (
+            "                       FY2017     FY2016\nGold produced (oz)    241,200    228,950\n",
+            (6, 30),
+            [(date(2016, 7, 1), date(2017, 6, 30)), (date(2015, 7, 1), date(2016, 6, 30))],
+        ),
+        (
+            # a month and two-digit year: the month's end, an instant (a flow takes the caption's length)
+            "                       Dec-16     Dec-15\nCash and equivalents    1,200      1,100\n",
+            None,
+            [(None, date(2016, 12, 31)), (None, date(2015, 12, 31))],
+        ),
     ],
 )
 def test_quarter_half_and_fiscal_year_headers(header: str, fye, periods) -> None:
