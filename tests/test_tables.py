@@ -412,6 +412,26 @@ def test_number_tokens_round_trip(value: Decimal, places: int, dollar: str) -> N
     assert number is not None and number.value == value and number.places == places
 
 
+@pytest.mark.parametrize(
+    ("line", "label", "values"),
+    [
+        # thousands grouped by spaces, a decimal comma after them or alone (South African releases)
+        ("Ore milled     t     3 412 000     3 290 500", "Ore milled     t", ["3412000", "3290500"]),
+        ("Capital expenditure   Rm   1 212,4   (1 104,9)", "Capital expenditure   Rm", ["1212.4", "-1104.9"]),
+        ("Yield   g/t   0,83   1,05", "Yield   g/t", ["0.83", "1.05"]),
+        # a thousands comma stays one ("1,234" is 1234); a garbled token is no number
+        ("Sales   $ 70,272   1,234", "Sales", ["70272", "1234"]),
+        ("Change   5 %   (4)%   -%", "Change", ["5", "-4", None]),
+    ],
+)
+def test_rows_with_spaced_thousands_decimal_commas_and_spaced_percents(line: str, label: str, values: list) -> None:
+    row = split_row(line)
+    assert row.label == label
+    assert [None if c.number.value is None else str(c.number.value) for c in row.cells] == values
+    # every cell still stands where the line prints it
+    assert all(line[c.start].isdigit() or line[c.start] in "(-" for c in row.cells)
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
@@ -840,3 +860,15 @@ def test_a_file_cut_off_inside_a_table_is_reported() -> None:
     assert any("ends inside table" in p.message and p.line == 8 for p in f.problems)
     assert one(f, metric="gold-produced", end=date(2008, 12, 31)).value == 112_000  # what is there is read
     assert not any("ends inside" in p.message for p in facts_of("garbled.txt").problems)
+
+
+def test_html_table_with_a_unit_column_spaced_thousands_and_decimal_commas() -> None:
+    f = facts_of("spaced-thousands.htm")
+    h2 = {"start": date(2020, 7, 1), "end": date(2020, 12, 31)}
+    ore = one(f, metric="ore-processed", **h2)
+    assert (ore.value, ore.unit) == (3_412_000, "TONNE")  # "3 412 000" in a cell, "t" beside it
+    assert one(f, metric="gold-produced", **h2).value == 10_841  # never "841"
+    assert one(f, metric="aisc-per-oz-gold", **h2).unit == "ZAR-PER-KG"
+    capex = one(f, metric="capital-additions", **h2)
+    assert (capex.value, capex.unit, capex.decimals) == (1_212_400_000, "ZAR", -5)  # "1 212,4" Rm
+    assert not [p for p in f.problems if p.severity != "info"], f.problems

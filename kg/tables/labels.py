@@ -137,17 +137,17 @@ class Normaliser:
             # a row that prints only a unit ("000 oz" under "Gold produced   kg"): the row above
             # in another unit
             return Label(label_text, frozenset(), frozenset(), (), whole, _per_of(whole), (), "")
+        unit: UnitSpec | None = None
+        per = ""
         column = _UNIT_COLUMN.match(text)
         if column:
             # "Ore milled          000 tonnes": a unit column between the label and the numbers
             spec = parse_unit(column.group("unit"))
             if spec is not None and spec.code and not spec.rest:
-                text = f"{column.group('name')} ({column.group('unit')})"
+                text, unit, per = column.group("name"), spec, _per_of(spec)
         text = _OPERATOR.sub("", text)
         percents: list[Decimal] = []
         basis = ""
-        unit: UnitSpec | None = None
-        per = ""
         metals: list[str] = []
         qualifiers: list[str] = []
         for m in _PAREN.finditer(text):
