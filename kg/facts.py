@@ -214,9 +214,13 @@ class Observation:
     # "upper" ("nearly 12,000 ounces"); "" for a figure good to its decimals either way.
     bound: str = ""
     minted_from: str = ""  # for a minted metric, the row label or column header it was minted from
+    # The line item, where one table prints two rows of the same subject, metric and period (DD&A
+    # in cost of sales and again under "Other operating expenses:"; an "Other (6 properties)" row
+    # above the total): the row's family and label as printed. "" for a row its table prints once.
+    context: str = ""
     # The family row the printed line stands under ("Other operating expenses:"), None at a
     # statement's top level and for prose: two line items of one metric stay two facts.
-    context: str | None = None
+    family: str | None = None
 
     def __init__(
         self,
@@ -241,7 +245,8 @@ class Observation:
         unit_guessed: bool = False,
         bound: str = "",
         minted_from: str = "",
-        context: str | None = None,
+        context: str = "",
+        family: str | None = None,
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -272,6 +277,7 @@ class Observation:
                 "bound": bound,
                 "minted_from": minted_from,
                 "context": context,
+                "family": family,
             },
         )
 

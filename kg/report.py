@@ -6,7 +6,8 @@ the documents processed (title, release date, period), counts of entities,
 relations and observations by kind, charts over time per unit (silver and gold
 produced, total cash cost per ounce, ore processed, reserves by category) and
 per segment (sales, gross profit), and the validation findings with their
-``FILE:LINE`` sources.
+``FILE:LINE`` sources and, per check, how many identities were evaluated, held
+and could not be evaluated (and why), as validation.ttl records them.
 
 The charts are Vega-Lite specifications drawn by Vega (vega, vega-lite and vega-embed,
 inlined from the ``vl-convert-python`` package, so the page needs no network): a true time
@@ -342,6 +343,7 @@ def render_report(
     documents: list[Row], counts: list[Row], observations: list[Row], findings: list[dict[str, str]],
     build_summary: list[str], *, validated: bool = True, totals: list[Row] | None = None,
     sources: dict[str, dict[str, str]] | None = None, with_script: bool = True,
+    check_counts: list[CheckCount] | None = None,
 ) -> str:
     """The report page from the rows of the report queries, the SHACL findings and the lines the
     page cites (``sources``: document → {line: text}, :func:`kg.sources.excerpts`)."""
@@ -409,13 +411,69 @@ def render_report(
         parts.append(chart_html(chart, k))
     parts.append("</div>")
 
-    parts.append(_findings_section(findings, observations, validated))
+    parts.append(_findings_section(findings, observations, validated, check_counts))
     parts.append(f'<script type="application/json" id="kg-sources">{script_json(sources or {})}</script>')
     parts.append(f"<script>{inline_script(_asset('sources.js'))}</script>")
     if charts and with_script:
         parts.append(f"<script>{vega_bundle()}</script><script>{_EMBED}</script>")
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class CheckCount:
+    """How many identities one check evaluated, held and could not evaluate (from validation.ttl)."""
+
+    shape: str
+    evaluated: int
+    held: int
+    failed: int
+    not_evaluated: int
+    reasons: tuple[tuple[str, int], ...]  # (why, how many), most frequent first
+
+
+def read_check_counts(data: Path) -> list[CheckCount]:
+    """The identity checks' counts that validation.ttl records (mkgsh:coverage on the report), by shape name;
+    empty when the folder has no validation.ttl or it records none."""
+    path = Path(data) / "validation.ttl"
+    if not path.is_file():
+        return []
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDFS, SH
+
+    from kg.graph.namespace import SHAPES
+
+    g = Graph()
+    g.parse(path, format="turtle")
+
+    def number(node: object, p: object) -> int:
+        v = g.value(node, p)
+        return int(v.toPython()) if isinstance(v, Literal) else 0
+
+    out = []
+    for node in g.objects(None, SHAPES.coverage):
+        if g.value(node, SHAPES.identity) != Literal(True):
+            continue
+        reasons = sorted(
+            ((str(g.value(r, RDFS.label)), number(r, SHAPES["count"])) for r in g.objects(node, SHAPES.reason)),
+            key=lambda x: (-x[1], x[0]),
+        )
+        out.append(CheckCount(
+            str(g.value(node, SH.sourceShape)).rsplit("#", 1)[-1], number(node, SHAPES.evaluated),
+            number(node, SHAPES.held), number(node, SHAPES.failed), number(node, SHAPES.notEvaluated), tuple(reasons),
+        ))
+    return sorted(out, key=lambda c: c.shape)
+
+
+def _checks_section(counts: list[CheckCount]) -> str:
+    if not counts:
+        return ""
+    rows = [[c.shape, str(c.evaluated), str(c.held), str(c.failed), str(c.not_evaluated),
+             "; ".join(f"{n}: {why}" for why, n in c.reasons)] for c in counts]
+    evaluated, missing = sum(c.evaluated for c in counts), sum(c.not_evaluated for c in counts)
+    return (f'<h3 id="checks">Identities checked: {evaluated:,} evaluated, {missing:,} not evaluable</h3>'
+            + _table(["Check", "Evaluated", "Held", "Failed", "Not evaluable", "Why not"], rows,
+                     numeric={1, 2, 3, 4}, cls="checks"))
 
 
 def distinct_findings(findings: list[dict[str, str]]) -> list[dict[str, object]]:
@@ -442,7 +500,9 @@ def finding_citations(findings: list[dict[str, str]], observations: list[Row]) -
     return out
 
 
-def _findings_section(findings: list[dict[str, str]], observations: list[Row], validated: bool) -> str:
+def _findings_section(
+    findings: list[dict[str, str]], observations: list[Row], validated: bool, counts: list[CheckCount] | None = None
+) -> str:
     from kg.sources import citations_in
 
     distinct = distinct_findings(findings)
@@ -452,6 +512,7 @@ def _findings_section(findings: list[dict[str, str]], observations: list[Row], v
         return "".join(out)
     if not distinct:
         out.append("<p>No findings: every shape conforms.</p>")
+        out.append(_checks_section(counts or []))
         return "".join(out)
     per_sev: dict[str, int] = defaultdict(int)
     for f in distinct:
@@ -476,6 +537,7 @@ def _findings_section(findings: list[dict[str, str]], observations: list[Row], v
         )
     out.append('<table class="findings"><thead><tr><th>Severity</th><th>Sources</th><th>About</th><th>Message</th>'
                "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    out.append(_checks_section(counts or []))
     return "".join(out)
 
 
@@ -500,7 +562,7 @@ def write_report_html(
     page = render_report(
         rows["report-documents"], rows["report-counts"], observations, findings, build_summary,
         validated=(out_dir / "validation.ttl").is_file(), totals=rows.get("counts"),
-        sources=excerpts(out_dir, cited),
+        sources=excerpts(out_dir, cited), check_counts=read_check_counts(out_dir),
     )
     target = out_dir / "report.html"
     tmp = target.with_name(".report.html.tmp")

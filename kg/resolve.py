@@ -277,7 +277,7 @@ def _line_items(items: list[tuple[DocumentFacts, int, Observation]]) -> dict[str
     for doc, _, o in items:
         if o.source.extractor != "table":
             continue
-        ctx = o.context or ""
+        ctx = o.family or ""
         contexts.add(ctx)
         by_period[(o.period, o.interval)].append((doc.doc, ctx, o))
     parent = {c: c for c in contexts}
@@ -324,7 +324,7 @@ def _line_items(items: list[tuple[DocumentFacts, int, Observation]]) -> dict[str
     for c, root in out.items():
         if c == "":
             names[root] = ""
-    counts = Counter(o.context or "" for _, _, o in items if o.source.extractor == "table")
+    counts = Counter(o.family or "" for _, _, o in items if o.source.extractor == "table")
     for root in set(out.values()):
         if root not in names:
             members = [c for c, r in out.items() if r == root]
@@ -339,7 +339,7 @@ def resolve_facts(facts: Sequence[DocumentFacts], resolution: Resolution) -> Fac
 
     A fact is one subject (resolved), metric, period (or drill interval), category, basis (the
     ownership share and price basis the figure is reported at), estimate or result, unit and line
-    item. The family row a table line stands under (``Observation.context``) tells line items of
+    item. The family row a table line stands under (``Observation.family``) tells line items of
     one metric apart (:func:`_line_items`): "Depreciation, depletion and amortization" in cost of
     sales and "Depreciation and amortization" under "Other operating expenses:" are two facts,
     while the same sales figure printed in the highlights, the statement of operations, a segment
@@ -360,7 +360,7 @@ def resolve_facts(facts: Sequence[DocumentFacts], resolution: Resolution) -> Fac
         for item in items:
             f, _, o = item
             interval = f"{f.doc_id}/{o.interval}" if o.interval else ""
-            ctx = line_item[(o.context or "") if o.source.extractor == "table" else None]
+            ctx = line_item[(o.family or "") if o.source.extractor == "table" else None]
             groups[(o.period, interval, ctx)].append(item)
         subject, metric, category, share, basis, estimate, unit = key
         for (period, interval, context), members in groups.items():

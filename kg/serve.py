@@ -1056,17 +1056,21 @@ def serve(
     the server listens (the CLI prints it; it is news, not a warning)."""
     server = make_server(Path(data_dir), host, port, limits, allow_hosts=allow_hosts, cors=cors)
     ready = f"serving {data_dir} at {server.url}/ (SPARQL at /sparql, queries at /queries)"
-    log.info("%s", ready)
-    if announce is not None:
-        announce(ready)
-    if not server.pool.isolated:
-        log.warning("the query processes could not be cut off the network here; SERVICE is refused by the query check alone")
     try:
-        if not ipaddress.ip_address(server.server_address[0]).is_loopback:
-            log.warning("listening on %s: the endpoint is reachable beyond this machine", host)
-    except ValueError:
-        pass
-    server.serve_forever()
+        log.info("%s", ready)
+        if announce is not None:
+            announce(ready)
+        if not server.pool.isolated:
+            log.warning("the query processes could not be cut off the network here; SERVICE is refused by the query check alone")
+        try:
+            if not ipaddress.ip_address(server.server_address[0]).is_loopback:
+                log.warning("listening on %s: the endpoint is reachable beyond this machine", host)
+        except ValueError:
+            pass
+        server.serve_forever()
+    except KeyboardInterrupt:
+        # Ctrl-C is how a server is stopped, also in the instant between announcing and serving
+        server.close()
 
 
 if __name__ == "__main__":

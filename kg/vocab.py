@@ -69,6 +69,7 @@ class TableKind:
     rank: int
     cues: tuple[str, ...]  # normalised caption cues
     shape: str = "periods"  # which reader reads it (kg/tables/__init__.py)
+    period_kind: str = ""  # "instant" when every figure of such a table is at an instant
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,14 @@ class Vocabulary:
             if k.code == kind:
                 return k.shape
         return "periods"
+
+    def table_period_kind(self, kind: str) -> str:
+        """"instant" when every figure of a table of ``kind`` is at an instant (a balance sheet),
+        else ""."""
+        for k in self.table_kinds:
+            if k.code == kind:
+                return k.period_kind
+        return ""
 
     def category(self, key: str) -> str:
         """The code of the category one of whose variants is ``key`` (normalised), else ""."""
@@ -257,6 +266,7 @@ def vocabulary() -> Vocabulary:
                 rank=int(text(tg, s, tt.rank) or 99),
                 cues=tuple(sorted(norm(str(o)) for o in tg.objects(s, tt.captionCue))),
                 shape=text(tg, s, tt.shape) or "periods",
+                period_kind=text(tg, s, tt.periodKind) or "",
             )
         )
     kinds.sort(key=lambda k: (k.rank, k.code))

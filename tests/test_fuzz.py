@@ -250,4 +250,5 @@ def test_html_table_nesting_found_by_fuzzing(html_text: str) -> None:
     lines = html_to_lines(html_text)
     assert all(text == "" or text.strip() for text, _, _ in lines)
     if "after the table" in html_text:
-        assert [t for t, _, _ in lines if t.strip()] == ["after the table"]  # no longer swallowed into a closed cell
+        # not swallowed into a closed cell; the cell </table> closes keeps its text, as a browser shows it
+        assert [t for t, _, _ in lines if t.strip()] == ["x", "after the table"]

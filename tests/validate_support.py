@@ -1,20 +1,29 @@
-"""Hand-made graphs for the validation tests: printed numbers read from the corpus by line.
+"""Hand-made graphs for the validation tests: printed numbers read from releases by line.
 
 Input: a fixture folder (tests/data/validate/…) of small CSV files naming, for
-chosen lines of corpus files, which table, subject, metric(s), period(s) and
-scale the numbers on that line have, and a folder holding the corpus files.
-Output: DocumentFacts and a Resolution built from them, or a build folder with
-graph.trig, exactly as the graph stage would write it.
+chosen lines of release files (the sample corpus, the development set), which
+table, subject, metric(s), period(s) and scale the numbers on that line have,
+and a folder holding the release files. Output: DocumentFacts and a Resolution
+built from them, or a build folder with graph.trig, exactly as the graph stage
+would write it.
 
 The numbers themselves are read from the text (the last N number tokens of the
-line), so a corrupted copy of a corpus file yields a corrupted graph with the
-same FILE:LINE provenance. No table parser is involved: these fixtures pin the
-shapes' behaviour independently of extraction.
+line; in an HTML exhibit, of the line with its tags and entities removed), so a
+corrupted copy of a release yields a corrupted graph with the same FILE:LINE
+provenance. No table parser is involved: these fixtures pin the shapes'
+behaviour independently of extraction.
+
+Columns of observations.csv beyond the obvious: ``periods`` ``none`` for figures
+with no period (drill intercepts); ``interval`` / ``within`` the row's interval
+key and the key of the interval it lies within; ``unit_guessed`` ``true`` when
+no label, header or caption printed the unit; ``share`` the ownership fraction
+the row reflects. documents.csv names each release's reporting ``company``.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections import defaultdict
 from datetime import date
@@ -40,8 +49,18 @@ from kg.graph import build_dataset
 TOKEN = re.compile(r"\((?:\d[\d,]*)?\.?\d+\)|(?:\d[\d,]*)?\.?\d+|- -|--|(?<!\S)-(?!\S)")
 
 
+_TAG = re.compile(r"<[^>]*>")
+_SPLIT_NEGATIVE = re.compile(r"\((\d[\d,.]*)\s*\)")  # "(2,480" and ")" in cells of their own
+
+
 def tokens(line: str) -> list[str]:
     return TOKEN.findall(line.replace("$", " "))
+
+
+def html_text(line: str) -> str:
+    """An HTML source line as the numbers it prints: tags and entities removed, a negative
+    split over two cells joined."""
+    return _SPLIT_NEGATIVE.sub(r"(\1)", html.unescape(_TAG.sub(" ", line)))
 
 
 def parse_number(token: str, scale: Decimal) -> tuple[Decimal, int] | None:
@@ -58,7 +77,9 @@ def parse_number(token: str, scale: Decimal) -> tuple[Decimal, int] | None:
     return (-value if negative else value), places + shift
 
 
-def _period(text: str) -> Period:
+def _period(text: str) -> Period | None:
+    if text == "none":
+        return None
     if "/" in text:
         a, b = text.split("/")
         return Period(start=date.fromisoformat(a), end=date.fromisoformat(b))
@@ -83,7 +104,8 @@ def load_facts(fixture: Path, corpus: Path) -> tuple[list[DocumentFacts], Resolu
     def line_of(doc: str, n: int) -> str:
         if doc not in text:
             text[doc] = (corpus / doc).read_text(encoding="utf-8", errors="replace").splitlines()
-        return text[doc][n - 1]
+        line = text[doc][n - 1]
+        return html_text(line) if doc.endswith((".htm", ".html")) else line
 
     for r in _rows(fixture / "observations.csv"):
         doc, n, t = r["doc"], int(r["line"]), tables.get((r["doc"], r["table"]))
@@ -128,6 +150,9 @@ def load_facts(fixture: Path, corpus: Path) -> tuple[list[DocumentFacts], Resolu
                     category=r.get("category", ""),
                     share=Decimal(r["share"]) if r.get("share") else None,
                     mapped=not pick(metrics).startswith("x-"),
+                    interval=r.get("interval") or "",
+                    within=r.get("within") or "",
+                    unit_guessed=r.get("unit_guessed") == "true",
                 )
             )
     for r in _rows(fixture / "relations.csv"):
@@ -154,15 +179,13 @@ def load_facts(fixture: Path, corpus: Path) -> tuple[list[DocumentFacts], Resolu
             DocumentFacts(
                 doc=doc,
                 doc_id=slugify(Path(doc).stem),
-                meta=DocumentMeta(
-                    release_date=date.fromisoformat(meta["release_date"]), company="Hecla Mining Company"
-                ),
+                meta=DocumentMeta(release_date=date.fromisoformat(meta["release_date"]), company=meta["company"]),
                 observations=tuple(observations[doc]),
                 relations=tuple(relations[doc]),
                 tables=infos,
             )
         )
-    refs.add(EntityRef("Hecla Mining Company", "Company"))
+    refs.update(EntityRef(meta["company"], "Company") for meta in docs.values())
     entities = {}
     index = {}
     for ref in sorted(refs, key=lambda e: (e.type, e.label)):
@@ -181,3 +204,16 @@ def write_graph(facts: list[DocumentFacts], resolution: Resolution, out: Path) -
 def build_fixture(fixture: Path, corpus: Path, out: Path) -> Path:
     facts, resolution = load_facts(fixture, corpus)
     return write_graph(facts, resolution, out)
+
+
+SHARED_DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset" / "docs"
+
+
+def devset_docs() -> Path:
+    """The development set's releases (``../shared/devset/docs``, beside the repository), or a
+    skip where it is not there: the tests read them in place, never a copy."""
+    import pytest
+
+    if not SHARED_DEVSET.is_dir():
+        pytest.skip("../shared/devset is not beside the repository")
+    return SHARED_DEVSET

@@ -366,6 +366,8 @@ def _observation_triples(
         yield node, MKG.reflectsShare, decimal_literal(obs.share)
     if obs.unit_guessed:
         yield node, MKG.unitGuessed, Literal(True)
+    if obs.context:
+        yield node, MKG.lineItem, _str(obs.context)
     if obs.interval:
         interval = iris.interval(doc.doc_id, obs.interval)
         yield node, MKG.interval, interval

@@ -149,6 +149,7 @@ class MKG(DefinedNamespace):
     ticker: URIRef
     unit: URIRef
     unitGuessed: URIRef
+    lineItem: URIRef
     unreadNumber: URIRef
     value: URIRef
     valueBound: URIRef

@@ -81,7 +81,7 @@ def hedge_table(
         roles = ["price", "qty"] if price_first else ["qty", "price"]
         if len(tokens) == 1:
             roles = ["price"] if tokens[0].startswith("$") else ["qty"]
-        for role, token in zip(roles, tokens, strict=False):
+        for role, token, at in zip(roles, tokens, (m.start() for m in numbers), strict=False):
             number = parse_number(token)
             if number is None or number.kind != NUMBER or number.value is None:
                 continue
@@ -94,7 +94,8 @@ def hedge_table(
                     value=number.value,
                     unit="USD-PER-OZ" if role == "price" else "OZ",
                     decimals=number.places,
-                    source=Source(doc.name, doc.source_line(n), "table", table_id),
+                    # the line of the number's own cell in an HTML exhibit (the row's in text)
+                    source=Source(doc.name, doc.source_line_at(n, at), "table", table_id),
                     printed=token,
                     label=" ".join(f"{label} ({caption})".split())[:160] if label else caption[:160],
                     mapped=mapped,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from kg.facts import EntityRef, Observation, Period
@@ -60,6 +60,12 @@ class RowUnit:
     guessed: bool = False
 
 
+def _unit_only(raw: str) -> bool:
+    """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
+    label = read_label(raw)
+    return not label.words and label.unit is not None and bool(label.unit.code)
+
+
 class PeriodTable(TableReader):
     shape = "periods"
 
@@ -68,6 +74,7 @@ class PeriodTable(TableReader):
         self._no_period: set[tuple[int, int]] = set()
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
         self.table_metric = self._caption_metric()
+        self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
         if self.kind == "capital-additions":
             self.ctx.family, self.ctx.family_indent = "capital additions", -1
 
@@ -106,6 +113,15 @@ class PeriodTable(TableReader):
         )
         return None
 
+    def _release_months(self) -> int:
+        """3 or 6 when the release reports a quarter or a half (its header's period), else 0."""
+        start, end = self.doc.meta.period_start, self.doc.meta.period_end
+        if start is None or end is None:
+            return 0
+        following = end + timedelta(days=1)
+        months = (following.year - start.year) * 12 + following.month - start.month
+        return months if months in (3, 6) and following.day == start.day else 0
+
     def _default_month_day(self) -> tuple[int, int] | None:
         end = self.doc.meta.period_end
         return (end.month, end.day) if end else None
@@ -116,12 +132,16 @@ class PeriodTable(TableReader):
         it marks a forecast. Worked out once per header list.
 
         A column dated by a year or a date alone ("2009", "June 30, 2009") is an instant, but a
-        flow is never one: it covers the period the caption names ("THIRD QUARTER"), else the
-        year to that date. A column without a period has None in all three."""
+        flow is never one: it covers the period the caption names ("THIRD QUARTER"), else, for a
+        column dated by its month ("September 2019") in a release of a quarter or a half, a
+        period of that length (the quarter ended September 2019), else the year to that date. A
+        column without a period has None in all three."""
         cached = self._columns.get(id(headers))
         if cached is not None and cached[0] is headers:
             return cached[1]
-        caption_months = phrase_months(self.caption) or 12
+        named = phrase_months(self.caption)
+        caption_months = named or 12
+        month_months = named or self._release_months() or 12
         durations: list[_Column] = []
         instants: list[_Column] = []
         flows: list[_Column] = []
@@ -130,7 +150,7 @@ class PeriodTable(TableReader):
             durations.append((period, text, estimate))
             instants.append((Period(end=period.end) if period is not None else None, text, estimate))
             flow = (
-                period_for(period.end, caption_months)
+                period_for(period.end, month_months if h.by_month else caption_months)
                 if period is not None and period.start is None
                 else period
             )
@@ -170,14 +190,22 @@ class PeriodTable(TableReader):
                 else above
             )
             raw = f"{stem} {raw}"
-        metric, subject, share, raw = self._resolve(group, raw)
-        ctx.section_labels.append(raw)
-        ctx.family_rows += 1
+        above = self._row_above
+        if above is not None and len(group) == 1 and _unit_only(raw):
+            # "000 oz" under "Gold produced   kg": the row above, printed in another unit
+            metric, subject, share = above
+        else:
+            metric, subject, share, raw = self._resolve(group, raw)
+            ctx.section_labels.append(raw)
+            ctx.family_rows += 1
+        self._row_above = (metric, subject, share)
         self._emit(line, raw, metric, subject, share, cols, headers)
 
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
         ctx = self.ctx
         metric = self.match(raw)
+        if metric is not None and metric.period_kind == "duration" and self.vocab.table_period_kind(self.kind) == "instant":
+            metric = None  # "Non-controlling interest" in a balance sheet is equity, not income
         if metric is None and len(group) > 1:
             # "Other operating expenses" / "  General and administrative  4,452": the first lines
             # were a family row without its colon.
@@ -377,7 +405,7 @@ class PeriodTable(TableReader):
                     mapped=mapped,
                     unit_guessed=unit.guessed,
                     minted_from="" if mapped else raw or code,
-                    context=context,
+                    family=context,
                 )
             )
         if not mapped:

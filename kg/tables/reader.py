@@ -23,10 +23,12 @@ row with numbers means; this module reads the rest.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kg.facts import Block, EntityRef, Footnote, Observation, Problem, TableInfo
 from kg.tables.context import (
@@ -59,6 +61,18 @@ class TableResult:
     problems: list[Problem]
 
 
+def _item_key(obs: Observation) -> tuple:
+    return (obs.subject, obs.metric, obs.period, obs.category, obs.basis, obs.share, obs.estimate, obs.interval, obs.unit)
+
+
+def _agree(group: list[Observation]) -> bool:
+    """Whether every printed value of ``group`` can stand for one number (their rounding
+    intervals, ``value ± ½·10^-decimals``, all meet)."""
+    low = max(o.value - Decimal(5).scaleb(-o.decimals - 1) for o in group)
+    high = min(o.value + Decimal(5).scaleb(-o.decimals - 1) for o in group)
+    return low <= high
+
+
 def is_caps(text: str) -> bool:
     bare = _PAREN.sub("", text)
     if bare.isascii():
@@ -73,7 +87,14 @@ class TableReader(Recording):
     shape = ""
 
     def __init__(
-        self, state: DocState, grid: Grid, table_id: str, block: Block, kind: str, before: str = ""
+        self,
+        state: DocState,
+        grid: Grid,
+        table_id: str,
+        block: Block,
+        kind: str,
+        before: str = "",
+        title: str = "",
     ) -> None:
         self.state = state
         self.doc = state.doc
@@ -91,6 +112,8 @@ class TableReader(Recording):
         self.footnotes: dict[str, Footnote] = {}
         self.unmapped: dict[str, int] = {}
         self.ctx = RowContext(subject=state.company)
+        self.title = title  # the heading just above the table ("Mabula Mine"), if any
+        self.table_subject = state.company  # what rows under no section heading are about
         self._section_indent = -1  # indent of the section row in force
         self._section_rows_indent = -1  # indent of the first row under it
         self._family_metric_cache: dict[str, Metric | None] = {}
@@ -106,6 +129,7 @@ class TableReader(Recording):
         for line in self.grid.caption:
             self.caption_line(line)
         self.start()
+        self.title_subject()
         for part in self.grid.parts:
             headers = self.headers(part)
             if headers is None:
@@ -125,7 +149,30 @@ class TableReader(Recording):
                 f"(observations kept under minted x- codes): {labels}",
                 "info",
             )
-        return TableResult(self.observations, self.info(), self.problems)
+        return TableResult(self.line_items(), self.info(), self.problems)
+
+    def line_items(self) -> list[Observation]:
+        """The observations, those of rows that print different values for one subject, metric,
+        period, category and basis told apart by their line item (``context``: the family row
+        and label as printed). A table that prints one figure twice repeats it (a reconciliation
+        repeating the total cash costs above it); two values beyond rounding are two things the
+        vocabulary names alike ("Depreciation, depletion and amortization" in cost of sales,
+        "Depreciation and amortization" under "Other operating expenses:"), never one fact."""
+        groups: dict[tuple, list[Observation]] = {}
+        for obs in self.observations:
+            groups.setdefault(_item_key(obs), []).append(obs)
+        apart = {id(o) for g in groups.values() if len(g) > 1 and not _agree(g) for o in g}
+        if not apart:
+            return self.observations
+        out = []
+        for obs in self.observations:
+            if id(obs) in apart:
+                family = obs.family or ""
+                label = obs.label or obs.column
+                item = f"{family}: {label}" if family and family != label else label
+                obs = dataclasses.replace(obs, context=item)
+            out.append(obs)
+        return out
 
     def info(self) -> TableInfo:
         scale_lines = (ln.stripped for ln in self.grid.caption if _SCALE_LINE.search(ln.stripped))
@@ -145,6 +192,31 @@ class TableReader(Recording):
 
     def start(self) -> None:
         """Anything a shape sets up once the caption is read."""
+
+    def title_subject(self) -> None:
+        """A table under a heading that names one entity ("Mabula Mine" above it, or a caption
+        line "KESTREL LAKE MINE - OPERATING STATISTICS") is about that entity: its rows under no
+        section heading of their own take it as subject."""
+        for text in (self.title, *(ln.stripped for ln in self.grid.caption)):
+            name = re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[0]
+            if not name or len(name.split()) > 6:
+                continue
+            heading = read_heading(name)
+            key = norm(heading.name)
+            if (
+                not heading.name
+                or self._company_term(key)
+                or self.vocab.segment(key)
+                or " by " in f" {key} "  # "ROYALTY REVENUE BY PROPERTY" names what the rows are
+                or self.vocab.table_kind(key)
+            ):
+                continue
+            entity = heading_subject(heading, self.state.names, self.vocab.company_terms)
+            if entity is not None:
+                self.table_subject = entity
+                self.set_subject(entity, -1, "", heading.basis, heading.share)
+                self.ctx.section = ""
+                return
 
     def caption_line(self, line: Line) -> None:
         category = self.category(line.stripped) or self.leading_category(line.stripped)
@@ -295,7 +367,7 @@ class TableReader(Recording):
             if self._section_rows_indent < 0:
                 self._section_rows_indent = indent
             elif indent <= self._section_indent < self._section_rows_indent:
-                self.set_subject(self.state.company, -1)
+                self.set_subject(self.table_subject, -1)
         # A family ends at a row as far left as its own first line, unless the row names a segment.
         if ctx.family and ctx.family_indent >= 0 and indent <= ctx.family_indent:
             if ctx.family.rstrip().endswith(":") and not self.vocab.segment(norm(entity_name(raw)[0])):

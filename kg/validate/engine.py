@@ -72,6 +72,7 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._values: dict[URIRef, dict[OxTerm, set[OxTerm]]] = {}
+        self._focus: dict[URIRef, set[OxTerm]] = {}
 
     # ---------------------------------------------------------- data access
 
@@ -93,6 +94,10 @@ class OxigraphEngine:
         return cached
 
     def focus_nodes(self, shape: NodeShapeSpec) -> set[OxTerm]:
+        """The shape's focus nodes (computed once per shape and engine)."""
+        cached = self._focus.get(shape.node)
+        if cached is not None:
+            return cached
         nodes: set[OxTerm] = {to_oxigraph(n) for n in shape.target_nodes}
         for cls in shape.target_classes:
             c = ox.NamedNode(str(cls))
@@ -102,7 +107,23 @@ class OxigraphEngine:
                 this = row["this"]
                 if this is not None:
                     nodes.add(this)
+        self._focus[shape.node] = nodes
         return nodes
+
+    def not_evaluable(self, shape: NodeShapeSpec) -> dict[Term, str]:
+        """Focus node → why its identity cannot be evaluated, from the shape's census queries
+        (the first reason in sort order when several are given, so the counts are stable)."""
+        focus = self.focus_nodes(shape)
+        out: dict[Term, str] = {}
+        for census in shape.census:
+            for row in self.query(census.query):
+                this, reason = row["this"], row["reason"]
+                if this is None or this not in focus:
+                    continue
+                f, why = to_rdflib(this), reason.value if reason is not None else "not evaluable"
+                if f not in out or why < out[f]:
+                    out[f] = why
+        return out
 
     # ---------------------------------------------------------- evaluation
 

@@ -1,10 +1,13 @@
 """Validation results → the sh:ValidationReport graph, findings and the readable text.
 
 Input: a list of engine Results (either engine), the shapes graph (for rule
-titles) and a ``cite`` function giving a focus node's ``FILE:LINE``. Output: a
-:class:`ValidationResult` whose ``text`` groups findings by severity then rule,
-one self-contained line each, with a summary line of counts per severity, and
-whose ``graph`` is the sh:ValidationReport (serialised deterministically).
+titles), a ``cite`` function giving a focus node's ``FILE:LINE`` and each
+shape's Coverage. Output: a :class:`ValidationResult` whose ``text`` groups
+findings by severity then rule, one self-contained line each, then says per
+shape how many identities were evaluated, held and could not be evaluated (and
+why), and ends with a summary line of counts per severity; and whose ``graph``
+is the sh:ValidationReport (serialised deterministically), carrying the same
+counts per shape.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from kg.graph.namespace import KGID, SHAPES
+from kg.validate.coverage import Coverage
 from kg.validate.engine import Result
 from kg.validate.shapes import local_name
 
@@ -54,9 +58,13 @@ class ValidationResult:
     findings: list[Finding] = field(default_factory=list)
     graph: Graph | None = None
     engine: str = ""
+    coverage: list[Coverage] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def coverage_of(self, rule: str) -> Coverage | None:
+        return next((c for c in self.coverage if c.name == rule), None)
 
 
 def _sort_key(r: Result) -> tuple:
@@ -83,7 +91,11 @@ def _ordered(sources: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def build_report(
-    results: Sequence[Result], shapes: Graph, cite: Callable[[object], tuple[str, ...]], engine: str
+    results: Sequence[Result],
+    shapes: Graph,
+    cite: Callable[[object], tuple[str, ...]],
+    engine: str,
+    coverage: Sequence[Coverage] = (),
 ) -> ValidationResult:
     results = sorted(set(results), key=_sort_key)
     findings = []
@@ -98,12 +110,13 @@ def build_report(
         findings.append(
             Finding(local_name(r.severity), local_name(r.source_shape), r.message, str(r.focus), sources)
         )
-    graph = report_graph(results)
+    graph = report_graph(results, coverage)
     conforms = not any(r.severity == SH.Violation for r in results)
-    return ValidationResult(conforms, render_text(findings, shapes, engine), findings, graph, engine)
+    text = render_text(findings, shapes, engine, coverage)
+    return ValidationResult(conforms, text, findings, graph, engine, list(coverage))
 
 
-def report_graph(results: Sequence[Result]) -> Graph:
+def report_graph(results: Sequence[Result], coverage: Sequence[Coverage] = ()) -> Graph:
     """The sh:ValidationReport, with blank-node ids fixed by sort order so output is byte-stable."""
     g = Graph()
     g.bind("sh", SH)
@@ -127,10 +140,52 @@ def report_graph(results: Sequence[Result]) -> Graph:
             g.add((node, SH.value, r.value))
         if isinstance(r.source_constraint, URIRef):
             g.add((node, SH.sourceConstraint, r.source_constraint))
+    # not SHACL: how many identities each shape evaluated, held and could not evaluate (and why)
+    for i, c in enumerate(coverage):
+        node = BNode(f"c{i:04d}")
+        g.add((report, SHAPES.coverage, node))
+        g.add((node, SH.sourceShape, c.shape))
+        g.add((node, SHAPES.candidates, Literal(c.candidates)))
+        g.add((node, SHAPES.evaluated, Literal(c.evaluated)))
+        g.add((node, SHAPES.held, Literal(c.held)))
+        g.add((node, SHAPES.failed, Literal(c.failed)))
+        g.add((node, SHAPES.notEvaluated, Literal(c.unevaluated)))
+        g.add((node, SHAPES.identity, Literal(c.identity)))
+        for j, (why, n) in enumerate(sorted(c.not_evaluable.items())):
+            reason = BNode(f"c{i:04d}r{j:02d}")
+            g.add((node, SHAPES.reason, reason))
+            g.add((reason, RDFS.label, Literal(why)))
+            g.add((reason, SHAPES["count"], Literal(n)))
     return g
 
 
-def render_text(findings: Sequence[Finding], shapes: Graph, engine: str) -> str:
+def render_coverage(coverage: Sequence[Coverage]) -> list[str]:
+    """Per identity shape: identities evaluated (held, failed) and not evaluable, with the reasons, most
+    frequent first; per other shape (form, agreement across tables and releases): figures checked."""
+    if not coverage:
+        return []
+    identities = [c for c in coverage if c.identity]
+    evaluated = sum(c.evaluated for c in identities)
+    held = sum(c.held for c in identities)
+    missing = sum(c.unevaluated for c in identities)
+    lines = [f"Identities: {evaluated} evaluated ({held} held, {evaluated - held} failed), {missing} not evaluable"]
+    for c in identities:
+        line = f"  {c.name}: {c.evaluated} evaluated, {c.held} held"
+        if c.failed:
+            line += f", {c.failed} failed"
+        if c.unevaluated:
+            reasons = sorted(c.not_evaluable.items(), key=lambda kv: (-kv[1], kv[0]))
+            line += f"; {c.unevaluated} not evaluable (" + "; ".join(f"{n}: {why}" for why, n in reasons) + ")"
+        lines.append(line)
+    others = [c for c in coverage if not c.identity]
+    if others:
+        lines.append("Other checks (structure, agreement between printings): " + ", ".join(
+            f"{c.name} {c.candidates}" + (f" ({c.failed} failed)" if c.failed else "") for c in others
+        ))
+    return [*lines, ""]
+
+
+def render_text(findings: Sequence[Finding], shapes: Graph, engine: str, coverage: Sequence[Coverage] = ()) -> str:
     lines: list[str] = []
     for severity in SEVERITIES:
         name = local_name(severity)
@@ -144,6 +199,7 @@ def render_text(findings: Sequence[Finding], shapes: Graph, engine: str) -> str:
             lines.append(f"  {rule}" + (f": {title}" if title else "") + f" ({len(in_rule)})")
             lines.extend(f"    {f.line}" for f in in_rule)
         lines.append("")
+    lines.extend(render_coverage(coverage))
     counts = ", ".join(
         f"{sum(1 for f in findings if f.severity == local_name(s))} {_TITLE[s].lower()}" for s in SEVERITIES
     )
@@ -177,4 +233,4 @@ def results_from_graph(report: Graph) -> list[Result]:
     return out
 
 
-__all__ = ["Finding", "ValidationResult", "build_report", "report_graph", "results_from_graph"]
+__all__ = ["Finding", "ValidationResult", "build_report", "render_coverage", "report_graph", "results_from_graph"]

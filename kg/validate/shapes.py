@@ -4,7 +4,9 @@ Input: the Turtle files of ``shapes/`` (SHACL core and SHACL-SPARQL, prefixes
 declared with ``sh:declare``). Output: an rdflib Graph of the shapes (for the
 pySHACL reference engine) and a tuple of :class:`NodeShapeSpec` (for the fast
 Oxigraph engine): targets, core property constraints and SPARQL constraints
-with their prefixes already prepended. No SPARQL text lives here: every query
+with their prefixes already prepended, and each shape's census queries
+(``mkgsh:notEvaluable``: the focus nodes whose identity cannot be evaluated, and
+why), which both engines' reports count. No SPARQL text lives here: every query
 is taken from the shapes graph.
 
 Load-time errors say how to fix the shape (an unnamed shape, a missing
@@ -22,6 +24,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from kg.errors import ConfigError
+from kg.graph.namespace import SHAPES
 from kg.resources import data_dir
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,9 @@ CORE_COMPONENTS = {
     SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
 }
 _IGNORED = {RDF.type, RDFS.label, RDFS.comment, SH.path, SH.severity, SH.message, SH.name, SH.description}
+# A shape's census: a SELECT of ?this and ?reason for the focus nodes whose identity cannot be evaluated
+# (a term is not printed, or printed twice with different values). Not SHACL: validation ignores it.
+NOT_EVALUABLE = SHAPES.notEvaluable
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,12 @@ class SparqlConstraint:
     node: URIRef | BNode
     query: str  # prefixes prepended
     message: str
+
+
+@dataclass(frozen=True)
+class CensusQuery:
+    node: URIRef
+    query: str  # prefixes prepended; projects ?this and ?reason
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,7 @@ class NodeShapeSpec:
     target_queries: tuple[str, ...]
     properties: tuple[PropertySpec, ...]
     sparql: tuple[SparqlConstraint, ...]
+    census: tuple[CensusQuery, ...] = ()
 
     @property
     def name(self) -> str:
@@ -171,6 +184,9 @@ def compile_shapes(g: Graph) -> tuple[NodeShapeSpec, ...]:
             SparqlConstraint(c, _select(g, c), _message(g, c)) for c in sorted(g.objects(node, SH.sparql))
         )
         props = tuple(_property_spec(g, p) for p in sorted(g.objects(node, SH.property)))
+        census = tuple(
+            CensusQuery(_check_named(g, c), _select(g, c)) for c in sorted(g.objects(node, NOT_EVALUABLE))
+        )
         specs.append(
             NodeShapeSpec(
                 node=node,
@@ -181,6 +197,7 @@ def compile_shapes(g: Graph) -> tuple[NodeShapeSpec, ...]:
                 target_queries=tuple(targets),
                 properties=props,
                 sparql=sparql,
+                census=census,
             )
         )
     return tuple(specs)
