@@ -134,10 +134,10 @@ Y2006 = Period(date(2006, 12, 31), date(2006, 1, 1))
 Y2005 = Period(date(2005, 12, 31), date(2005, 1, 1))
 
 
-def _printed(doc: str, line: int, metric: str, value: str, *, period: Period = Y2006, context: str | None = None,
+def _printed(doc: str, line: int, metric: str, value: str, *, period: Period = Y2006, family: str | None = None,
              extractor: str = "table", decimals: int = -3, **kw: object) -> Observation:
     return Observation(ACME, metric, period, Decimal(value), "USD", decimals, Source(doc, line, extractor),
-                       printed=value, context=context, **kw)
+                       printed=value, family=family, **kw)
 
 
 def _release(doc: str, released: date, *observations: Observation) -> DocumentFacts:
@@ -155,13 +155,13 @@ def test_two_line_items_of_one_metric_are_two_facts_and_one_line_printed_twice_i
         "a.txt", date(2007, 2, 1),
         # depreciation in cost of sales, and again under "Other operating expenses:" (another line item)
         _printed("a.txt", 10, "dda", "38795000"),
-        _printed("a.txt", 20, "dda", "972000", context="Other operating expenses"),
+        _printed("a.txt", 20, "dda", "972000", family="Other operating expenses"),
         _printed("a.txt", 10, "dda", "20462000", period=Y2005),
-        _printed("a.txt", 20, "dda", "621000", period=Y2005, context="Other operating expenses"),
+        _printed("a.txt", 20, "dda", "621000", period=Y2005, family="Other operating expenses"),
         # the same sales printed in the highlights, under "Continuing operations:" and as a segment total
         _printed("a.txt", 5, "sales", "217417000"),
-        _printed("a.txt", 30, "sales", "217417000", context="Continuing operations"),
-        _printed("a.txt", 40, "sales", "217417000", context="SALES OF PRODUCTS"),
+        _printed("a.txt", 30, "sales", "217417000", family="Continuing operations"),
+        _printed("a.txt", 40, "sales", "217417000", family="SALES OF PRODUCTS"),
         _printed("a.txt", 3, "sales", "217400000", extractor="prose", decimals=-5),
     )
     res = resolve([a])
