@@ -100,7 +100,13 @@ class PeriodTable(TableReader):
         if lines:
             fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
             headers = column_headers(
-                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+                lines,
+                part.columns,
+                part.label_end,
+                self._default_month_day(),
+                rules,
+                fiscal_year_end,
+                self.doc.meta.period_end,
             )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
