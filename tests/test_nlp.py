@@ -729,3 +729,25 @@ def test_the_mine_as_a_subject_is_the_site_the_paragraph_named() -> None:
     s = dataclasses.replace(sentence("The company produced 1.21 million ounces of silver in 2019."), only_site=site)
     [produced] = find_figures(s, ctx, lambda pos: 1)
     assert produced.subject.label == "Acme Mining Corp."
+
+
+def test_a_qualified_persons_designations_do_not_end_the_sentence() -> None:
+    """"Name, P.Geo., FAusIMM, Vice President, Exploration, is the Qualified Person": the sentencizer
+    splits after "P.Geo.,"; the stage puts the sentence back together and reads the post."""
+    from kg.nlp.extract import _Canon, _join_sentences
+
+    text = "Marta J. Ellery, P.Geo., FAusIMM, Vice President, Exploration, is the Qualified Person. Drilling resumed."
+    spans = [(0, 24), (25, 104), (105, len(text))]  # as the sentencizer cuts it
+    canon = _Canon(load_gazetteer())
+    assert _join_sentences(spans, text, canon) == [(0, 104), (105, len(text))]
+    assert _join_sentences([(0, 3), (4, 20)], "Dr. Ellery spoke today.", canon) == [(0, 20)]
+    # a sentence that ends with a full stop after an ordinary word stays a sentence
+    assert _join_sentences([(0, 14), (15, 29)], "It was a year. Drilling went.", canon) == [(0, 14), (15, 29)]
+
+
+def test_a_surname_after_an_honorific_is_a_person_a_bare_one_is_not() -> None:
+    from kg.nlp.extract import _Canon
+
+    canon = _Canon(load_gazetteer())
+    assert canon.statistical("Ellery", "PERSON", "with the Company. Ms. ", " was previously")[0] == "Person"
+    assert canon.statistical("Ellery", "PERSON", "with the Company. ", " was previously") is None

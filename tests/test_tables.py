@@ -872,3 +872,25 @@ def test_html_table_with_a_unit_column_spaced_thousands_and_decimal_commas() -> 
     capex = one(f, metric="capital-additions", **h2)
     assert (capex.value, capex.unit, capex.decimals) == (1_212_400_000, "ZAR", -5)  # "1 212,4" Rm
     assert not [p for p in f.problems if p.severity != "info"], f.problems
+
+
+def test_header_without_year_takes_the_releases_period() -> None:
+    text = (
+        "WESTERLY SILVER REPORTS SECOND QUARTER 2007 RESULTS\n\n"
+        "RENO, Nevada--(BUSINESS WIRE)--Aug. 8, 2007--Westerly Silver Corp. (NYSE:WSC) today reported\n"
+        "results for the second quarter ended June 30, 2007.\n\n"
+        "                WESTERLY SILVER CORP.\n"
+        "               (dollars in thousands)\n\n"
+        "                         Quarter Ended   Quarter Ended\n"
+        "                           March 31,       June 30,\n\n"
+        "Sales of products          $  1,000        $  2,000\n"
+        "Gross profit                    100             200\n"
+    )
+    doc = parse_document(text.encode(), name="noyear.txt")
+    f = extract_tables(doc, segment(doc))
+    sales = sorted((o.period.start, o.period.end, o.value) for o in f.observations if o.metric == "sales")
+    assert sales == [
+        (date(2007, 1, 1), date(2007, 3, 31), 1_000_000),
+        (date(2007, 4, 1), date(2007, 6, 30), 2_000_000),
+    ]
+    assert "the release's period" in next(o.column for o in f.observations if o.metric == "sales")

@@ -279,7 +279,9 @@ class _Canon:
         if (words[0] in self.not_name and not commodity_first) or text in self.org_not:
             return None
         if mapped == "Person":
-            if len(words) < 2 or len(words) > 5 or any(w in self.not_name for w in words):
+            # "Ms. Whitford": a surname after an honorific names a person (the people pass finds whom)
+            surname = len(words) == 1 and before.rstrip().endswith(_HONORIFICS)
+            if (len(words) < 2 and not surname) or len(words) > 5 or any(w in self.not_name for w in words):
                 return None  # "Isidora Indicated": a name beside a resource category
         elif mapped == "Organization":
             cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
@@ -624,7 +626,26 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
     ents = _appointed_people(target.text, ents, canon)
     target.ents = _merge(ents, _coordinated(target.text, canon))
     target.nested = [n for e in target.ents for n in canon.nested(e)]
-    target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
+    target.sentences = _join_sentences([(s.start_char, s.end_char) for s in sdoc.sents], target.text, canon)
+
+
+_HONORIFICS = ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.")
+
+
+def _join_sentences(spans: list[tuple[int, int]], text: str, canon: _Canon) -> list[tuple[int, int]]:
+    """The sentencizer's sentences, put back together where it split at no sentence end: after a
+    comma or semicolon ("Gregory P. Lindell, P.Geo.," | "Vice President, Exploration, is ..."), a
+    professional designation or an honorific ("Dr." | "Helen M. Carrow")."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            prev = text[out[-1][0] : out[-1][1]].rstrip()
+            last = prev.rsplit(None, 1)[-1] if prev else ""
+            if prev.endswith((",", ";")) or last in _HONORIFICS or last.lower().rstrip(".,") in canon.designations:
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def _document_facts(

@@ -31,6 +31,9 @@ _SPACED_GROUPS = re.compile(r"(?<![\w,.])\(?\d{1,3}(?: \d{3})+(?:,\d+)?\)?(?![\w
 _DECIMAL_COMMA = re.compile(r"(?<![\w,.])\(?\d+,(?:\d{1,2}|\d{4,})\)?(?![\w,.])")
 
 
+_OTHER_SPELLING = re.compile(f"{_SPACED_GROUPS.pattern}|{_DECIMAL_COMMA.pattern}")
+
+
 def _decimal_comma(line: str) -> str:
     """``line`` with those numbers respelt the way the rest of this module reads them, each at
     its own positions: "3 412 000" as "3,412,000", "1 212,4" as "1,212.4", "0,83" as "0.83"."""
@@ -165,7 +168,7 @@ def split_row(line: str) -> SplitRow:
     if "%" in line:
         # "5 %" and "-%" in a "% Change" column: one token each, at the same positions
         line = _SPACED_PERCENT.sub(r"\1% ", _DASH_PERCENT.sub("- ", line))
-    if _SPACED_GROUPS.search(line) or _DECIMAL_COMMA.search(line):
+    if _OTHER_SPELLING.search(line):
         line = _decimal_comma(line)
     stripped = line.rstrip()
     if not stripped:

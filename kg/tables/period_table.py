@@ -28,7 +28,7 @@ from kg.tables.metric_match import MatchContext, match
 from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
 from kg.tables.periods import ColumnHeader, column_headers, period_for, phrase_months
 from kg.tables.reader import TableReader
-from kg.tables.units import ONE, compatible, dimension
+from kg.tables.units import ONE, compatible, dimension, parse_unit
 from kg.vocab import Metric, norm, unit_key
 
 _SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\bshares\s+outstanding\b")
@@ -62,8 +62,10 @@ class RowUnit:
 
 def _unit_only(raw: str) -> bool:
     """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
-    label = read_label(raw)
-    return not label.words and label.unit is not None and bool(label.unit.code)
+    if len(raw) > 20:
+        return False
+    spec = parse_unit(raw)
+    return spec is not None and bool(spec.code) and not spec.rest
 
 
 class PeriodTable(TableReader):
@@ -100,7 +102,13 @@ class PeriodTable(TableReader):
         if lines:
             fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
             headers = column_headers(
-                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+                lines,
+                part.columns,
+                part.label_end,
+                self._default_month_day(),
+                rules,
+                fiscal_year_end,
+                self.doc.meta.period_end,
             )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
@@ -204,7 +212,11 @@ class PeriodTable(TableReader):
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
         ctx = self.ctx
         metric = self.match(raw)
-        if metric is not None and metric.period_kind == "duration" and self.vocab.table_period_kind(self.kind) == "instant":
+        if (
+            metric is not None
+            and metric.period_kind == "duration"
+            and self.vocab.table_period_kind(self.kind) == "instant"
+        ):
             metric = None  # "Non-controlling interest" in a balance sheet is equity, not income
         if metric is None and len(group) > 1:
             # "Other operating expenses" / "  General and administrative  4,452": the first lines

@@ -187,6 +187,7 @@ def column_headers(
     default_month_day: tuple[int, int] | None = None,
     rules: Sequence[str] = (),
     fiscal_year_end: tuple[int, int] | None = None,
+    release_end: date | None = None,
 ) -> list[ColumnHeader]:
     """Read the header lines over ``columns``; text left of ``label_end`` is the label column's.
 
@@ -372,6 +373,14 @@ def column_headers(
             month = _MONTHS[month_names[c][:3].lower()]
             month_day[c] = (month_names[c][:3], calendar.monthrange(year, month)[1])
             by_month[c] = True
+        if year is None and release_end is not None and month_day[c] is not None and not any(years):
+            # "Quarter Ended / March 31, / June 30," in a release for the period ended June 30, 2007:
+            # the latest such day up to the release's period end
+            month, day = month_day[c]  # type: ignore[misc]
+            same_year = _make_date(release_end.year, month, day)
+            if same_year is not None:
+                year = release_end.year if same_year <= release_end else release_end.year - 1
+                text = f"{text} ({year}, the release's period)"
         if year is None:
             out.append(ColumnHeader(text, None, 0, "no year in the column header"))
             continue

@@ -62,7 +62,20 @@ class TableResult:
 
 
 def _item_key(obs: Observation) -> tuple:
-    return (obs.subject, obs.metric, obs.period, obs.category, obs.basis, obs.share, obs.estimate, obs.interval, obs.unit)
+    period = obs.period
+    return (
+        obs.subject.label,
+        obs.subject.type,
+        obs.metric,
+        period.start if period else None,
+        period.end if period else None,
+        obs.category,
+        obs.basis,
+        obs.share,
+        obs.estimate,
+        obs.interval,
+        obs.unit,
+    )
 
 
 def _agree(group: list[Observation]) -> bool:
@@ -197,7 +210,7 @@ class TableReader(Recording):
         """A table under a heading that names one entity ("Mabula Mine" above it, or a caption
         line "KESTREL LAKE MINE - OPERATING STATISTICS") is about that entity: its rows under no
         section heading of their own take it as subject."""
-        for text in (self.title, *(ln.stripped for ln in self.grid.caption)):
+        for k, text in enumerate((self.title, *(ln.stripped for ln in self.grid.caption))):
             name = re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[0]
             if not name or len(name.split()) > 6:
                 continue
@@ -209,6 +222,7 @@ class TableReader(Recording):
                 or self.vocab.segment(key)
                 or " by " in f" {key} "  # "ROYALTY REVENUE BY PROPERTY" names what the rows are
                 or self.vocab.table_kind(key)
+                or (k and not heading.type)  # a caption line names an entity by its head word only
             ):
                 continue
             entity = heading_subject(heading, self.state.names, self.vocab.company_terms)
