@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from kg.cache import FactsCache
@@ -70,6 +70,7 @@ class BuildReport:
     # per document: tables found, numbers printed in them, observations made from them, unread numbers
     coverage: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)  # validation findings by severity, as kg validate counts them
     timings: dict[str, float] = field(default_factory=dict)
     conforms: bool | None = None
     reused: int = 0  # documents whose facts came from the cache
@@ -90,6 +91,7 @@ class Extracted:
     blocks: tuple[Block, ...]
     facts: DocumentFacts | None
     error: Problem | None  # the document failed (with facts: the narrative failed, its tables stand)
+    source: dict[str, object] | None = None  # its lines as sources/ keeps them (kg.sources.source_body)
 
 
 def extract_file(path: str, limits: BuildLimits | None = None, *, data: bytes | None = None) -> Extracted:
@@ -145,9 +147,12 @@ def extract_document(path: str, limits: BuildLimits | None = None, data: bytes |
     """The per-document function of the build: ingest → layout → tables → narrative → the
     document's facts, never raising for bad input. ``data``: the file's bytes when the caller has
     them (a cluster's worker may not see the caller's files); else the file at ``path`` is read."""
+    from kg.sources import source_body
+
     e = extract_file(path, limits, data=data)
     if e.facts is None or e.document is None:
         return replace(e, document=None, blocks=())
+    source = source_body(e.document)
     facts, error = e.facts, None
     try:
         from kg.nlp import extract_narrative
@@ -163,7 +168,7 @@ def extract_document(path: str, limits: BuildLimits | None = None, data: bytes |
     except Exception as exc:  # noqa: BLE001 - this document is reported, its tables and the others build
         log.debug("narrative stage failed on %s", e.document.name, exc_info=True)
         error = Problem(e.document.name, 0, f"narrative extraction failed: {type(exc).__name__}: {exc}", "error")
-    return Extracted(path, None, (), facts, error)
+    return Extracted(path, None, (), facts, error, source)
 
 
 def warm_worker() -> None:
@@ -232,6 +237,7 @@ class Summary:
 
 
 META = ".meta"  # the Summary beside each cache entry, read without the full facts
+SOURCE = ".source"  # the document's lines beside each cache entry, for the build's sources/
 
 
 # ---------------------------------------------------------------- running the per-document function
@@ -372,6 +378,9 @@ def build(
         raise InputError("no press releases found (.txt, .htm, .html) in " + ", ".join(str(p) for p in paths))
     output = outdir.claim(out, force=force)  # before the work: a folder that cannot be written fails now
     try:
+        # every setting that changes the outputs, for the build's PROV activity (not the workers,
+        # the cache or the scheduler: they change how the build runs, not what it writes)
+        settings = (*((f.name, str(getattr(limits, f.name))) for f in fields(limits)), ("follow_links", str(follow_links).lower()))
         build_dir = output.new_build()
         try:
             spool = output.kg_dir / CACHE_DIR if cache else build_dir / ".facts"
@@ -381,11 +390,11 @@ def build(
                 raise outdir.environment_error(exc, f"the cache in {out}") from exc
             docs = _extract(files, report, workers, limits, tick, facts_cache, scheduler, reuse=cache)
             try:
-                write_outputs(docs, facts_cache, report, build_dir, tick)
+                write_outputs(docs, facts_cache, report, build_dir, tick, settings)
             except OSError as exc:
                 raise outdir.environment_error(exc, f"the outputs into {out}") from exc
             if cache:
-                facts_cache.prune({k for s in docs for k in (s.key, s.key + META)})
+                facts_cache.prune({k for s in docs for k in (s.key, s.key + META, s.key + SOURCE)})
             else:
                 shutil.rmtree(spool, ignore_errors=True)
             t = time.perf_counter()
@@ -443,6 +452,8 @@ def _extract(
         key = t.key or hashlib.sha256(f"{t.path}\0{e.facts.sha256}".encode()).hexdigest()
         summary = Summary.of(key, e)
         facts_cache.put(key, e.facts)
+        if e.source is not None:
+            facts_cache.put(key + SOURCE, e.source)
         if summary.error is None and t.key:  # a document whose narrative failed is extracted again next time
             facts_cache.put(key + META, summary)
         by_index[t.index] = summary
@@ -493,39 +504,55 @@ def _document_facts(docs: list[Summary], facts_cache: FactsCache) -> Iterator[Do
         yield f if f.doc_id == s.compact.doc_id else replace(f, doc_id=s.compact.doc_id)
 
 
-def write_outputs(docs: list[Summary], facts_cache: FactsCache, report: BuildReport, tmp: Path, tick: Progress) -> None:
+def _observation_facts(docs: list[Summary], facts_cache: FactsCache) -> Iterator[DocumentFacts]:
+    """What fact resolution reads of each document (its metadata and observations), one document
+    at a time from the cache folder, without its mentions, relations and tables."""
+    for f in _document_facts(docs, facts_cache):
+        yield replace(f, mentions=(), relations=(), tables=(), problems=())
+
+
+def write_outputs(
+    docs: list[Summary],
+    facts_cache: FactsCache,
+    report: BuildReport,
+    tmp: Path,
+    tick: Progress,
+    settings: tuple[tuple[str, str], ...] = (),
+) -> None:
     """Resolution, then the graph into the store one document at a time, then every output from
-    the store: graph files, observations.csv, validation, graph.html and report.html."""
-    from kg import export, network, viz
+    the store: graph files, observations.csv, sources/, validation, graph.html and report.html."""
+    from kg import __version__, export, network, sources, viz
     from kg import report as report_page
-    from kg.graph import named_graphs
-    from kg.resolve import resolve
+    from kg.graph import BuildInfo, named_graphs
+    from kg.resolve import resolve, resolve_facts
     from kg.store import StoreWriter
     from kg.validate import validate_store
 
     t = time.perf_counter()
     resolution = resolve([s.compact for s in docs])
+    # Facts are resolved across releases from every printed figure: the observations of all
+    # documents are read (one document at a time) and those of the corpus held for this step.
+    fact_index = resolve_facts(list(_observation_facts(docs, facts_cache)), resolution)
     report.timings["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    for s in docs:  # the lines every FILE:LINE of the pages opens at
+        body = facts_cache.get(s.key + SOURCE)
+        if isinstance(body, dict):
+            sources.write_source(tmp, body)
     writer = StoreWriter(tmp)
-    for k, (graph, triples) in enumerate(named_graphs(_document_facts(docs, facts_cache), resolution), start=1):
+    graphs = named_graphs(_document_facts(docs, facts_cache), resolution, fact_index, BuildInfo(__version__, settings))
+    for k, (graph, triples) in enumerate(graphs, start=1):
         writer.add_graph(graph, triples)
         tick("graph", min(k, len(docs)), len(docs))
+    del fact_index
     store = writer.finish()
-    report.counts = {
-        "documents": len(docs),
-        "observations": sum(s.counts[0] for s in docs),
-        "mentions": sum(s.counts[1] for s in docs),
-        "relations": sum(s.counts[2] for s in docs),
-        "entities": len(resolution.entities),
-    }
     report.timings["graph"] = time.perf_counter() - t
     tick("write", 1, 5)
 
     t = time.perf_counter()
     targets = {fmt: tmp / name for fmt, name in export.GRAPH_FILES.items()}
-    report.counts["triples"] = export.write_store_files(store, targets, prefixes=writer.prefixes)
+    triples = export.write_store_files(store, targets, prefixes=writer.prefixes)
     export.write_observations_csv_from(store, tmp / "observations.csv")
     report.timings["serialise"] = time.perf_counter() - t
     tick("write", 2, 5)
@@ -540,12 +567,14 @@ def write_outputs(docs: list[Summary], facts_cache: FactsCache, report: BuildRep
     assert result.graph is not None
     export.write_atomic(tmp / "validation.ttl", result.graph.serialize(format="turtle").encode("utf-8"))
     report.conforms = result.conforms
+    report.findings = {s: result.count(s) for s in ("Violation", "Warning", "Info")}
     report.timings["validate"] = time.perf_counter() - t
     tick("write", 3, 5)
 
     t = time.perf_counter()
     # The page and the report share entity-observations, the costliest page query: run each once.
     rows = network.select(tmp, *dict.fromkeys(viz.PAGE_QUERIES + report_page.REPORT_QUERIES), store=store)
+    report.counts = {**counts_of(rows["counts"]), "triples": triples}
     findings = viz.findings_of(result)
     viz.write_graph_html(tmp, rows, findings=findings)
     report.timings["viz"] = time.perf_counter() - t
@@ -567,11 +596,44 @@ def cache_line(report: BuildReport) -> str:
     return f"extracted {report.extracted} document(s), reused {report.reused} from the cache"
 
 
+# The counts the summary, report.html, graph.html and the README give, in this order (queries/counts.rq).
+COUNT_KINDS = (
+    "documents", "observations", "facts", "mentions", "relation statements", "relation edges", "entities",
+)
+
+
+def counts_of(rows: list[dict[str, str]]) -> dict[str, int]:
+    """The rows of the named query ``counts`` as kind → count, in the order of COUNT_KINDS."""
+    by_kind = {r["kind"]: int(r["count"] or 0) for r in rows}
+    return {k: by_kind.get(k, 0) for k in COUNT_KINDS}
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """The counts as one line: "5 documents, 3573 observations (printings of 3117 facts), ..."."""
+    parts = []
+    for k, v in counts.items():
+        if k == "facts":
+            continue
+        text = f"{v} {k}"
+        if k == "observations" and "facts" in counts:
+            text += f" (printings of {counts['facts']} facts)"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def findings_line(findings: dict[str, int]) -> str:
+    """The validation findings by severity, as `kg validate` counts them."""
+    names = {"Violation": "violation(s)", "Warning": "warning(s)", "Info": "note(s)"}
+    return "validation: " + ", ".join(f"{findings.get(s, 0)} {n}" for s, n in names.items()) + " (kg validate DIR lists them)"
+
+
 def summary_lines(report: BuildReport) -> list[str]:
     """The build summary as plain lines (printed by the CLI, shown in report.html)."""
     lines = [f"built {len(report.documents)} document(s) into {report.out}"]
     if report.counts:
-        lines.append(", ".join(f"{v} {k}" for k, v in report.counts.items()))
+        lines.append(counts_line(report.counts))
+    if report.findings:
+        lines.append(findings_line(report.findings))
     for p in report.failed:
         lines.append(f"FAILED {p}")
     warnings = [p for p in report.problems if p.severity in ("error", "warning")]

@@ -686,3 +686,68 @@ def test_a_part_named_alone_belongs_to_the_documents_only_mine() -> None:
     )
     parts = {(r.subject.label, r.object.label) for r in facts.relations if r.predicate == "partOf"}
     assert ("Osprey pit", "Petrel mine") in parts
+
+
+@pytest.mark.parametrize(
+    ("head", "places", "exchanges"),
+    [
+        ("VANCOUVER, BRITISH COLUMBIA--(Marketwire - Sept. 16, 2009) - Tamarack Hills Gold Corp. "
+         "(TSX VENTURE:THG)(OTCBB:THGLF) reports drill results.",
+         {"Vancouver", "British Columbia"}, {"TSX Venture Exchange", "OTCBB"}),
+        ("VANCOUVER, BC / ACCESSWIRE / March 3, 2020 / Tamarack Hills Gold Corp. (TSXV:THG)(OTCQB:THGLF) "
+         "reports drill results.",
+         {"Vancouver", "British Columbia"}, {"TSX Venture Exchange", "OTCQB"}),
+        ("Reno, Nevada (October 30, 2012) - Tamarack Hills Gold Corp. (NYSE MKT: THG) reports drill results.",
+         {"Reno", "Nevada"}, {"NYSE MKT"}),
+    ],
+)
+def test_datelines_of_other_wires_give_town_region_and_exchanges(head: str, places: set, exchanges: set) -> None:
+    facts = _generic_facts(head, company="Tamarack Hills Gold Corp.")
+    found = {(m.entity.type, m.entity.label) for m in facts.mentions}
+    assert {("Place", p) for p in places} <= found
+    assert {("Organization", x) for x in exchanges} <= found
+
+
+def test_a_town_a_distance_away_is_a_place_and_a_site_stays_a_site() -> None:
+    facts = _generic_facts(
+        "The Cuervo Blanco property lies 190 km east of Tepalcate by paved road and 12 km north of the "
+        "Loma Prieta mine.", company="Tamarack Hills Gold Corp.")
+    found = {(m.entity.type, m.entity.label) for m in facts.mentions}
+    assert ("Place", "Tepalcate") in found
+    assert not any(label.startswith("Loma Prieta") and kind == "Place" for kind, label in found)
+
+
+def test_the_mine_as_a_subject_is_the_site_the_paragraph_named() -> None:
+    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), date(2019, 12, 31), load_gazetteer().lexicon)
+    site = Ent(0, 0, "Mine", "Cerro Pardo mine", "Cerro Pardo mine")
+    s = dataclasses.replace(
+        sentence("The mine produced 1.21 million ounces of silver in 2019."), context=site, only_site=site
+    )
+    [produced] = find_figures(s, ctx, lambda pos: 1)
+    assert produced.subject.label == "Cerro Pardo mine" and produced.value == 1_210_000
+    # "the company" is no site
+    s = dataclasses.replace(sentence("The company produced 1.21 million ounces of silver in 2019."), only_site=site)
+    [produced] = find_figures(s, ctx, lambda pos: 1)
+    assert produced.subject.label == "Acme Mining Corp."
+
+
+def test_a_qualified_persons_designations_do_not_end_the_sentence() -> None:
+    """"Name, P.Geo., FAusIMM, Vice President, Exploration, is the Qualified Person": the sentencizer
+    splits after "P.Geo.,"; the stage puts the sentence back together and reads the post."""
+    from kg.nlp.extract import _Canon, _join_sentences
+
+    text = "Marta J. Ellery, P.Geo., FAusIMM, Vice President, Exploration, is the Qualified Person. Drilling resumed."
+    spans = [(0, 24), (25, 104), (105, len(text))]  # as the sentencizer cuts it
+    canon = _Canon(load_gazetteer())
+    assert _join_sentences(spans, text, canon) == [(0, 104), (105, len(text))]
+    assert _join_sentences([(0, 3), (4, 20)], "Dr. Ellery spoke today.", canon) == [(0, 20)]
+    # a sentence that ends with a full stop after an ordinary word stays a sentence
+    assert _join_sentences([(0, 14), (15, 29)], "It was a year. Drilling went.", canon) == [(0, 14), (15, 29)]
+
+
+def test_a_surname_after_an_honorific_is_a_person_a_bare_one_is_not() -> None:
+    from kg.nlp.extract import _Canon
+
+    canon = _Canon(load_gazetteer())
+    assert canon.statistical("Ellery", "PERSON", "with the Company. Ms. ", " was previously")[0] == "Person"
+    assert canon.statistical("Ellery", "PERSON", "with the Company. ", " was previously") is None

@@ -56,3 +56,35 @@ def test_metrics_cover_the_contract(shared_dir: Path) -> None:
     with open(shared_dir / "contract" / "metrics.csv", newline="") as f:
         codes = {row["code"] for row in csv.DictReader(f)}
     assert codes <= notations, sorted(codes - notations)
+
+
+def test_every_rate_unit_is_its_numerator_over_its_denominator_with_si_factors() -> None:
+    """QUDT's way: a rate's factor units, and SI multipliers of the masses, lengths and days, are
+    enough to convert any two units of one kind (1 oz/ton is 34.2857 g/t)."""
+    from decimal import Decimal
+
+    from rdflib import Literal, Namespace
+
+    qudt = Namespace("http://qudt.org/schema/qudt/")
+    g = Graph()
+    g.parse(ROOT / "ontology" / "units.ttl")
+    unit = Namespace("https://w3id.org/mining-kg/unit/")
+    codes = {str(n) for n in g.objects(None, SKOS.notation)}
+    for code in codes:
+        factors = {(g.value(f, qudt.hasUnit), int(g.value(f, qudt.exponent))) for f in g.objects(unit[code], qudt.hasFactorUnit)}
+        if "-PER-" in code:
+            num, den = code.split("-PER-", 1)
+            assert factors == {(unit[num], 1), (unit[{"SHARE": "SHARES"}.get(den, den)], -1)}, code
+        else:
+            assert not factors, code
+
+    def si(code: str) -> Decimal:
+        out = Decimal(1)
+        for f in g.objects(unit[code], qudt.hasFactorUnit):
+            m = g.value(g.value(f, qudt.hasUnit), qudt.conversionMultiplier)
+            assert isinstance(m, Literal), (code, g.value(f, qudt.hasUnit))
+            out *= Decimal(str(m)) ** int(g.value(f, qudt.exponent))
+        return out
+
+    assert (si("OZ-PER-TON") / si("G-PER-TONNE")).quantize(Decimal("0.0001")) == Decimal("34.2857")
+    assert (si("TON-PER-DAY") / si("TONNE-PER-DAY")).quantize(Decimal("0.00000001")) == Decimal("0.90718474")

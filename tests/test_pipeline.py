@@ -258,13 +258,17 @@ def test_unchanged_files_are_reused_from_the_cache_and_a_changed_one_is_extracte
     assert (again.extracted, again.reused) == (0, 5)
     for name in ("graph.ttl", "graph.trig", "graph.jsonld", "observations.csv", "validation.txt"):
         assert (out / name).read_bytes() == (corpus_out / name).read_bytes(), name
+    kept = sorted((out / "sources").iterdir())  # the lines of a reused document come from the cache
+    assert [p.read_bytes() for p in kept] == [(corpus_out / "sources" / p.name).read_bytes() for p in kept]
+    assert len(kept) == 5
 
     changed = src / "000_ab7ab8a88c10b9e9.txt"
     changed.write_bytes(changed.read_bytes().replace(b"70,272", b"70,372", 1))
     once_more = build([src], out)
     assert (once_more.extracted, once_more.reused) == (1, 4)
     assert ",70372000," in (out / "observations.csv").read_text(encoding="utf-8")
-    assert len(list((out / ".kg" / "cache").glob("*.facts"))) == 2 * 5  # the old entry of the changed file is gone
+    # facts, summary and lines per file: the old entries of the changed file are gone
+    assert len(list((out / ".kg" / "cache").glob("*.facts"))) == 3 * 5
 
 
 def test_compact_facts_resolve_like_the_full_facts(corpus_out: Path) -> None:

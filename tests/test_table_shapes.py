@@ -145,7 +145,9 @@ def test_numbers_that_become_no_observation_are_listed_with_their_reason(
     assert all("no period" in u.reason and "Change" in u.reason for u in table.unread)
     assert any("2 of the 6 numbers" in p.message for p in f.problems)
     # every other table of these files is read whole
-    assert all(not t.unread for name, other in facts.items() if name != "change-column" for t in other.tables)
+    assert all(
+        not t.unread for name, other in facts.items() if name not in ("change-column", "unit-column") for t in other.tables
+    )
 
 
 def test_a_balance_sheet_row_is_at_an_instant_whatever_its_label_names_elsewhere(
@@ -165,3 +167,29 @@ def test_a_balance_sheet_row_is_at_an_instant_whatever_its_label_names_elsewhere
     # "Total equity" (with the non-controlling interests) and the shareholders' part: two line items
     equity = {o.context for o in f.observations if o.metric == "shareholders-equity"}
     assert equity == {"Equity attributable to shareholders", "Total equity"}
+
+
+def test_a_unit_column_rows_in_a_second_unit_and_months_over_years(facts: dict[str, DocumentFacts]) -> None:
+    """A quarterly operating table of the South African and Australian kind: the mine's name on a
+    line above it, months over years as column headers, the unit in a column of its own between
+    label and numbers, and a row printing only a unit for the row above in a second unit."""
+    f = facts["unit-column"]
+    q3 = Period(start=date(2019, 7, 1), end=date(2019, 9, 30))
+    q2 = Period(start=date(2019, 4, 1), end=date(2019, 6, 30))
+    milled = [o for o in f.observations if o.source.line == 17]
+    assert [(o.period, o.value, o.unit) for o in milled] == [(q3, 512_000, "TONNE"), (q2, 488_000, "TONNE")]
+    assert {o.subject.label for o in f.observations} == {"Mabula Mine"}
+    assert (rows(f, 19)["gold-produced"].value, rows(f, 19)["gold-produced"].unit) == (2109, "KG")
+    assert (rows(f, 20)["gold-produced"].value, rows(f, 20)["gold-produced"].unit) == (67_800, "OZ")
+    assert rows(f, 22)["gold-sold"].value == 67_200
+    assert rows(f, 23)["aisc-per-oz-gold"].unit == "ZAR-PER-KG"  # "R/kg": rand per kilogram
+    assert rows(f, 24)["aisc-per-oz-gold"].unit == "USD-PER-OZ"
+    capex = rows(f, 25)["capital-additions"]
+    assert (capex.value, capex.unit) == (310_500_000, "ZAR")  # "Rm"
+    assert rows(f, 26)["capital-additions"].value == 21_300_000  # "US$m"
+    # a yield is no head grade: its own (minted) metric, in the unit printed
+    assert rows(f, 18)["x-yield-g-t"].unit == "G-PER-TONNE"
+    # the "% Variance" column has no period: its numbers ("5 %", "(4)%"; "-%" is none) are listed
+    # as unread, not dropped
+    (table,) = f.tables
+    assert {u.line for u in table.unread} == {17, 18, 19, 21, 22, 23, 24, 25, 26}

@@ -412,6 +412,26 @@ def test_number_tokens_round_trip(value: Decimal, places: int, dollar: str) -> N
     assert number is not None and number.value == value and number.places == places
 
 
+@pytest.mark.parametrize(
+    ("line", "label", "values"),
+    [
+        # thousands grouped by spaces, a decimal comma after them or alone (South African releases)
+        ("Ore milled     t     3 412 000     3 290 500", "Ore milled     t", ["3412000", "3290500"]),
+        ("Capital expenditure   Rm   1 212,4   (1 104,9)", "Capital expenditure   Rm", ["1212.4", "-1104.9"]),
+        ("Yield   g/t   0,83   1,05", "Yield   g/t", ["0.83", "1.05"]),
+        # a thousands comma stays one ("1,234" is 1234); a garbled token is no number
+        ("Sales   $ 70,272   1,234", "Sales", ["70272", "1234"]),
+        ("Change   5 %   (4)%   -%", "Change", ["5", "-4", None]),
+    ],
+)
+def test_rows_with_spaced_thousands_decimal_commas_and_spaced_percents(line: str, label: str, values: list) -> None:
+    row = split_row(line)
+    assert row.label == label
+    assert [None if c.number.value is None else str(c.number.value) for c in row.cells] == values
+    # every cell still stands where the line prints it
+    assert all(line[c.start].isdigit() or line[c.start] in "(-" for c in row.cells)
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
@@ -785,6 +805,37 @@ def _header_periods(
             (6, 30),
             [(date(2004, 7, 1), date(2005, 6, 30)), (date(2003, 7, 1), date(2004, 6, 30))],
         ),
+        (
+            # Australian quarterlies: "Sep Qtr" over the year
+            "                      Sep Qtr    Jun Qtr\n"
+            "                         2016       2016\n"
+            "Gold produced (oz)     61,200     58,950\n",
+            None,
+            [(date(2016, 7, 1), date(2016, 9, 30)), (date(2016, 4, 1), date(2016, 6, 30))],
+        ),
+        (
+            # a quarter with a two-digit year after a slash
+            "                        Q3/16      Q3/15\nGold produced (oz)     61,200     58,950\n",
+            None,
+            [(date(2016, 7, 1), date(2016, 9, 30)), (date(2015, 7, 1), date(2015, 9, 30))],
+        ),
+        (
+            # a June-30 company's fiscal quarters: Q3 of FY17 is January to March 2017
+            "                      Q3 FY17    Q3 FY16\nGold produced (oz)     61,200     58,950\n",
+            (6, 30),
+            [(date(2017, 1, 1), date(2017, 3, 31)), (date(2016, 1, 1), date(2016, 3, 31))],
+        ),
+        (
+            "                       FY2017     FY2016\nGold produced (oz)    241,200    228,950\n",
+            (6, 30),
+            [(date(2016, 7, 1), date(2017, 6, 30)), (date(2015, 7, 1), date(2016, 6, 30))],
+        ),
+        (
+            # a month and two-digit year: the month's end, an instant (a flow takes the caption's length)
+            "                       Dec-16     Dec-15\nCash and equivalents    1,200      1,100\n",
+            None,
+            [(None, date(2016, 12, 31)), (None, date(2015, 12, 31))],
+        ),
     ],
 )
 def test_quarter_half_and_fiscal_year_headers(header: str, fye, periods) -> None:
@@ -809,3 +860,37 @@ def test_a_file_cut_off_inside_a_table_is_reported() -> None:
     assert any("ends inside table" in p.message and p.line == 8 for p in f.problems)
     assert one(f, metric="gold-produced", end=date(2008, 12, 31)).value == 112_000  # what is there is read
     assert not any("ends inside" in p.message for p in facts_of("garbled.txt").problems)
+
+
+def test_html_table_with_a_unit_column_spaced_thousands_and_decimal_commas() -> None:
+    f = facts_of("spaced-thousands.htm")
+    h2 = {"start": date(2020, 7, 1), "end": date(2020, 12, 31)}
+    ore = one(f, metric="ore-processed", **h2)
+    assert (ore.value, ore.unit) == (3_412_000, "TONNE")  # "3 412 000" in a cell, "t" beside it
+    assert one(f, metric="gold-produced", **h2).value == 10_841  # never "841"
+    assert one(f, metric="aisc-per-oz-gold", **h2).unit == "ZAR-PER-KG"
+    capex = one(f, metric="capital-additions", **h2)
+    assert (capex.value, capex.unit, capex.decimals) == (1_212_400_000, "ZAR", -5)  # "1 212,4" Rm
+    assert not [p for p in f.problems if p.severity != "info"], f.problems
+
+
+def test_header_without_year_takes_the_releases_period() -> None:
+    text = (
+        "WESTERLY SILVER REPORTS SECOND QUARTER 2007 RESULTS\n\n"
+        "RENO, Nevada--(BUSINESS WIRE)--Aug. 8, 2007--Westerly Silver Corp. (NYSE:WSC) today reported\n"
+        "results for the second quarter ended June 30, 2007.\n\n"
+        "                WESTERLY SILVER CORP.\n"
+        "               (dollars in thousands)\n\n"
+        "                         Quarter Ended   Quarter Ended\n"
+        "                           March 31,       June 30,\n\n"
+        "Sales of products          $  1,000        $  2,000\n"
+        "Gross profit                    100             200\n"
+    )
+    doc = parse_document(text.encode(), name="noyear.txt")
+    f = extract_tables(doc, segment(doc))
+    sales = sorted((o.period.start, o.period.end, o.value) for o in f.observations if o.metric == "sales")
+    assert sales == [
+        (date(2007, 1, 1), date(2007, 3, 31), 1_000_000),
+        (date(2007, 4, 1), date(2007, 6, 30), 2_000_000),
+    ]
+    assert "the release's period" in next(o.column for o in f.observations if o.metric == "sales")

@@ -8,6 +8,6 @@ entities, periods and minted metrics.
 
 from __future__ import annotations
 
-from kg.graph.build import build_dataset, named_graphs
+from kg.graph.build import BuildInfo, build_dataset, named_graphs
 
-__all__ = ["build_dataset", "named_graphs"]
+__all__ = ["BuildInfo", "build_dataset", "named_graphs"]

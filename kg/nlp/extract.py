@@ -279,7 +279,9 @@ class _Canon:
         if (words[0] in self.not_name and not commodity_first) or text in self.org_not:
             return None
         if mapped == "Person":
-            if len(words) < 2 or len(words) > 5 or any(w in self.not_name for w in words):
+            # "Ms. Whitford": a surname after an honorific names a person (the people pass finds whom)
+            surname = len(words) == 1 and before.rstrip().endswith(_HONORIFICS)
+            if (len(words) < 2 and not surname) or len(words) > 5 or any(w in self.not_name for w in words):
                 return None  # "Isidora Indicated": a name beside a resource category
         elif mapped == "Organization":
             cued = any(before.rstrip().endswith(c.rstrip()) for c in self.org_cues)
@@ -426,15 +428,27 @@ def _places_of(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     if not cues:
         return ents
     alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    # "190 km east of Hermosillo", "42 kilometres northeast of": a distance from a place
+    directions = "|".join(sorted(canon.gaz.lexicon.get("directions", ["north", "south", "east", "west"]), key=len, reverse=True))
+    distance = (
+        r"\d[\d,.]*[\s-]*(?:km|kilomet(?:er|re)s?|miles?)\s+(?:to\s+the\s+)?"
+        rf"(?:{directions})(?:-(?:{directions}))?\s+of"
+    )
     word = r"[A-Z][\w'.-]*"
-    pat = re.compile(rf"\b(?:{alternatives})\s+({word}(?:\s+(?:de|del|la|los|las|do|da)?\s*{word}){{0,3}})")
+    pat = re.compile(
+        rf"(?:\b(?:{alternatives})|{distance})\s+({word}(?:\s+(?:de|del|la|los|las|do|da)?\s*{word}){{0,3}})"
+    )
     out = list(ents)
     for m in pat.finditer(text):
         name = m.group(1)
         if re.search(r"[a-z]{2}\.$", name):  # "west of the town of Falun." ends a sentence, not an abbreviation
             name = name[:-1]
         words = name.split()
+        by_distance = m.group(0)[:1].isdigit()
         while words and (words[-1].lower() in canon.heads or words[-1] in canon.not_name):
+            if by_distance and words[-1].lower() in canon.heads:
+                words = []  # "12 km north of the Falun Mine": a site, not a place
+                break
             words.pop()  # "the town of Falun Mine": not the mine's name
         if not words:
             continue
@@ -443,6 +457,8 @@ def _places_of(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
         entry = canon.gaz.find(name)
         if entry is not None and entry.type != "Place":
             continue
+        if by_distance and any(e.start < end and m.start(1) < e.end and e.type != "Place" for e in out):
+            continue  # what the text already names as a site or an organisation stays so
         label = entry.label if entry is not None else name
         if any(e.start <= m.start(1) and end <= e.end and e.type == "Place" and e.label == label for e in out):
             continue
@@ -610,7 +626,26 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
     ents = _appointed_people(target.text, ents, canon)
     target.ents = _merge(ents, _coordinated(target.text, canon))
     target.nested = [n for e in target.ents for n in canon.nested(e)]
-    target.sentences = [(s.start_char, s.end_char) for s in sdoc.sents]
+    target.sentences = _join_sentences([(s.start_char, s.end_char) for s in sdoc.sents], target.text, canon)
+
+
+_HONORIFICS = ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.")
+
+
+def _join_sentences(spans: list[tuple[int, int]], text: str, canon: _Canon) -> list[tuple[int, int]]:
+    """The sentencizer's sentences, put back together where it split at no sentence end: after a
+    comma or semicolon ("Gregory P. Lindell, P.Geo.," | "Vice President, Exploration, is ..."), a
+    professional designation or an honorific ("Dr." | "Helen M. Carrow")."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            prev = text[out[-1][0] : out[-1][1]].rstrip()
+            last = prev.rsplit(None, 1)[-1] if prev else ""
+            if prev.endswith((",", ";")) or last in _HONORIFICS or last.lower().rstrip(".,") in canon.designations:
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def _document_facts(
@@ -645,6 +680,8 @@ def _document_facts(
     run = Run()
     run.enter("dateline_places")
     _dateline_places(texts, gaz)
+    run.enter("ticker_exchanges")
+    _ticker_exchanges(texts, gaz)
     run.enter("company_mentions")
     if company is not None:
         # the names the header says the release uses for its company ("Redhawk"), longest first
@@ -993,30 +1030,61 @@ def _relation(doc: Document, sent: Sentence, f: Found) -> Relation:
     )
 
 
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z.'\u2019 -]+[A-Z.]),\s+([A-Z][A-Za-z. ]+?)\s*--\s*\(")
+# "TORONTO, Ontario--(BUSINESS WIRE)--", "VANCOUVER, BC / ACCESSWIRE /", "Reno, Nevada (October 30,
+# 2012) -", "PERTH, Western Australia, 25 October 2016": a town, a region, then the wire or the date
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Za-z.'\u2019 -]*[A-Za-z.]),\s+([A-Z][A-Za-z. ]+?)"
+    r"\s*(?:-{1,2}\s*\(|/|\(|[\u2013\u2014]|,\s+(?:\d|[A-Z][a-z]+\.?\s+\d))"
+)
 
 
 def _dateline_places(texts: list[_Text], gaz: Gazetteer) -> None:
-    """"TORONTO, Ontario--(BUSINESS WIRE)--": the dateline's town, printed in capitals, is a place."""
+    """The dateline's town and region are places: "TORONTO, Ontario--(BUSINESS WIRE)--", "VANCOUVER,
+    BRITISH COLUMBIA--(Marketwire ...)". A town in capitals is taken as printed; one in title case only
+    where the region after it is a known place ("Reno, Nevada (October 30, 2012)")."""
     for t in texts[:8]:  # the head of the release
         m = _DATELINE.match(t.text)
-        if not m or any(e.start < m.end(1) and m.start(1) < e.end for e in t.ents):
+        if not m:
             continue
-        printed = m.group(1)
+        printed, region_text = m.group(1), m.group(2).strip()
+        region = gaz.find(region_text)  # "Ontario--(BUSINESS" is one token to the model
+        known_region = region is not None and region.type == "Place"
+        if not printed.isupper() and not known_region:
+            continue
+        found: list[Ent] = []
         entry = gaz.find(printed)
-        if entry is not None and entry.type != "Place":
-            continue
-        label = entry.label if entry is not None else " ".join(
-            re.sub(r"(?<=['\u2019])(\w)", lambda x: x.group(1).lower(), w.title()) if len(w) > 2 else w.title()
-            for w in printed.split()
-        )
-        found = [Ent(m.start(1), m.end(1), "Place", label, printed)]
-        region = gaz.find(m.group(2).strip())  # "Ontario--(BUSINESS" is one token to the model
-        if region is not None and region.type == "Place":
-            found.append(Ent(m.start(2), m.start(2) + len(m.group(2).strip()), "Place", region.label, m.group(2).strip()))
-        kept = [e for e in t.ents if not any(e.start < f.end and f.start < e.end for f in found)]
-        t.ents = sorted([*kept, *found], key=lambda e: e.start)
+        if not any(e.start < m.end(1) and m.start(1) < e.end for e in t.ents) and (entry is None or entry.type == "Place"):
+            label = entry.label if entry is not None else " ".join(
+                re.sub(r"(?<=['\u2019])(\w)", lambda x: x.group(1).lower(), w.title()) if len(w) > 2 else w.title()
+                for w in printed.split()
+            )
+            found.append(Ent(m.start(1), m.end(1), "Place", label, printed))
+        at = m.start(2)
+        if known_region and not any(e.start < at + len(region_text) and at < e.end and e.type == "Place" for e in t.ents):
+            found.append(Ent(at, at + len(region_text), "Place", region.label, region_text))  # type: ignore[union-attr]
+        if found:
+            kept = [e for e in t.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+            t.ents = sorted([*kept, *found], key=lambda e: e.start)
         return
+
+
+_TICKER = re.compile(r"[(;,]\s*([A-Z][A-Za-z]*(?:[ .-][A-Za-z]+)*)\s*:\s*[A-Z][A-Z0-9.]*\s*(?=[);,])")
+
+
+def _ticker_exchanges(texts: list[_Text], gaz: Gazetteer) -> None:
+    """"(TSX VENTURE:RHR)(OTCBB:RHRRF)", "(NYSE: BTS; TSX: BTR)": each exchange a ticker is listed on
+    is an organisation, also where the model read "OTCBB:RHRRF" as one word."""
+    for t in texts[:8]:  # the head of the release
+        found = []
+        for m in _TICKER.finditer(t.text):
+            entry = gaz.find(m.group(1))
+            if entry is None or entry.type != "Organization":
+                continue
+            if any(e.start < m.end(1) and m.start(1) < e.end for e in t.ents):
+                continue
+            found.append(Ent(m.start(1), m.end(1), "Organization", entry.label, m.group(1)))
+        if found:
+            t.ents = sorted([*t.ents, *found], key=lambda e: e.start)
 
 
 def _heading_sites(texts: list[_Text]) -> dict[str, Ent]:

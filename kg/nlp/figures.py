@@ -628,6 +628,9 @@ def _is_guidance(s: Sentence, clause_head: int | None, in_clause: Any, q: _Quant
 # ------------------------------------------------------------------ subjects
 
 
+_THE_SITE = re.compile(r"\b[Tt]he\s+(?:mine|operation|mill|project|property|deposit)\b(?!\s+(?:of|at)\b)")
+
+
 def _subject(s: Sentence, q: _Quantity, in_clause: Any, ctx: FigureContext, previous: EntityRef | None) -> EntityRef | None:
     """What a figure is about: the last unit, mine or company its clause names before it (else the
     sentence), leaving out a company's possessive ("for Hecla's account") and relative clauses ("in
@@ -660,6 +663,12 @@ def _subject(s: Sentence, q: _Quantity, in_clause: Any, ctx: FigureContext, prev
     best = best or candidates(False)
     if best is None and previous is not None and _POINTS_BACK.match(s.text):
         return previous
+    if best is None and _THE_SITE.search(s.text[:pos]):
+        # "The mine produced 1.21 million ounces": the site named earlier in the paragraph, else the
+        # release's one mine
+        site = s.context if s.context is not None and s.context.type in _SITES else s.only_site
+        if site is not None:
+            return site.ref
     if best is None and s.topic is not None and s.topic.type in _SITES and not any(e.type in _SITES for e in s.ents):
         return s.topic.ref
     site = s.paragraph_site

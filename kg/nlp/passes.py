@@ -38,6 +38,7 @@ INPUTS = ("ents", "sentences", "parses", "meta", "blocks", "gazetteer")
 
 PASSES: tuple[Pass, ...] = (
     Pass("dateline_places", ("ents",), ("ents",), "the dateline's town in capitals is a place"),
+    Pass("ticker_exchanges", ("ents", "gazetteer"), ("ents",), "the exchange of an \"(EXCHANGE:TICKER)\" is an organisation"),
     Pass("company_mentions", ("ents", "meta"), ("ents", "company_forms"), "the releasing company by every name the header and its name give"),
     Pass("people", ("ents",), ("people",), "surname -> the person named in full"),
     Pass("site_roots", ("ents",), ("roots",), "sites' names without their head word"),

@@ -94,7 +94,14 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
         try:
             notes = _footnotes(doc, blocks, index, embedded)
             result = _read(
-                state, grid, block, table_id, notes, _before(blocks, index), _titles(blocks, index)
+                state,
+                grid,
+                block,
+                table_id,
+                notes,
+                _before(blocks, index),
+                _titles(blocks, index),
+                _heading_above(blocks, index),
             )
         except Exception as exc:  # noqa: BLE001 - one bad table must not stop the document
             log.exception("%s:%d: cannot read table %s", doc.name, block.first_line, table_id)
@@ -174,6 +181,7 @@ def _read(
     footnotes: dict[str, Footnote],
     before: str,
     titles: str,
+    above: str = "",
 ) -> TableResult:
     caption = " ".join(ln.stripped for ln in grid.caption)
     header_text = " ".join(ln.stripped for part in grid.parts for ln in part.header)
@@ -192,7 +200,7 @@ def _read(
     if shape == "hedges":
         numbered = [(n, state.doc.text(n)) for n in range(block.first_line, block.last_line + 1)]
         return hedges(state, numbered, table_id)
-    reader = _READERS.get(shape, PeriodTable)(state, grid, table_id, block, kind, before)
+    reader = _READERS.get(shape, PeriodTable)(state, grid, table_id, block, kind, before, above)
     return reader.read(footnotes)
 
 
@@ -261,6 +269,20 @@ def _before(blocks: Sequence[Block], index: int) -> str:
         if len(out) >= 2:
             break
     return " ".join(out)
+
+
+def _heading_above(blocks: Sequence[Block], index: int) -> str:
+    """The heading right above a table (no prose between), as one line, else "": a heading block,
+    or a line of a few words that is no sentence ("Mabula Mine" over its operating figures)."""
+    if index <= 0:
+        return ""
+    block = blocks[index - 1]
+    text = " ".join(" ".join(block.lines).split())
+    if block.kind == "heading":
+        return text
+    if block.kind == "prose" and len(block.lines) == 1 and len(text.split()) <= 6 and text[-1:] not in ".:;,":
+        return text
+    return ""
 
 
 def _titles(blocks: Sequence[Block], index: int) -> str:

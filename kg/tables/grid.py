@@ -34,12 +34,18 @@ _RULE = re.compile(r"^[\s\-=_]*[-=_]{3,}[\s\-=_]*$")
 # The words of a line that dates columns ("2016   2015   Dec. 2016   Dec. 2015", "Q4 2016   Q4 2015",
 # "3Q18   3Q17   YTD 2018"): years, quarters, halves, months, days and period words only.
 _HEADER_TOKEN = re.compile(
-    r"(?:(?:19|20)\d\d|[1-4]Q(?:\d\d)?|Q[1-4](?:\d\d)?|H[12]|FY(?:\d\d){0,2}|YTD|\d{1,2},?|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?|ended|ending|year|years|quarter|"
-    r"months|three|six|nine|twelve|fiscal|to|date|and|vs\.?|-+|\u2013|\u2014)",
+    r"(?:(?:19|20)\d\d|[1-4]Q(?:\d\d)?|Q[1-4](?:[/'\u2019-]?\d\d)?|H[12](?:[/'\u2019-]?\d\d)?|FY(?:\d\d){0,2}|YTD|\d{1,2},?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?(?:[-'\u2019]\d\d)?|ended|ending|year|years|"
+    r"quarter|qtr\.?|months|three|six|nine|twelve|fiscal|to|date|and|vs\.?|-+|\u2013|\u2014)",
     re.I,
 )
-_PERIOD_TOKEN = re.compile(r"(?:19|20)\d\d|[1-4]Q\d\d|Q[1-4]\d\d|FY\d\d", re.I)
+_PERIOD_TOKEN = re.compile(
+    r"(?:19|20)\d\d|[1-4]Q\d\d|Q[1-4][/'\u2019-]?\d\d|H[12][/'\u2019-]\d\d|FY\d\d(?:\d\d)?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[-'\u2019]\d\d",
+    re.I,
+)
+# a line that may date columns holds one of these (most lines hold none and skip the regexes)
+_HEAD_HINT = re.compile(r"19|20|[QH][1-4]|FY|[-'\u2019]\d\d", re.I)
 
 
 class Line(NamedTuple):  # a tuple: one per table line, built fast
@@ -117,7 +123,7 @@ def line_role(text: str, stripped: str) -> tuple[str, SplitRow | None]:
         return BLANK, None
     if stripped[0] in "-=_" and _RULE.match(stripped):  # a rule starts with one of these
         return RULE, None
-    if ("20" in stripped or "19" in stripped) and _dates_columns(stripped):
+    if _HEAD_HINT.search(stripped) and _dates_columns(stripped):
         return HEAD, None  # "2016   2015   Dec. 2016   Dec. 2015", "Q4 2016   Q4 2015", "3Q18  3Q17"
     row = split_row(text)
     if row.cells:

@@ -49,12 +49,12 @@ _PER_BASES = {
 }  # fmt: skip
 _PER_OF_UNIT = {
     "OZ": "oz",
+    "KG": "oz",  # a cost per kilogram of metal (R/kg) is the cost per ounce printed in other units
     "TON": "ton",
     "TONNE": "ton",
     "LB": "lb",
     "SHARE": "share",
     "DAY": "day",
-    "KG": "kg",
 }
 # The word a label's "(100% basis)" adds: metrics whose altLabels say it (gold-produced-100pct) are
 # told from the attributable ones by it; a label matching none with it is read without it.
@@ -95,6 +95,9 @@ def _stem(word: str) -> str:
     return word[:-1]
 
 
+_UNIT_COLUMN = re.compile(r"^(?P<name>\S.*\S)\s{2,}(?P<unit>[^\s()]+(?: [^\s()]+)*)\s*$")
+
+
 class Normaliser:
     """The one normaliser of labels and altLabels (built once per vocabulary)."""
 
@@ -129,11 +132,22 @@ class Normaliser:
     def read(self, text: str) -> Label:
         """Read a label (callers go through :func:`read_label`, which memoises)."""
         label_text = text
+        whole = parse_unit(text) if len(text) <= 20 and not _UNIT_COLUMN.match(text) else None
+        if whole is not None and whole.code and not whole.rest:
+            # a row that prints only a unit ("000 oz" under "Gold produced   kg"): the row above
+            # in another unit
+            return Label(label_text, frozenset(), frozenset(), (), whole, _per_of(whole), (), "")
+        unit: UnitSpec | None = None
+        per = ""
+        column = _UNIT_COLUMN.match(text)
+        if column:
+            # "Ore milled          000 tonnes": a unit column between the label and the numbers
+            spec = parse_unit(column.group("unit"))
+            if spec is not None and spec.code and not spec.rest:
+                text, unit, per = column.group("name"), spec, _per_of(spec)
         text = _OPERATOR.sub("", text)
         percents: list[Decimal] = []
         basis = ""
-        unit: UnitSpec | None = None
-        per = ""
         metals: list[str] = []
         qualifiers: list[str] = []
         for m in _PAREN.finditer(text):

@@ -23,6 +23,31 @@ _NUMBER = re.compile(r"^(?P<minus>-)?\$?\(?\$?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)
 _MARKER = re.compile(r"^\(\d{1,2}\)$|^\([a-z]\)$|^\*+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Cells that say "not applicable" or "not meaningful" in words.
+_SPACED_PERCENT = re.compile(r"(?<=\s)(\(?\d[\d,.]*\)?) %(?=\s|$)")
+_DASH_PERCENT = re.compile(r"(?<=\s)[-\u2013\u2014]%(?=\s|$)")
+# Thousands grouped by spaces ("3 412 000", "1 212,4": then the comma is the decimal mark) and a
+# decimal comma ("0,83", "12,5"), as South African and European releases print them
+_SPACED_GROUPS = re.compile(r"(?<![\w,.])\(?\d{1,3}(?: \d{3})+(?:,\d+)?\)?(?![\w,.])")
+_DECIMAL_COMMA = re.compile(r"(?<![\w,.])\(?\d+,(?:\d{1,2}|\d{4,})\)?(?![\w,.])")
+
+
+_OTHER_SPELLING = re.compile(f"{_SPACED_GROUPS.pattern}|{_DECIMAL_COMMA.pattern}")
+
+
+def _decimal_comma(line: str) -> str:
+    """``line`` with those numbers respelt the way the rest of this module reads them, each at
+    its own positions: "3 412 000" as "3,412,000", "1 212,4" as "1,212.4", "0,83" as "0.83"."""
+
+    def spaced(m: re.Match[str]) -> str:
+        text = m.group()
+        return text.replace(",", ".").replace(" ", ",")
+
+    def comma(m: re.Match[str]) -> str:
+        return m.group().replace(",", ".")
+
+    return _DECIMAL_COMMA.sub(comma, _SPACED_GROUPS.sub(spaced, line))
+
+
 _GLUED_MARKER = re.compile(r"^(.*\d\)?%?)\((?:\d|[a-z])\)$")
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
@@ -140,6 +165,11 @@ def split_row(line: str) -> SplitRow:
     most one space after a label word (``share (1)``, ``Eagle (25%)``) belongs to
     the label as a footnote marker or a share. ``$`` tokens join the number after them.
     """
+    if "%" in line:
+        # "5 %" and "-%" in a "% Change" column: one token each, at the same positions
+        line = _SPACED_PERCENT.sub(r"\1% ", _DASH_PERCENT.sub("- ", line))
+    if _OTHER_SPELLING.search(line):
+        line = _decimal_comma(line)
     stripped = line.rstrip()
     if not stripped:
         return _new_row(("", -1, -1, (), ""))

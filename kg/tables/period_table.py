@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from kg.facts import EntityRef, Observation, Period
@@ -28,7 +28,7 @@ from kg.tables.metric_match import MatchContext, match
 from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
 from kg.tables.periods import ColumnHeader, column_headers, period_for, phrase_months
 from kg.tables.reader import TableReader
-from kg.tables.units import ONE, compatible, dimension
+from kg.tables.units import ONE, compatible, dimension, parse_unit
 from kg.vocab import Metric, norm, unit_key
 
 _SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\bshares\s+outstanding\b")
@@ -60,6 +60,14 @@ class RowUnit:
     guessed: bool = False
 
 
+def _unit_only(raw: str) -> bool:
+    """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
+    if len(raw) > 20:
+        return False
+    spec = parse_unit(raw)
+    return spec is not None and bool(spec.code) and not spec.rest
+
+
 class PeriodTable(TableReader):
     shape = "periods"
 
@@ -68,6 +76,7 @@ class PeriodTable(TableReader):
         self._no_period: set[tuple[int, int]] = set()
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
         self.table_metric = self._caption_metric()
+        self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
         if self.kind == "capital-additions":
             self.ctx.family, self.ctx.family_indent = "capital additions", -1
 
@@ -93,7 +102,13 @@ class PeriodTable(TableReader):
         if lines:
             fiscal_year_end = getattr(self.doc.meta, "fiscal_year_end", None)
             headers = column_headers(
-                lines, part.columns, part.label_end, self._default_month_day(), rules, fiscal_year_end
+                lines,
+                part.columns,
+                part.label_end,
+                self._default_month_day(),
+                rules,
+                fiscal_year_end,
+                self.doc.meta.period_end,
             )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
@@ -106,6 +121,15 @@ class PeriodTable(TableReader):
         )
         return None
 
+    def _release_months(self) -> int:
+        """3 or 6 when the release reports a quarter or a half (its header's period), else 0."""
+        start, end = self.doc.meta.period_start, self.doc.meta.period_end
+        if start is None or end is None:
+            return 0
+        following = end + timedelta(days=1)
+        months = (following.year - start.year) * 12 + following.month - start.month
+        return months if months in (3, 6) and following.day == start.day else 0
+
     def _default_month_day(self) -> tuple[int, int] | None:
         end = self.doc.meta.period_end
         return (end.month, end.day) if end else None
@@ -116,12 +140,16 @@ class PeriodTable(TableReader):
         it marks a forecast. Worked out once per header list.
 
         A column dated by a year or a date alone ("2009", "June 30, 2009") is an instant, but a
-        flow is never one: it covers the period the caption names ("THIRD QUARTER"), else the
-        year to that date. A column without a period has None in all three."""
+        flow is never one: it covers the period the caption names ("THIRD QUARTER"), else, for a
+        column dated by its month ("September 2019") in a release of a quarter or a half, a
+        period of that length (the quarter ended September 2019), else the year to that date. A
+        column without a period has None in all three."""
         cached = self._columns.get(id(headers))
         if cached is not None and cached[0] is headers:
             return cached[1]
-        caption_months = phrase_months(self.caption) or 12
+        named = phrase_months(self.caption)
+        caption_months = named or 12
+        month_months = named or self._release_months() or 12
         durations: list[_Column] = []
         instants: list[_Column] = []
         flows: list[_Column] = []
@@ -130,7 +158,7 @@ class PeriodTable(TableReader):
             durations.append((period, text, estimate))
             instants.append((Period(end=period.end) if period is not None else None, text, estimate))
             flow = (
-                period_for(period.end, caption_months)
+                period_for(period.end, month_months if h.by_month else caption_months)
                 if period is not None and period.start is None
                 else period
             )
@@ -170,15 +198,25 @@ class PeriodTable(TableReader):
                 else above
             )
             raw = f"{stem} {raw}"
-        metric, subject, share, raw = self._resolve(group, raw)
-        ctx.section_labels.append(raw)
-        ctx.family_rows += 1
+        above = self._row_above
+        if above is not None and len(group) == 1 and _unit_only(raw):
+            # "000 oz" under "Gold produced   kg": the row above, printed in another unit
+            metric, subject, share = above
+        else:
+            metric, subject, share, raw = self._resolve(group, raw)
+            ctx.section_labels.append(raw)
+            ctx.family_rows += 1
+        self._row_above = (metric, subject, share)
         self._emit(line, raw, metric, subject, share, cols, headers)
 
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
         ctx = self.ctx
         metric = self.match(raw)
-        if metric is not None and metric.period_kind == "duration" and self.vocab.table_period_kind(self.kind) == "instant":
+        if (
+            metric is not None
+            and metric.period_kind == "duration"
+            and self.vocab.table_period_kind(self.kind) == "instant"
+        ):
             metric = None  # "Non-controlling interest" in a balance sheet is equity, not income
         if metric is None and len(group) > 1:
             # "Other operating expenses" / "  General and administrative  4,452": the first lines
@@ -340,6 +378,8 @@ class PeriodTable(TableReader):
         else:
             columns = flows if mapped else durations
         by_cell = self.by_cell(line.n)
+        # the family row this line stands under keeps it apart from another line of the same metric
+        context = strip_markers(self.ctx.family).rstrip(":-").strip() or None
         for cell, col in zip(line.row.cells, cols, strict=True):
             value, places, kind, printed = cell.number
             if kind == NA or value is None:
@@ -369,20 +409,17 @@ class PeriodTable(TableReader):
                     source,
                     printed,
                     raw,
-                    "",
-                    column,
-                    notes + (cell_note,) if cell_note and cell_note not in notes else notes,
-                    estimate,
-                    basis,
-                    share,
-                    mapped,
-                    "",
-                    "",
-                    unit.guessed,
-                    "" if mapped else raw or code,
+                    column=column,
+                    footnotes=notes + (cell_note,) if cell_note and cell_note not in notes else notes,
+                    estimate=estimate,
+                    basis=basis,
+                    share=share,
+                    mapped=mapped,
+                    unit_guessed=unit.guessed,
+                    minted_from="" if mapped else raw or code,
+                    family=context,
                 )
             )
-            self.families[id(self.observations[-1])] = self.ctx.family
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
 

@@ -32,16 +32,26 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# A month and year without a day ("Dec. 2016", "June 2011"): the month's last day.
-_MONTH_YEAR = re.compile(
-    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?P<year>(?:19|20)\d\d)\b",
+# a month named alone on a header line ("September      June" over "2019      2019")
+_MONTH_NAME = re.compile(
+    r"\b(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?",
     re.I,
 )
+# A month and year without a day ("Dec. 2016", "June 2011", "Dec-16", "Sep'16"): the month's last day.
+_MONTH_YEAR = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d)|[-'\u2019](?P<yy>\d\d))\b",
+    re.I,
+)
+# "FY2017", "FY17", "FY 2017": a fiscal year, ending on the release's fiscal year end
+_FISCAL_YEAR = re.compile(r"\bFY\s?['\u2019]?(?P<y>(?:19|20)\d\d|\d\d)\b", re.I)
 # Length of the period a phrase names, in months, and a word every match contains: a line
 # without the word skips the regex (most header lines hold no phrase, and the regexes scan
 # every position of a line). The words avoid "i" and "s", which re.I also matches as "ı" and "ſ".
 _PHRASES = (
     (re.compile(r"\b(?:(?:first|second|third|fourth)\s+)?quarters?(?:\s+ended)?\b", re.I), 3, "quarter"),
+    (re.compile(r"\bqtrs?\b\.?", re.I), 3, "qtr"),
     (re.compile(r"\bthree\s+months(?:\s+ended)?\b", re.I), 3, "month"),
     (re.compile(r"\bsix\s+months(?:\s+ended)?\b", re.I), 6, "month"),
     (re.compile(r"\bnine\s+months(?:\s+ended)?\b", re.I), 9, "month"),
@@ -56,9 +66,10 @@ _PHRASES = (
     (re.compile(r"\b(?:first|second)\s+half\b|\bhalf[- ]year\b", re.I), 6, "half"),
 )
 # "H1 2018", "2H18": a half year, ending on the half's last day
-_HALF = re.compile(r"\b(?:H(?P<h>[12])|(?P<h2>[12])H(?P<yy>\d\d)?)\b", re.I)
+_HALF = re.compile(r"\b(?:H(?P<h>[12])(?:[/'\u2019-](?P<yy1>\d\d))?|(?P<h2>[12])H(?P<yy>\d\d)?)\b", re.I)
 _HALF_END = {1: ("Jun", 30), 2: ("Dec", 31)}
-_QUARTER = re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q(?P<yy>\d\d)?)\b", re.I)
+# "Q3 2010", "Q3/16", "3Q10"
+_QUARTER = re.compile(r"\b(?:Q(?P<q>[1-4])(?:[/'\u2019-](?P<yy1>\d\d))?|(?P<q2>[1-4])Q(?P<yy>\d\d)?)\b", re.I)
 _QUARTER_END = {1: ("Mar", 31), 2: ("Jun", 30), 3: ("Sep", 30), 4: ("Dec", 31)}
 _YTD = re.compile(r"\b(?:YTD|year[- ]to[- ]date)\b", re.I)
 _DASHES = re.compile(r"[-=_]+")
@@ -86,6 +97,9 @@ class ColumnHeader:
     period: Period | None
     months: int  # 0 for an instant
     problem: str = ""
+    # True when the header dates the column by a month without a day ("September 2019",
+    # "Sep-19" or "September" over "2019"): the period ending that month, its length unsaid
+    by_month: bool = False
 
 
 def parse_date(text: str) -> date | None:
@@ -173,6 +187,7 @@ def column_headers(
     default_month_day: tuple[int, int] | None = None,
     rules: Sequence[str] = (),
     fiscal_year_end: tuple[int, int] | None = None,
+    release_end: date | None = None,
 ) -> list[ColumnHeader]:
     """Read the header lines over ``columns``; text left of ``label_end`` is the label column's.
 
@@ -184,6 +199,8 @@ def column_headers(
     months: list[int | None] = [None] * n
     month_day: list[tuple[str, int] | None] = [None] * n
     years: list[int | None] = [None] * n
+    by_month = [False] * n
+    month_names: list[str] = [""] * n
     # Period phrases: each column takes the nearest phrase of the whole header, so "Fourth
     # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
     phrases: list[tuple[Span, int, str]] = []
@@ -208,6 +225,7 @@ def column_headers(
             months[c] = left[0][0]
             words[c].append(left[0][1])
     fiscal = [False] * n  # a column whose phrase says "fiscal": its year ends on the fiscal year end
+    part_of_year: list[tuple[int, int] | None] = [None] * n  # (3, q) for "Q3", (6, h) for "H1"
     if phrases:
         spans = [p[0] for p in phrases]
         for c in range(n):
@@ -246,17 +264,35 @@ def column_headers(
         # "Year ended / Dec. 2016": a month and year, ending on the month's last day
         month_years = (
             [m for m in _MONTH_YEAR.finditer(line) if m.end() > label_end and not consumed[m.start()]]
-            if "19" in line or "20" in line
+            if "19" in line or "20" in line or "-" in line or "'" in line or "\u2019" in line
             else []
         )
         for k, m in enumerate(month_years):
             c = k if len(month_years) == n else _nearest(columns, (m.start() + m.end()) / 2)
-            year = int(m.group("year"))
+            year = int(m.group("year")) if m.group("year") else 2000 + int(m.group("yy"))
             month = _MONTHS[m.group("month")[:3].lower()]
             month_day[c] = (m.group("month"), calendar.monthrange(year, month)[1])
             years[c] = year
+            by_month[c] = True
             words[c].append(m.group())
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        # "September      June" on a line of their own, the years on the next
+        if not any(ch.isdigit() for ch in line[label_end:]):
+            names = [m for m in _MONTH_NAME.finditer(line) if m.end() > label_end and not consumed[m.start()]]
+            for k, m in enumerate(names):
+                c = k if len(names) == n else _nearest(columns, (m.start() + m.end()) / 2)
+                month_names[c] = m.group("month")
+                words[c].append(m.group())
+                consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
+        for m in _FISCAL_YEAR.finditer(line) if "fy" in low else ():
+            if m.end() > label_end and not consumed[m.start()]:
+                c = _nearest(columns, (m.start() + m.end()) / 2)
+                y = m.group("y")
+                years[c] = int(y) if len(y) == 4 else 2000 + int(y)
+                fiscal[c] = True
+                months[c] = months[c] or 12
+                words[c].append(m.group())
+                consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         # "Q3 2010", "3Q10": a quarter, ending on the quarter's last day; "YTD" runs to the latest one
         quarters = (
             [m for m in _QUARTER.finditer(line) if m.end() > label_end and not consumed[m.start()]]
@@ -267,10 +303,11 @@ def column_headers(
             c = k if len(quarters) == n else _nearest(columns, (m.start() + m.end()) / 2)
             q = int(m.group("q") or m.group("q2"))
             months[c], month_day[c] = 3, _QUARTER_END[q]
+            part_of_year[c] = (3, q)
             latest_quarter = max(latest_quarter, q)
             words[c].append(m.group())
-            if m.group("yy"):
-                years[c] = 2000 + int(m.group("yy"))
+            if m.group("yy") or m.group("yy1"):
+                years[c] = 2000 + int(m.group("yy") or m.group("yy1"))
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         halves = (
             [m for m in _HALF.finditer(line) if m.end() > label_end and not consumed[m.start()]]
@@ -281,9 +318,10 @@ def column_headers(
             c = k if len(halves) == n else _nearest(columns, (m.start() + m.end()) / 2)
             h = int(m.group("h") or m.group("h2"))
             months[c], month_day[c] = 6, _HALF_END[h]
+            part_of_year[c] = (6, h)
             words[c].append(m.group())
-            if m.group("yy"):
-                years[c] = 2000 + int(m.group("yy"))
+            if m.group("yy") or m.group("yy1"):
+                years[c] = 2000 + int(m.group("yy") or m.group("yy1"))
             consumed[m.start() : m.end()] = [True] * (m.end() - m.start())
         for m in _YTD.finditer(line) if "ytd" in low or "year" in low else ():
             if m.end() > label_end:
@@ -331,10 +369,29 @@ def column_headers(
     for c in range(n):
         text = " ".join(words[c])
         year = years[c]
+        if month_day[c] is None and month_names[c] and year is not None:
+            month = _MONTHS[month_names[c][:3].lower()]
+            month_day[c] = (month_names[c][:3], calendar.monthrange(year, month)[1])
+            by_month[c] = True
+        if year is None and release_end is not None and month_day[c] is not None and not any(years):
+            # "Quarter Ended / March 31, / June 30," in a release for the period ended June 30, 2007:
+            # the latest such day up to the release's period end
+            month, day = month_day[c]  # type: ignore[misc]
+            same_year = _make_date(release_end.year, month, day)
+            if same_year is not None:
+                year = release_end.year if same_year <= release_end else release_end.year - 1
+                text = f"{text} ({year}, the release's period)"
         if year is None:
             out.append(ColumnHeader(text, None, 0, "no year in the column header"))
             continue
-        if month_day[c] is not None:
+        if fiscal[c] and part_of_year[c] is not None:
+            # "Q3 FY17": the third quarter of the fiscal year that ends in 2017 (on December 31
+            # when the release states no other fiscal year end)
+            length, k = part_of_year[c]  # type: ignore[misc]
+            fy_month = fiscal_year_end[0] if fiscal_year_end else 12
+            index = year * 12 + fy_month - 1 - length * (12 // length - k)
+            end = date(index // 12, index % 12 + 1, calendar.monthrange(index // 12, index % 12 + 1)[1])
+        elif month_day[c] is not None:
             month, day = month_day[c]  # type: ignore[misc]
             end = _make_date(year, month, day)
         elif fiscal[c] and fiscal_year_end is not None:
@@ -347,5 +404,5 @@ def column_headers(
             out.append(ColumnHeader(text, None, 0, f"impossible date in the column header {text!r}"))
             continue
         length = months[c] or 0
-        out.append(ColumnHeader(text, period_for(end, length), length))
+        out.append(ColumnHeader(text, period_for(end, length), length, by_month=by_month[c] and not length))
     return out

@@ -62,7 +62,20 @@ class TableResult:
 
 
 def _item_key(obs: Observation) -> tuple:
-    return (obs.subject, obs.metric, obs.period, obs.category, obs.basis, obs.share, obs.estimate, obs.interval, obs.unit)
+    period = obs.period
+    return (
+        obs.subject.label,
+        obs.subject.type,
+        obs.metric,
+        period.start if period else None,
+        period.end if period else None,
+        obs.category,
+        obs.basis,
+        obs.share,
+        obs.estimate,
+        obs.interval,
+        obs.unit,
+    )
 
 
 def _agree(group: list[Observation]) -> bool:
@@ -87,7 +100,14 @@ class TableReader(Recording):
     shape = ""
 
     def __init__(
-        self, state: DocState, grid: Grid, table_id: str, block: Block, kind: str, before: str = ""
+        self,
+        state: DocState,
+        grid: Grid,
+        table_id: str,
+        block: Block,
+        kind: str,
+        before: str = "",
+        title: str = "",
     ) -> None:
         self.state = state
         self.doc = state.doc
@@ -105,6 +125,8 @@ class TableReader(Recording):
         self.footnotes: dict[str, Footnote] = {}
         self.unmapped: dict[str, int] = {}
         self.ctx = RowContext(subject=state.company)
+        self.title = title  # the heading just above the table ("Mabula Mine"), if any
+        self.table_subject = state.company  # what rows under no section heading are about
         self._section_indent = -1  # indent of the section row in force
         self._section_rows_indent = -1  # indent of the first row under it
         self._family_metric_cache: dict[str, Metric | None] = {}
@@ -112,7 +134,6 @@ class TableReader(Recording):
         # coverage: the cells read into observations, and why others were not, by (line, column)
         self.read_cells: set[tuple[int, int]] = set()
         self.skipped: dict[tuple[int, int], str] = {}
-        self.families: dict[int, str] = {}  # id(observation) → the family row it stood under
 
     # ------------------------------------------------------------ entry
 
@@ -121,6 +142,7 @@ class TableReader(Recording):
         for line in self.grid.caption:
             self.caption_line(line)
         self.start()
+        self.title_subject()
         for part in self.grid.parts:
             headers = self.headers(part)
             if headers is None:
@@ -158,7 +180,7 @@ class TableReader(Recording):
         out = []
         for obs in self.observations:
             if id(obs) in apart:
-                family = self.families.get(id(obs), "").strip().rstrip(":-").strip()
+                family = obs.family or ""
                 label = obs.label or obs.column
                 item = f"{family}: {label}" if family and family != label else label
                 obs = dataclasses.replace(obs, context=item)
@@ -183,6 +205,32 @@ class TableReader(Recording):
 
     def start(self) -> None:
         """Anything a shape sets up once the caption is read."""
+
+    def title_subject(self) -> None:
+        """A table under a heading that names one entity ("Mabula Mine" above it, or a caption
+        line "KESTREL LAKE MINE - OPERATING STATISTICS") is about that entity: its rows under no
+        section heading of their own take it as subject."""
+        for k, text in enumerate((self.title, *(ln.stripped for ln in self.grid.caption))):
+            name = re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[0]
+            if not name or len(name.split()) > 6:
+                continue
+            heading = read_heading(name)
+            key = norm(heading.name)
+            if (
+                not heading.name
+                or self._company_term(key)
+                or self.vocab.segment(key)
+                or " by " in f" {key} "  # "ROYALTY REVENUE BY PROPERTY" names what the rows are
+                or self.vocab.table_kind(key)
+                or (k and not heading.type)  # a caption line names an entity by its head word only
+            ):
+                continue
+            entity = heading_subject(heading, self.state.names, self.vocab.company_terms)
+            if entity is not None:
+                self.table_subject = entity
+                self.set_subject(entity, -1, "", heading.basis, heading.share)
+                self.ctx.section = ""
+                return
 
     def caption_line(self, line: Line) -> None:
         category = self.category(line.stripped) or self.leading_category(line.stripped)
@@ -333,7 +381,7 @@ class TableReader(Recording):
             if self._section_rows_indent < 0:
                 self._section_rows_indent = indent
             elif indent <= self._section_indent < self._section_rows_indent:
-                self.set_subject(self.state.company, -1)
+                self.set_subject(self.table_subject, -1)
         # A family ends at a row as far left as its own first line, unless the row names a segment.
         if ctx.family and ctx.family_indent >= 0 and indent <= ctx.family_indent:
             if ctx.family.rstrip().endswith(":") and not self.vocab.segment(norm(entity_name(raw)[0])):

@@ -127,8 +127,12 @@ def _forms() -> dict[str, str]:
     return vocabulary().unit_labels
 
 
+_THOUSANDS_GLUED = re.compile(r"^'?000'?\s*(?=[A-Za-z])")  # "000'oz", "'000 oz", "000oz"
+
+
 def _clean(text: str) -> str:
-    text = text.replace("\u00a0", " ").strip()
+    text = text.replace("\u00a0", " ").replace("\u2019", "'").strip()
+    text = _THOUSANDS_GLUED.sub("000 ", text)
     while text[:1] == "(" and text[-1:] == ")":
         text = text[1:-1].strip()
     return " ".join(text.replace("( ", "(").split())
@@ -173,7 +177,7 @@ def parse_unit(text: str) -> UnitSpec | None:
         base = _base(" ".join(t.split()[:-1]))
         if base is not None and (base.code in _currencies() or last != "m"):
             return UnitSpec(base.code, base.factor * _SCALE_WORDS[last], base.rest)
-    glued = re.fullmatch(r"(?P<cur>[A-Za-z]{0,3}\$|[A-Z]{3})\s?(?P<s>'?000'?s?|M|MM|m|mm|k|K)", t)
+    glued = re.fullmatch(r"(?P<cur>[A-Za-z]{0,3}\$|[A-Z]{1,3})\s?(?P<s>'?000'?s?|M|MM|m|mm|k|K|bn)", t)
     if glued and _currency(glued.group("cur")):
         return UnitSpec(_currency(glued.group("cur")), _SCALE_WORDS[glued.group("s").lower()])
     return _base(t)
@@ -247,6 +251,8 @@ def _rate(text: str) -> UnitSpec | None:
         if spec is None:
             return None
         currency, factor = spec.code, spec.factor
+        if spec.rest:  # "Tons milled per day": the words after the numerator's unit count too
+            rest = f"{spec.rest} {rest}".strip()
     code = f"{currency}-PER-{den_code}"
     if code not in vocabulary().units:
         # a rate the vocabulary has no code for (A$ per tonne ...): say nothing rather than guess
