@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.facts import DocumentFacts, Observation, Period
+from kg.facts import DocumentFacts, EntityRef, Observation, Period
 from kg.ingest import read_document
 from kg.layout import segment
 from kg.tables import extract_tables
@@ -146,7 +146,10 @@ def test_numbers_that_become_no_observation_are_listed_with_their_reason(
     assert any("2 of the 6 numbers" in p.message for p in f.problems)
     # every other table of these files is read whole
     assert all(
-        not t.unread for name, other in facts.items() if name not in ("change-column", "unit-column") for t in other.tables
+        not t.unread
+        for name, other in facts.items()
+        if name not in ("change-column", "unit-column", "units-first")
+        for t in other.tables
     )
 
 
@@ -188,8 +191,35 @@ def test_a_unit_column_rows_in_a_second_unit_and_months_over_years(facts: dict[s
     assert (capex.value, capex.unit) == (310_500_000, "ZAR")  # "Rm"
     assert rows(f, 26)["capital-additions"].value == 21_300_000  # "US$m"
     # a yield is no head grade: its own (minted) metric, in the unit printed
-    assert rows(f, 18)["x-yield-g-t"].unit == "G-PER-TONNE"
+    assert rows(f, 18)["x-yield"].unit == "G-PER-TONNE"  # the unit column is not in the code
     # the "% Variance" column has no period: its numbers ("5 %", "(4)%"; "-%" is none) are listed
     # as unread, not dropped
     (table,) = f.tables
     assert {u.line for u in table.unread} == {17, 18, 19, 21, 22, 23, 24, 25, 26}
+
+
+def test_unit_rows_printed_before_their_label_and_a_bare_name_above(facts: dict[str, DocumentFacts]) -> None:
+    """The other way of printing one figure in two units: the unit row first, the label level with
+    the second ("kg" over "Gold produced   000'oz"), told apart from the usual order by the kind of
+    unit of the row above (g/t over kg is no pair) and kept for the rest of the table once seen.
+    The mine's bare name right above the table ("Wombat Flats", no head word, named nowhere else)
+    is its subject, but not a section title ("Review of Operations") nor the company's own name.
+    A row stating a basis ("Costs in table on a 50% basis") gives the rows below their share, and
+    a unit after one blank at the end of a long label ("... expenditure A$m") is its unit."""
+    f = facts["units-first"]
+    site = {o.subject for o in f.observations if o.source.line < 30}
+    assert site == {EntityRef("Wombat Flats", "MiningUnit")}
+    q3 = Period(start=date(2021, 7, 1), end=date(2021, 9, 30))
+    assert (rows(f, 19)["gold-produced"].value, rows(f, 19)["gold-produced"].unit) == (2312, "KG")
+    assert (rows(f, 20)["gold-produced"].value, rows(f, 20)["gold-produced"].period) == (74_300, q3)
+    # the second pair follows a row of the same kind of unit (ounces after ounces): still the row below
+    assert (rows(f, 21)["gold-sold"].value, rows(f, 21)["gold-sold"].unit) == (2290, "KG")
+    assert rows(f, 22)["gold-sold"].value == 73_600
+    assert "x-grade-mined" in rows(f, 18)
+    # pairs in the usual order in the same table: the second row is the row above's
+    assert rows(f, 25)["aisc-per-oz-gold"].unit == "USD-PER-OZ"
+    capex = rows(f, 26)["sustaining-capital"]
+    assert (capex.value, capex.unit, capex.share) == (21_400_000, "AUD", Decimal("0.5"))
+    assert rows(f, 17)["ore-mined"].share is None  # "on a 100% basis"
+    for line in (32, 33, 39):  # under a section title; under the company's own short name
+        assert {o.subject.type for o in f.observations if o.source.line == line} == {"Company"}

@@ -363,6 +363,38 @@ def _label_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def bare_name(text: str, vocab: Vocabulary) -> EntityRef | None:
+    """The operation a short line above a table names by its proper name alone ("Wombat Flats"),
+    else None: one to four capitalised words, no digits, none a word of metric labels or of
+    section titles (``tt:TitleTerm``), nor a kind of table, segment or company-wide term. The
+    name's head word is unknown: a mining unit."""
+    name = strip_markers(text).strip().rstrip(":")
+    words = name.split()
+    if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in name):
+        return None
+    label_words, vetoed = _label_words(), vocab.title_words | vocab.estimate_words
+    for word in words:
+        low = word.lower()
+        if low in _NAME_CONNECTORS:
+            continue
+        if not word[:1].isupper() or any(w in label_words or w in vetoed for w in norm(low).split()):
+            return None
+        if low.strip(".,") in _MONTHS:
+            return None
+    key = norm(name)
+    if vocab.table_kind(key) or vocab.segment(key) or vocab.category(key):
+        return None
+    if any(f" {t} " in f" {key} " for t in vocab.company_terms):
+        return None
+    return EntityRef(title_name(name), "MiningUnit")
+
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
 def heading_subject(heading: Heading, names: Names, company_terms: frozenset[str]) -> EntityRef | None:
     """The entity a heading names, or None when it names none (a title, a family of rows)."""
     key = norm(heading.name)

@@ -60,6 +60,14 @@ class RowUnit:
     guessed: bool = False
 
 
+def _row_dimension(raw: str, metric: Metric | str | None) -> str:
+    """The kind of quantity a row's label prints its unit in, else its metric's ("" if neither)."""
+    spec = read_label(raw).unit
+    if spec is not None and spec.code:
+        return dimension(spec.code)
+    return dimension(metric.unit) if isinstance(metric, Metric) else ""
+
+
 def _unit_only(raw: str) -> bool:
     """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
     if len(raw) > 20:
@@ -77,6 +85,8 @@ class PeriodTable(TableReader):
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
         self.table_metric = self._caption_metric()
         self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
+        self._above_dimension = ""  # the kind of quantity the row above prints
+        self._units_first = False  # a unit row has been the first of its pair (see _label_below)
         if self.kind == "capital-additions":
             self.ctx.family, self.ctx.family_indent = "capital additions", -1
 
@@ -199,15 +209,47 @@ class PeriodTable(TableReader):
             )
             raw = f"{stem} {raw}"
         above = self._row_above
-        if above is not None and len(group) == 1 and _unit_only(raw):
+        unit_only = len(group) == 1 and _unit_only(raw)
+        below = self._label_below(part, line, raw) if unit_only else None
+        if below is not None:
+            # "kg" over "Gold produced   000'oz" (the label printed level with the second of its
+            # two rows): the row below, printed in another unit
+            metric, subject, share = below
+        elif above is not None and unit_only:
             # "000 oz" under "Gold produced   kg": the row above, printed in another unit
             metric, subject, share = above
         else:
             metric, subject, share, raw = self._resolve(group, raw)
             ctx.section_labels.append(raw)
             ctx.family_rows += 1
+            self._above_dimension = _row_dimension(raw, metric)
         self._row_above = (metric, subject, share)
         self._emit(line, raw, metric, subject, share, cols, headers)
+
+    def _label_below(
+        self, part: SubTable, line: Line, raw: str
+    ) -> tuple[Metric | str, EntityRef, Decimal | None] | None:
+        """The metric, subject and share of the row below a row that prints only a unit, when that
+        row is its label: the row above measures something else (or there is none) and the row
+        below prints a unit of the same kind ("kg" over "Gold produced   000'oz", under "Grade
+        mined   g/t"). Once a table has printed a pair that way, it prints every pair that way.
+        """
+        spec = parse_unit(raw)
+        kind = dimension(spec.code) if spec is not None else ""
+        if not kind or (
+            self._row_above is not None and self._above_dimension == kind and not self._units_first
+        ):
+            return None
+        data = part.data
+        k = next((k for k, ln in enumerate(data) if ln is line), len(data))
+        if k + 1 >= len(data) or data[k + 1].row is None:
+            return None
+        label = data[k + 1].row.label.strip()  # type: ignore[union-attr]
+        if not label or _unit_only(label) or _row_dimension(label, None) != kind:
+            return None
+        metric, subject, share, _ = self._resolve([data[k + 1]], label)
+        self._units_first = True
+        return metric, subject, share
 
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
         ctx = self.ctx
