@@ -223,3 +223,27 @@ def test_unit_rows_printed_before_their_label_and_a_bare_name_above(facts: dict[
     assert rows(f, 17)["ore-mined"].share is None  # "on a 100% basis"
     for line in (32, 33, 39):  # under a section title; under the company's own short name
         assert {o.subject.type for o in f.observations if o.source.line == line} == {"Company"}
+
+
+def test_period_phrases_over_cell_pairs_a_dated_second_part_and_a_scale_note_below() -> None:
+    """An HTML highlights table of the Canadian kind: "For the three months ended December 31,"
+    spanning two years of "$ | amount" cell pairs (each year under the phrase whose words stand
+    over it, not the nearest phrase's centre), a second part dated "As at December 31," over a row
+    of years that carries a statement title in its label column (a header, not a row of numbers),
+    and the scale stated in a note right below the table."""
+    path = DATA / "highlights-two-parts.htm"
+    doc = read_document(path)
+    f = extract_tables(doc, segment(doc))
+    q4_22 = Period(start=date(2022, 10, 1), end=date(2022, 12, 31))
+    fy_22 = Period(start=date(2022, 1, 1), end=date(2022, 12, 31))
+    net = {o.period: o.value for o in f.observations if o.metric == "net-income"}
+    assert net[q4_22] == 870_000 and net[fy_22] == 3_002_000
+    assert {o.metric for o in f.observations} >= {"total-revenues", "general-administrative"}
+    assets = {o.period: o.value for o in f.observations if o.metric == "total-assets"}
+    assert assets == {
+        Period(end=date(2023, 12, 31)): 140_220_000,
+        Period(end=date(2022, 12, 31)): 151_330_000,
+    }
+    assert not [o for o in f.observations if o.value in (2022, 2023)]  # the years are no figures
+    # the cash-flow row keeps its metric: the second part's title does not make it a balance sheet
+    assert {o.metric for o in f.observations if "operating activities" in o.label} == {"operating-cash-flow"}

@@ -164,6 +164,14 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
         role, row = line_role(text, stripped)
         lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
         roles.append(role)
+    for i, role in enumerate(roles):
+        if role == DATA and _years_under_a_date(lines, roles, i):
+            # its label is a title of the rows below, not of the whole table's kind: left out
+            line = lines[i]
+            label_end = line.row.cells[0].start  # type: ignore[union-attr]
+            text = " " * label_end + line.text[label_end:]
+            roles[i] = HEAD
+            lines[i] = line._replace(role=HEAD, row=None, text=text, stripped=text.strip())
     in_header = _header_groups(lines, roles)
     end = len(lines)
     first_data = roles.index(DATA) if DATA in roles else end
@@ -197,6 +205,30 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     for part in parts:
         part.finish()
     return Grid(caption, parts)
+
+
+def _years_under_a_date(lines: Sequence[Line], roles: Sequence[str], i: int) -> bool:
+    """Whether data line ``i`` prints years only, under a line that dates them: the header of a
+    part of the table, its label a title ("As at December 31," over "Statement of Financial
+    Position   2023   2022")."""
+    row = lines[i].row
+    if row is None or len(row.cells) < 2:
+        return False
+    for c in row.cells:
+        printed = c.number.printed
+        if c.number.kind != NUMBER or "," in printed or not is_year(printed):
+            return False
+    j = i - 1
+    while j >= 0 and roles[j] == BLANK:
+        j -= 1
+    return j >= 0 and roles[j] in (TEXT, HEAD) and _DATES_OVER.search(lines[j].stripped) is not None
+
+
+# words that date the columns below them ("As at December 31,", "Three months ended")
+_DATES_OVER = re.compile(
+    r"\b(?:ended|ending|as\s+at|as\s+of|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})\b",
+    re.I,
+)
 
 
 def _header_groups(lines: Sequence[Line], roles: Sequence[str]) -> list[bool]:

@@ -27,7 +27,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kg.facts import Block, EntityRef, Footnote, Observation, Problem, TableInfo
@@ -112,6 +112,7 @@ class TableReader(Recording):
         kind: str,
         before: str = "",
         title: str = "",
+        note: str = "",
     ) -> None:
         self.state = state
         self.doc = state.doc
@@ -124,6 +125,12 @@ class TableReader(Recording):
         self.before = before  # the prose just above the table (a date the caption leaves out)
         self.caption = " ".join(ln.stripped for ln in grid.caption)
         self.units = caption_units(self.caption)
+        if note and not self.units.scales:
+            # a caption that states no scale: a note right below the table may ("All amounts are
+            # in thousands of U.S. dollars.")
+            below = caption_units(note)
+            if below.scales:
+                self.units = replace(below, currency=below.currency or self.units.currency)
         self.observations: list[Observation] = []
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
