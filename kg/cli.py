@@ -94,9 +94,20 @@ def _guard() -> Iterator[None]:
         _fail(f"internal error: {type(exc).__name__}: {exc} (a bug in kg; -vv shows where)", 5)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from kg import __version__
+
+        typer.echo(f"kg (mining-kg) {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output (-v, -vv).")] = 0,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     _setup_logging(verbose)
 
@@ -203,16 +214,24 @@ class QueryFormat(StrEnum):
 
 @app.command()
 def query(
-    name: Annotated[str, typer.Argument(help="A named query (file stem in queries/) or a .rq file.")],
+    name: Annotated[str | None, typer.Argument(help="A named query (file stem in queries/) or a .rq file.")] = None,
     data: Annotated[Path, typer.Option("--data", "-d", help="A folder written by `kg build`.")] = Path("out"),
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
     bind: Annotated[
         list[str] | None,
         typer.Option("--bind", "-b", help="Bind a query variable to a plain value, NAME=VALUE (repeatable), e.g. --bind doc=000_ab7ab8a88c10b9e9.txt."),
     ] = None,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the named queries with their summaries and exit.")] = False,
 ) -> None:
-    """Run a named query or a SPARQL file against DATA's graph."""
-    from kg.query import run_isolated, run_query_text
+    """Run a named query or a SPARQL file against DATA's graph (--list: the named queries)."""
+    from kg.query import list_queries, run_isolated, run_query_text
+
+    if list_:
+        for q in list_queries():
+            typer.echo(f"{q.name}\n    {q.summary}\n    columns: {', '.join(q.returns)}")
+        raise typer.Exit(0)
+    if not name:
+        raise typer.BadParameter("give a query name or a .rq file (kg query --list shows the names)", param_hint="NAME")
 
     bindings: dict[str, object] = {}
     for item in bind or []:

@@ -59,7 +59,39 @@ def context_prefixes() -> dict[str, str]:
         ctx = json.loads(path.read_text(encoding="utf-8"))["@context"]
     except (OSError, ValueError, KeyError) as exc:
         raise KGError(f"cannot read the JSON-LD context: {exc}", doc=str(path)) from exc
-    return {k: v for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")}
+    return {k: v for k, v in ctx.items() if isinstance(v, str) and v.startswith(("http://", "https://"))}
+
+
+@cache
+def context_document() -> dict[str, object]:
+    """The whole JSON-LD context: the prefixes and a plain term for every property and class."""
+    path = resource_dir("ontology") / "context.jsonld"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise KGError(f"cannot read the JSON-LD context: {exc}", doc=str(path)) from exc
+
+
+class _Terms:
+    """IRI → (plain term, its type coercion) from the context, with IRIs expanded."""
+
+    def __init__(self) -> None:
+        ctx = context_document()
+        prefixes = context_prefixes()
+
+        def expand(value: str) -> str:
+            head, sep, tail = value.partition(":")
+            return prefixes[head] + tail if sep and head in prefixes else value
+
+        self.by_iri: dict[str, tuple[str, str]] = {}
+        for term, definition in ctx.items():
+            if term in prefixes or term.startswith("@"):
+                continue
+            if isinstance(definition, str):
+                self.by_iri[expand(definition)] = (term, "")
+            else:
+                coercion = definition.get("@type", "")
+                self.by_iri[expand(definition["@id"])] = (term, coercion if coercion == "@id" else expand(coercion))
 
 
 class _Prefixer:
@@ -193,24 +225,35 @@ def _jsonld_node_ref(term: object, px: _Prefixer) -> str:
     return px.compact(term.value)  # type: ignore[attr-defined]
 
 
-def _jsonld_value(term: object, px: _Prefixer) -> object:
+def _jsonld_value(term: object, px: _Prefixer, coercion: str = "") -> object:
+    """A value as the context lets it be written: a plain string where the term's type coercion
+    (an IRI, or the literal's own datatype) or plain text makes the type implicit."""
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD_STRING and coercion in ("", "@id"):
+            return term.value if coercion == "" else {"@value": term.value}
         if term.datatype.value == XSD_STRING:
+            return {"@value": term.value}  # a string under a term that coerces to a number or date
+        if term.datatype.value == coercion:
             return term.value
         return {"@value": term.value, "@type": px.compact(term.datatype.value)}
+    if coercion == "@id" and isinstance(term, ox.NamedNode):
+        return px.compact(term.value)
     return {"@id": _jsonld_node_ref(term, px)}
 
 
 def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
     """A compacted JSON-LD document: one graph object per named graph, nodes grouped by subject.
 
-    The context is the project's, inline, restricted to the prefixes used; keys are
-    compact IRIs, so any JSON-LD processor expands it offline.
+    The context is the project's (``ontology/context.jsonld``), inline: every property and class
+    has a plain term ("subject", "value", "Observation"), values are plain strings where the term
+    says their type, so a web developer reads ``obs["value"]``; any JSON-LD processor expands it
+    offline to the same triples.
     """
     d = _prepared(data)
     px = _Prefixer()
+    terms = _Terms()
     graphs: dict[str, dict[str, dict[str, list[object]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
@@ -218,7 +261,12 @@ def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_node_ref(q.graph_name, px)
         node = graphs[g][_jsonld_node_ref(q.subject, px)]
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            node["@type"].append(px.compact(q.object.value))
+            known = terms.by_iri.get(q.object.value)
+            node["@type"].append(known[0] if known else px.compact(q.object.value))
+            continue
+        known = terms.by_iri.get(q.predicate.value)
+        if known is not None:
+            node[known[0]].append(_jsonld_value(q.object, px, known[1]))
         else:
             node[px.compact(q.predicate.value)].append(_jsonld_value(q.object, px))
 
@@ -234,7 +282,7 @@ def jsonld_document(data: Prepared | Iterable[Quad]) -> dict[str, object]:
     top: list[dict[str, object]] = nodes(graphs.pop("", {}))
     for gid in sorted(graphs):
         top.append({"@id": gid, "@graph": nodes(graphs[gid])})
-    return {"@context": px.prefixes(), "@graph": top}
+    return {"@context": context_document(), "@graph": top}
 
 
 def jsonld_bytes(data: Prepared | Iterable[Quad]) -> bytes:

@@ -218,6 +218,9 @@ class Observation:
     # in cost of sales and again under "Other operating expenses:"; an "Other (6 properties)" row
     # above the total): the row's family and label as printed. "" for a row its table prints once.
     context: str = ""
+    # The family row the printed line stands under ("Other operating expenses:"), None at a
+    # statement's top level and for prose: two line items of one metric stay two facts.
+    family: str | None = None
 
     def __init__(
         self,
@@ -243,6 +246,7 @@ class Observation:
         bound: str = "",
         minted_from: str = "",
         context: str = "",
+        family: str | None = None,
     ) -> None:
         # One write of the instance dict instead of the generated frozen __init__'s sixteen
         # object.__setattr__ calls: half the cost, and the table stage makes one per printed number.
@@ -273,6 +277,7 @@ class Observation:
                 "bound": bound,
                 "minted_from": minted_from,
                 "context": context,
+                "family": family,
             },
         )
 
@@ -407,3 +412,40 @@ class Resolution:
             cached = {e.key: e for e in self.entities}
             object.__setattr__(self, "_cache", cached)
         return cached
+
+
+# ---------------------------------------------------------------- facts and their printings
+
+
+@dataclass(frozen=True)
+class ResolvedFact:
+    """One reported fact: what is measured, of what, when, in which basis, with one value.
+
+    Every printed number (an :class:`Observation`: a table cell, a prose figure, the same figure in
+    a later release) is a printing of exactly one fact. ``value`` and ``decimals`` are those of the
+    printing chosen to stand for it (see :func:`kg.resolve.resolve_facts`).
+    """
+
+    key: str  # stable digest of the fields below; the graph mints the fact's IRI from it
+    subject: str  # ResolvedEntity.key
+    metric: str
+    period: Period | None
+    interval: str  # "doc_id/interval key" for a drill interval's figure, else ""
+    category: str  # "" when none applies
+    share: Decimal | None
+    basis: str  # price basis as printed, "" when none
+    estimate: bool
+    unit: str
+    context: str  # the family row the line items stand under, "" at top level
+    value: Decimal
+    decimals: int
+    bound: str
+    printings: tuple[tuple[str, int], ...]  # (document file name, index in its observations)
+
+
+@dataclass(frozen=True)
+class FactIndex:
+    """The outcome of fact resolution: the facts and, per printing, the key of its fact."""
+
+    facts: tuple[ResolvedFact, ...]
+    of: dict[tuple[str, int], str]  # (document file name, observation index) → ResolvedFact.key

@@ -61,6 +61,7 @@ OUTPUT_NAMES = (
     "graph.html",
     "report.html",
     "store",
+    "sources",
 )
 # Names an earlier kg left beside its outputs (temporary folders of killed builds).
 _LEGACY_LEFTOVERS = (".kg-build-", ".store.old", ".store.tmp")

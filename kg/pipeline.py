@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class BuildReport:
     # per document: tables found, numbers printed in them, observations made from them, unread numbers
     coverage: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)  # validation findings by severity, as kg validate counts them
     timings: dict[str, float] = field(default_factory=dict)
     conforms: bool | None = None
 
@@ -168,11 +169,12 @@ def build(
         raise InputError("no press releases found (.txt, .htm, .html) in " + ", ".join(str(p) for p in paths))
     output = outdir.claim(out, force=force)  # before the work: a folder that cannot be written fails now
     try:
-        facts, dataset = _extract(files, report, workers, limits, tick)
+        settings = (*((f.name, str(getattr(limits, f.name))) for f in fields(limits)), ("follow_links", str(follow_links).lower()))
+        facts, dataset, documents = _extract(files, report, workers, limits, tick, settings)
         build_dir = output.new_build()
         try:
             try:
-                write_outputs(dataset, facts, report, build_dir, tick)
+                write_outputs(dataset, facts, report, build_dir, tick, documents)
             except OSError as exc:
                 raise outdir.environment_error(exc, f"the outputs into {out}") from exc
             t = time.perf_counter()
@@ -189,8 +191,9 @@ def build(
 
 
 def _extract(
-    files: list[str], report: BuildReport, workers: int | None, limits: BuildLimits, tick: Progress
-) -> tuple[list[DocumentFacts], object]:
+    files: list[str], report: BuildReport, workers: int | None, limits: BuildLimits, tick: Progress,
+    settings: tuple[tuple[str, str], ...] = (),
+) -> tuple[list[DocumentFacts], object, list[Document]]:
     """Extraction (isolated per document), narrative, resolution and the graph; fills ``report``."""
     t0 = time.perf_counter()
     extracted: list[Extracted] = []
@@ -245,22 +248,17 @@ def _extract(
 
     # resolution and the graph
     t = time.perf_counter()
-    from kg.graph import build_dataset
-    from kg.resolve import resolve
+    from kg import __version__
+    from kg.graph import BuildInfo, build_dataset
+    from kg.resolve import resolve, resolve_facts
 
     resolution = resolve(facts)
-    dataset = build_dataset(facts, resolution)
-    report.counts = {
-        "documents": len(facts),
-        "observations": sum(len(f.observations) for f in facts),
-        "mentions": sum(len(f.mentions) for f in facts),
-        "relations": sum(len(f.relations) for f in facts),
-        "entities": len(resolution.entities),
-        "triples": len(dataset),
-    }
+    fact_index = resolve_facts(facts, resolution)
+    dataset = build_dataset(facts, resolution, fact_index, BuildInfo(__version__, settings))
+    report.counts = {"triples": len(dataset)}  # the rest is counted in the graph (count_graph)
     report.timings["graph"] = time.perf_counter() - t
     tick("graph", 1, 1)
-    return facts, dataset
+    return facts, dataset, [e.document for e in good if e.document is not None]
 
 
 def _narrative(good: list[Extracted], report: BuildReport) -> list[DocumentFacts]:
@@ -287,10 +285,15 @@ def _narrative(good: list[Extracted], report: BuildReport) -> list[DocumentFacts
     return out
 
 
-def write_outputs(dataset, facts: list[DocumentFacts], report: BuildReport, tmp: Path, tick: Progress) -> None:
+def write_outputs(
+    dataset, facts: list[DocumentFacts], report: BuildReport, tmp: Path, tick: Progress,
+    documents: Sequence[Document] = (),
+) -> None:
     """Every consumer of the graph, in order; each reads what the one before wrote."""
-    from kg import export, network, store, validate, viz
+    from kg import export, network, sources, store, validate, viz
     from kg import report as report_page
+
+    sources.write_sources(tmp, documents)  # the lines every FILE:LINE of the pages opens at
 
     t = time.perf_counter()
     export.write_graph_files(dataset, tmp)
@@ -300,12 +303,14 @@ def write_outputs(dataset, facts: list[DocumentFacts], report: BuildReport, tmp:
     t = time.perf_counter()
     store.create(tmp, dataset)
     export.write_observations_csv(tmp)
+    report.counts = {**count_graph(tmp), **report.counts}
     report.timings["store"] = time.perf_counter() - t
     tick("write", 2, 5)
 
     t = time.perf_counter()
     result = validate.validate_dir(tmp)
     report.conforms = result.conforms
+    report.findings = {s: result.count(s) for s in ("Violation", "Warning", "Info")}
     report.timings["validate"] = time.perf_counter() - t
     tick("write", 3, 5)
 
@@ -322,11 +327,46 @@ def write_outputs(dataset, facts: list[DocumentFacts], report: BuildReport, tmp:
     tick("write", 5, 5)
 
 
+# The counts the summary, report.html, graph.html and the README give, in this order (queries/counts.rq).
+COUNT_KINDS = (
+    "documents", "observations", "facts", "mentions", "relation statements", "relation edges", "entities",
+)
+
+
+def count_graph(out_dir: Path) -> dict[str, int]:
+    """What the graph in ``out_dir`` holds, counted by the named query ``counts``."""
+    from kg.network import select
+
+    rows = {r["kind"]: int(r["count"] or 0) for r in select(out_dir, "counts")["counts"]}
+    return {k: rows.get(k, 0) for k in COUNT_KINDS}
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """The counts as one line: "5 documents, 3573 observations (printings of 3117 facts), ..."."""
+    parts = []
+    for k, v in counts.items():
+        if k == "facts":
+            continue
+        text = f"{v} {k}"
+        if k == "observations" and "facts" in counts:
+            text += f" (printings of {counts['facts']} facts)"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def findings_line(findings: dict[str, int]) -> str:
+    """The validation findings by severity, as `kg validate` counts them."""
+    names = {"Violation": "violation(s)", "Warning": "warning(s)", "Info": "note(s)"}
+    return "validation: " + ", ".join(f"{findings.get(s, 0)} {n}" for s, n in names.items()) + " (kg validate DIR lists them)"
+
+
 def summary_lines(report: BuildReport) -> list[str]:
     """The build summary as plain lines (printed by the CLI, shown in report.html)."""
     lines = [f"built {len(report.documents)} document(s) into {report.out}"]
     if report.counts:
-        lines.append(", ".join(f"{v} {k}" for k, v in report.counts.items()))
+        lines.append(counts_line(report.counts))
+    if report.findings:
+        lines.append(findings_line(report.findings))
     for p in report.failed:
         lines.append(f"FAILED {p}")
     warnings = [p for p in report.problems if p.severity in ("error", "warning")]

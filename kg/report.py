@@ -9,23 +9,37 @@ per segment (sales, gross profit), and the validation findings with their
 ``FILE:LINE`` sources and, per check, how many identities were evaluated, held
 and could not be evaluated (and why), as validation.ttl records them.
 
-The charts are SVG written here (no script, no library), so the page works
-offline and prints. Every text from the documents is HTML-escaped.
+The charts are Vega-Lite specifications drawn by Vega (vega, vega-lite and vega-embed,
+inlined from the ``vl-convert-python`` package, so the page needs no network): a true time
+axis, each figure drawn over the period it covers with a point at its middle, gaps left as
+gaps, a tooltip per figure, zoom and pan on the time axis; under each chart the table of its
+figures with a CSV download. Every ``FILE:LINE`` opens the release at that line
+(``kg/viz_assets/sources.js``). Every text from the documents is HTML-escaped or goes through
+``textContent``.
+
+Why Vega-Lite through vl-convert-python: it is a well-kept library whose specifications say what a
+chart means (time scale, intervals, encodings) rather than how to draw it; vl-convert ships the
+JavaScript bundle in a PyPI wheel, so nothing is vendored by hand and nothing is fetched when the
+page opens.
 """
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import logging
-import math
+import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from kg.network import Row, select
-from kg.viz import read_findings
+from kg.pipeline import COUNT_KINDS
+from kg.viz import _asset, inline_script, read_findings, script_json
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +76,6 @@ PERIOD_KINDS: tuple[tuple[str, int, int], ...] = (
     ("annual", 355, 375),
 )
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
-MAX_SERIES = 10
 TOP_COUNTS = 20  # rows of each count table shown before "more"
 
 _E = html.escape
@@ -74,22 +86,32 @@ _E = html.escape
 
 @dataclass(frozen=True)
 class Point:
-    x: date
+    """One fact on a chart: the period it covers, its value and every line that prints it."""
+
+    start: date  # first day covered (the date itself for an instant)
+    end: date  # last day covered
     value: float
-    text: str  # the value as stored (base units)
-    period: str
-    sources: tuple[str, ...]  # FILE:LINE of every document that printed it
+    text: str  # the fact's value as stored (base units)
+    period: str  # the period as a reader names it: "quarter ended 2006-12-31"
+    series: str  # what the line is: period length, basis, guidance
+    sources: tuple[tuple[str, int, str], ...]  # (file, line, number as printed) of every printing
+
+    @property
+    def mid(self) -> date:
+        return date.fromordinal((self.start.toordinal() + self.end.toordinal() + 1) // 2)
 
 
 @dataclass(frozen=True)
 class Chart:
     title: str
+    metric: str
+    subject: str
     unit: str
-    series: dict[str, list[Point]]  # series name → points sorted by date
+    points: tuple[Point, ...]  # sorted by series, then period
 
 
 def period_kind(start: str, end: str) -> str:
-    """"instant", "quarterly", "annual" or "other" for a period given as ISO dates."""
+    """"instant", "quarterly", "six-month", "nine-month", "annual" or "other" for a period given as ISO dates."""
     if not start:
         return "instant"
     days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
@@ -99,68 +121,67 @@ def period_kind(start: str, end: str) -> str:
     return "other"
 
 
-def build_charts(rows: list[Row], release: dict[str, str]) -> list[Chart]:
-    """The charts of ``CHARTS`` from entity-observations rows; ``release`` maps a file to its release date.
+_PERIOD_NAMES = {
+    "quarterly": "quarter", "six-month": "six months", "nine-month": "nine months", "annual": "year", "other": "period",
+}
 
-    The same figure printed in several releases is one point: the latest release's
-    value (a restatement wins), with every source kept for the tooltip.
-    """
+
+def period_label(start: str, end: str) -> str:
+    """How a reader names a period: "year ended 2006-12-31", "quarter ended 2007-06-30", "at 2006-12-31"."""
+    kind = period_kind(start, end)
+    if kind == "instant":
+        return f"at {end}"
+    return f"{_PERIOD_NAMES[kind]} ended {end}" if kind != "other" else f"{start} to {end}"
+
+
+def _series_name(kind: str, share: str, estimate: bool, category: str) -> str:
+    parts = [category] if category else []
+    parts.append({"instant": "at date", "quarterly": "quarters", "six-month": "six months", "nine-month": "nine months",
+                  "annual": "years"}.get(kind, "other periods"))
+    if share:
+        parts.append(f"{format(Decimal(share) * 100, 'f').rstrip('0').rstrip('.')}% share")
+    if estimate:
+        parts.append("guidance")
+    return ", ".join(parts)
+
+
+def build_charts(rows: list[Row], release: dict[str, str] | None = None) -> list[Chart]:
+    """The charts of ``CHARTS`` from entity-observations rows: one per metric and subject, one point
+    per fact (its printings are its sources), series apart by period length, basis (100% or a
+    share), category and guidance. ``release`` is unused (the fact's value already is its latest
+    release's) and kept for callers."""
     charts: list[Chart] = []
     by_metric: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
-        if r["estimate"] != "true":
-            by_metric[r["metric"]].append(r)
+        by_metric[r["metric"]].append(r)
     for spec in CHARTS:
         chosen = [r for r in by_metric.get(spec.metric, []) if (r["type"] == "Segment") == (spec.per == "segment")]
-        groups: dict[tuple[str, str], list[Row]] = defaultdict(list)  # (period kind, category) → rows
+        per_subject: dict[str, list[Row]] = defaultdict(list)
         for r in chosen:
-            kind = period_kind(r["period_start"], r["period_end"])
-            if kind != "other":
-                groups[(kind, r["category"])].append(r)
-        for (kind, category), rs in sorted(groups.items()):
-            title = f"{spec.title} per {spec.per}"
-            if category:
-                title += f", {category}"
-            title += " (at period end)" if kind == "instant" else f" ({kind})"
-            charts.append(Chart(title, rs[0]["unit"], _series(rs, release)))
+            per_subject[r["subject"]].append(r)
+        for subject, rs in sorted(per_subject.items()):
+            points = _points(rs)
+            if len(points) < 2:
+                continue
+            charts.append(Chart(f"{spec.title}: {subject}", spec.metric, subject, rs[0]["unit"], tuple(points)))
     return charts
 
 
-def _series(rows: list[Row], release: dict[str, str]) -> dict[str, list[Point]]:
-    cells: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+def _points(rows: list[Row]) -> list[Point]:
+    facts: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
-        cells[(r["subject"], r["period_start"], r["period_end"])].append(r)
-    series: dict[str, list[Point]] = defaultdict(list)
-    for (subject, start, end), rs in sorted(cells.items()):
-        rs.sort(key=lambda r: (release.get(r["doc"], ""), r["doc"], int(r["line"] or 0)))
-        best = rs[-1]
-        sources = tuple(sorted({f"{r['doc']}:{r['line']}" for r in rs}))
-        period = f"{start} – {end}" if start else end
-        series[subject].append(Point(date.fromisoformat(end), float(best["value"]), best["value"], period, sources))
-    # the most-reported subjects when there are too many to read
-    names = sorted(series, key=lambda s: (-len(series[s]), s))[:MAX_SERIES]
-    return {s: sorted(series[s], key=lambda p: p.x) for s in sorted(names)}
-
-
-# ---------------------------------------------------------------- SVG
-
-
-def _nice_step(span: float, ticks: int = 5) -> float:
-    raw = span / max(ticks, 1)
-    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * mag:
-            return m * mag
-    return 10 * mag
-
-
-def short_number(v: float) -> str:
-    """1234567 → "1.23M", 4.1 → "4.1": compact axis labels."""
-    a = abs(v)
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            return f"{v / div:.3g}{suffix}"
-    return f"{v:.3g}"
+        facts[r.get("fact") or r["obs"]].append(r)
+    points = []
+    for rs in facts.values():
+        r = rs[0]
+        kind = period_kind(r["period_start"], r["period_end"])
+        end = date.fromisoformat(r["period_end"])
+        start = date.fromisoformat(r["period_start"]) if r["period_start"] else end
+        text = r.get("fact_value") or r["value"]
+        sources = tuple(sorted({(x["doc"], int(x["line"] or 0), x.get("printed", "")) for x in rs}))
+        series = _series_name(kind, r.get("share", ""), r["estimate"] == "true", r["category"])
+        points.append(Point(start, end, float(text), text, period_label(r["period_start"], r["period_end"]), series, sources))
+    return sorted(points, key=lambda p: (p.series, p.start, p.end))
 
 
 def full_number(text: str) -> str:
@@ -171,70 +192,117 @@ def full_number(text: str) -> str:
     return f"{v:,.4f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
 
 
-def _x_ticks(xs: list[date], sx: Callable[[date], float], min_gap: float = 64.0) -> list[tuple[float, str]]:
-    """Tick positions and labels: years when the data spans two years or more, else the dates, never crowded."""
-    if (xs[-1] - xs[0]).days >= 730:
-        candidates = [(date(y, 1, 1), str(y)) for y in range(xs[0].year + 1, xs[-1].year + 1)]
-    else:
-        candidates = [(d, d.isoformat()) for d in xs]
-    ticks: list[tuple[float, str]] = []
-    for d, text in candidates:
-        x = sx(d)
-        if not ticks or x - ticks[-1][0] >= min_gap:
-            ticks.append((x, text))
-    return ticks
-
-
-def svg_chart(chart: Chart, width: int = 520, height: int = 260) -> str:
-    """A line chart as inline SVG: one coloured line per series, a tooltip (<title>) per point."""
-    left, right, top, bottom = 56, 170, 12, 30
-    pw, ph = width - left - right, height - top - bottom
-    points = [p for ps in chart.series.values() for p in ps]
-    xs = sorted({p.x for p in points})
-    x0, x1 = xs[0].toordinal(), xs[-1].toordinal()
-    vmin = min(0.0, min(p.value for p in points))
-    vmax = max(p.value for p in points)
-    if vmax == vmin:
-        vmax = vmin + 1
-    step = _nice_step(vmax - vmin)
-    lo, hi = math.floor(vmin / step) * step, math.ceil(vmax / step) * step
-
-    def sx(d: date) -> float:
-        return left + (pw / 2 if x1 == x0 else (d.toordinal() - x0) / (x1 - x0) * pw)
-
-    def sy(v: float) -> float:
-        return top + ph - (v - lo) / (hi - lo) * ph
-
-    out = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{_E(chart.title)}">'
+def vega_lite_spec(chart: Chart) -> dict[str, object]:
+    """The chart as a Vega-Lite specification: each figure a bar along the time axis over the period
+    it covers (a point at its middle), nothing drawn between figures, so a missing period is a gap;
+    colour by series, dashes for guidance; a tooltip per figure; zoom and pan on the time axis."""
+    values = [
+        {
+            "start": p.start.isoformat(),
+            "end": (p.end + timedelta(days=1)).isoformat(),  # the period's last day, drawn whole
+            "mid": p.mid.isoformat(),
+            "value": p.value,
+            "shown": f"{full_number(p.text)} {chart.unit}",
+            "period": p.period,
+            "series": p.series,
+            "guidance": "guidance" in p.series,
+            "sources": ", ".join(f"{d}:{n}" for d, n, _ in p.sources),
+        }
+        for p in chart.points
     ]
-    ticks = int(round((hi - lo) / step))
-    for i in range(ticks + 1):
-        v = lo + i * step
-        y = sy(v)
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_E(short_number(v))}</text>')
-    for x, text in _x_ticks(xs, sx):
-        out.append(f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" stroke="#999"/>')
-        out.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle" class="tick">{text}</text>')
-    out.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#999"/>')
-    for i, (name, ps) in enumerate(chart.series.items()):
-        color = PALETTE[i % len(PALETTE)]
-        if len(ps) > 1:
-            coords = " ".join(f"{sx(p.x):.1f},{sy(p.value):.1f}" for p in ps)
-            out.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for p in ps:
-            tip = f"{name} · {p.period}: {full_number(p.text)} {chart.unit} ({', '.join(p.sources)})"
-            out.append(
-                f'<circle cx="{sx(p.x):.1f}" cy="{sy(p.value):.1f}" r="3.5" fill="{color}"><title>{_E(tip)}</title></circle>'
-            )
-        ly = top + 6 + i * 18
-        out.append(f'<rect x="{left + pw + 14}" y="{ly}" width="10" height="10" fill="{color}"/>')
-        label = name if len(name) <= 26 else name[:25] + "…"
-        out.append(f'<text x="{left + pw + 30}" y="{ly + 9}" class="legend"><title>{_E(name)}</title>{_E(label)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+    x = {"field": "start", "type": "temporal", "title": None, "axis": {"format": "%Y", "tickCount": "year", "grid": True}}
+    color = {"field": "series", "type": "nominal", "title": "series", "legend": {"orient": "bottom", "columns": 2}}
+    tooltip = [
+        {"field": "period", "title": "period"},
+        {"field": "shown", "title": "value"},
+        {"field": "series", "title": "series"},
+        {"field": "sources", "title": "printed at"},
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 220,
+        "data": {"name": "points", "values": values},
+        "encoding": {
+            "y": {"field": "value", "type": "quantitative", "title": chart.unit, "scale": {"zero": False}},
+            "color": color,
+        },
+        "layer": [
+            {
+                "mark": {"type": "rule", "strokeWidth": 3},
+                "encoding": {
+                    "x": x, "x2": {"field": "end"},
+                    "strokeDash": {"field": "guidance", "type": "nominal", "legend": None,
+                                   "scale": {"domain": [False, True], "range": [[1, 0], [4, 3]]}},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 45},
+                "params": [{"name": "zoom", "select": {"type": "interval", "encodings": ["x"]}, "bind": "scales"}],
+                "encoding": {"x": dict(x, field="mid"), "tooltip": tooltip},
+            },
+        ],
+    }
+
+
+def _csv_link(chart: Chart, name: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["subject", "metric", "series", "period_start", "period_end", "value", "unit", "sources"])
+    for p in chart.points:
+        w.writerow([chart.subject, chart.metric, p.series, p.start.isoformat(), p.end.isoformat(), p.text, chart.unit,
+                    " ".join(f"{d}:{n}" for d, n, _ in p.sources)])
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(buf.getvalue())
+    return f'<a class="csv" download="{_E(name)}.csv" href="{_E(href)}">CSV</a>'
+
+
+def src_link(doc: str, line: int | str, mark: str = "") -> str:
+    """A FILE:LINE that opens the release at that line (kg/viz_assets/sources.js)."""
+    extra = f' data-mark="{_E(mark)}"' if mark else ""
+    return (f'<a class="src-link" href="#{_E(doc)}:{_E(str(line))}" data-doc="{_E(doc)}" data-line="{_E(str(line))}"'
+            f"{extra}>{_E(doc)}:{_E(str(line))}</a>")
+
+
+def chart_html(chart: Chart, k: int) -> str:
+    """A chart's figure: its title, the Vega-Lite view, and the table of its figures with a CSV link."""
+    rows = "".join(
+        f"<tr><td>{_E(p.period)}</td><td>{_E(p.series)}</td><td class=num>{_E(full_number(p.text))}</td>"
+        f"<td>{''.join(src_link(d, n, printed) for d, n, printed in p.sources)}</td></tr>"
+        for p in chart.points
+    )
+    slug = f"{chart.metric}-{chart.subject}".lower().replace(" ", "-")
+    return (
+        f'<figure class="chart-figure" data-chart="{k}"><h3>{_E(chart.title)} ({_E(chart.unit)})</h3>'
+        f'<div class="vega-chart" id="chart-{k}"></div>'
+        f'<script type="application/json" class="vega-spec" data-for="chart-{k}">{script_json(vega_lite_spec(chart))}</script>'
+        f'<details class="chart-table"><summary>The {len(chart.points)} figures {_csv_link(chart, slug)}</summary>'
+        f'<table class="figures"><thead><tr><th>Period</th><th>Series</th><th class=num>Value ({_E(chart.unit)})</th>'
+        f"<th>Printed at</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"
+    )
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """vega, vega-lite and vega-embed as one script (from vl-convert-python; no network)."""
+    import vl_convert
+
+    return inline_script(vl_convert.javascript_bundle())
+
+
+_EMBED = """
+(function () {
+  "use strict";
+  window.kgCharts = {};
+  var specs = document.querySelectorAll("script.vega-spec");
+  var pending = [];
+  specs.forEach(function (s) {
+    var id = s.getAttribute("data-for");
+    pending.push(vegaEmbed("#" + id, JSON.parse(s.textContent), { renderer: "svg", actions: false })
+      .then(function (r) { window.kgCharts[id] = r.view; }));
+  });
+  Promise.all(pending).then(function () { window.kgChartsReady = true; });
+})();
+"""
 
 
 # ---------------------------------------------------------------- page
@@ -250,10 +318,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .counts { display: flex; gap: 28px; flex-wrap: wrap; align-items: flex-start; }
 .src { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 pre { background: #f6f6f6; padding: 8px 10px; overflow-x: auto; font-size: 12px; }
-svg.chart { display: block; max-width: 100%; height: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 8px 24px; }
-figure { margin: 0; }
-svg .tick { font-size: 11px; fill: #555; } svg .legend { font-size: 12px; fill: #222; }
+figure { margin: 0; } .vega-chart { width: 100%; min-height: 240px; }
+.chart-table summary { cursor: pointer; color: #444; font-size: 13px; } .chart-table table { font-size: 12px; }
+a.csv { margin-left: 8px; font-size: 12px; }
+.totals span { margin-right: 10px; }
 .sev-Violation { color: #b00; font-weight: 600; } .sev-Warning { color: #c60; font-weight: 600; }
 .sev-Info { color: #367; }
 .muted { color: #666; }
@@ -272,15 +341,23 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
 
 def render_report(
     documents: list[Row], counts: list[Row], observations: list[Row], findings: list[dict[str, str]],
-    build_summary: list[str], *, validated: bool = True, check_counts: list[CheckCount] | None = None,
+    build_summary: list[str], *, validated: bool = True, totals: list[Row] | None = None,
+    sources: dict[str, dict[str, str]] | None = None, with_script: bool = True,
+    check_counts: list[CheckCount] | None = None,
 ) -> str:
-    """The report page from the rows of the report queries and the SHACL findings."""
+    """The report page from the rows of the report queries, the SHACL findings and the lines the
+    page cites (``sources``: document → {line: text}, :func:`kg.sources.excerpts`)."""
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
-        f"<title>Mining knowledge graph: build report</title><style>{_STYLE}</style></head><body>",
+        f"<title>Mining knowledge graph: build report</title><style>{_STYLE}{_asset('sources.css')}</style></head><body>",
         "<h1>Mining knowledge graph: build report</h1>",
     ]
+    if totals:
+        by_kind = {r["kind"]: r["count"] for r in totals}
+        parts.append('<p class="totals">' + ", ".join(
+            f"<span data-kind=\"{_E(k)}\">{_E(by_kind.get(k, '0'))} {_E(k)}</span>" for k in COUNT_KINDS
+        ) + ' <span class="muted">(kg query counts)</span></p>')
     if build_summary:
         head, rest = build_summary[:3], build_summary[3:]
         parts.append('<h2 id="build">Build</h2><pre>' + _E("\n".join(head)) + "</pre>")
@@ -291,23 +368,20 @@ def render_report(
                 + "</pre></details>"
             )
 
-    # A release that prints no "For the Period Ended" line is about the latest period its figures cover.
-    latest: dict[str, str] = {}
-    for r in observations:
-        if r["estimate"] != "true" and r["period_start"] and r["period_end"] > latest.get(r["doc"], ""):
-            latest[r["doc"]] = r["period_end"]
     parts.append(f'<h2 id="documents">Documents ({len(documents)})</h2>')
     parts.append(_table(
         ["File", "Title", "Released", "Period ended", "Observations", "Mentions", "Relations"],
-        [[d["doc"], d["title"], d["release_date"], d["period_end"] or (f"{latest[d['doc']]} *" if d["doc"] in latest else ""),
+        [[d["doc"], d["title"], d["release_date"],
+          d["period_end"] or (f"{d['figures_to']} *" if d.get("figures_to") else ""),
           d["observations"] or "0", d["mentions"] or "0", d["relations"] or "0"] for d in documents],
         numeric={4, 5, 6}, cls="documents",
     ))
-    if any(not d["period_end"] and d["doc"] in latest for d in documents):
-        parts.append('<p class="muted">* not printed in the release: the latest period its figures cover.</p>')
+    if any(not d["period_end"] and d.get("figures_to") for d in documents):
+        parts.append('<p class="muted">* not printed in the release: the latest period its results cover '
+                     "(the documents query's figures_to).</p>")
 
     parts.append('<h2 id="counts">Contents</h2><div class="counts">')
-    for kind, title, col in (("entity", "Entities by type", "Type"), ("relation", "Relations by predicate", "Predicate"),
+    for kind, title, col in (("entity", "Entities by type", "Type"), ("relation", "Relation statements by predicate", "Predicate"),
                              ("observation", "Observations by metric", "Metric")):
         rs = [r for r in counts if r["kind"] == kind]
         total = sum(int(r["count"]) for r in rs)
@@ -323,19 +397,25 @@ def render_report(
         parts.append("</div>")
     parts.append("</div>")
 
-    release = {d["doc"]: d["release_date"] for d in documents}
-    charts = build_charts(observations, release)
+    charts = build_charts([r for r in observations if r.get("period_end")])
     parts.append(f'<h2 id="charts">Key metrics over time ({len(charts)} charts)</h2>')
     if not charts:
         parts.append('<p class="muted">No observations of the charted metrics in this graph.</p>')
-    parts.append('<p class="muted">One line per unit or segment; hover a point for its value and the FILE:LINE it '
-                 "was printed on. A figure printed in several releases shows the latest release's value.</p>")
+    parts.append('<p class="muted">One chart per metric and unit (or segment), one mark per fact: a bar over the '
+                 "period it covers with a point at its middle (quarters, half years, nine months and years are series "
+                 "of their own, as are figures at a share and guidance, dashed); no line joins two figures, so a "
+                 "missing period is a gap. Hover a point for its value and the lines that print it; drag or scroll "
+                 "to zoom the time axis. The table under each chart holds its figures, with a CSV download.</p>")
     parts.append('<div class="charts">')
-    for chart in charts:
-        parts.append(f"<figure><h3>{_E(chart.title)}, {_E(chart.unit)}</h3>{svg_chart(chart)}</figure>")
+    for k, chart in enumerate(charts):
+        parts.append(chart_html(chart, k))
     parts.append("</div>")
 
     parts.append(_findings_section(findings, observations, validated, check_counts))
+    parts.append(f'<script type="application/json" id="kg-sources">{script_json(sources or {})}</script>')
+    parts.append(f"<script>{inline_script(_asset('sources.js'))}</script>")
+    if charts and with_script:
+        parts.append(f"<script>{vega_bundle()}</script><script>{_EMBED}</script>")
     parts.append("</body></html>\n")
     return "".join(parts)
 
@@ -396,41 +476,73 @@ def _checks_section(counts: list[CheckCount]) -> str:
                      numeric={1, 2, 3, 4}, cls="checks"))
 
 
+def distinct_findings(findings: list[dict[str, str]]) -> list[dict[str, object]]:
+    """Results that tell one story (one shape, one message: a row printed in four columns) as one
+    finding with every focus node, as `kg validate` counts and prints them."""
+    out: dict[tuple[str, str], dict[str, object]] = {}
+    for f in findings:
+        item = out.setdefault((f["shape"], f["message"]), {**f, "foci": []})
+        item["foci"].append(f["focus"])  # type: ignore[union-attr]
+    return list(out.values())
+
+
+def finding_citations(findings: list[dict[str, str]], observations: list[Row]) -> list[tuple[str, int]]:
+    """Every FILE:LINE the findings section shows."""
+    from kg.sources import citations_in
+
+    obs_at = {r["obs"]: r for r in observations}
+    out = []
+    for f in findings:
+        out.extend(citations_in(f["message"]))
+        o = obs_at.get(f["focus"])
+        if o:
+            out.append((o["doc"], int(o["line"] or 0)))
+    return out
+
+
 def _findings_section(
     findings: list[dict[str, str]], observations: list[Row], validated: bool, counts: list[CheckCount] | None = None
 ) -> str:
-    out = [f'<h2 id="findings">Validation findings ({len(findings)})</h2>']
+    from kg.sources import citations_in
+
+    distinct = distinct_findings(findings)
+    out = [f'<h2 id="findings">Validation findings ({len(distinct)})</h2>']
     if not validated:
         out.append('<p class="muted">No validation report (validation.ttl) in this folder.</p>')
         return "".join(out)
-    if not findings:
+    if not distinct:
         out.append("<p>No findings: every shape conforms.</p>")
         out.append(_checks_section(counts or []))
         return "".join(out)
     per_sev: dict[str, int] = defaultdict(int)
-    for f in findings:
-        per_sev[f["severity"]] += 1
+    for f in distinct:
+        per_sev[str(f["severity"])] += 1
     out.append("<p>" + ", ".join(f'<span class="sev-{_E(s)}">{n} {_E(s.lower())}</span>' for s, n in per_sev.items())
-               + "</p>")
+               + f' <span class="muted">(as kg validate counts them; validation.ttl holds {len(findings)} results, '
+               "one per focus node)</span></p>")
     obs_at = {r["obs"]: r for r in observations}
     entity_label = {r["entity"]: r["subject"] for r in observations}
     rows = []
-    for f in findings:
-        o = obs_at.get(f["focus"])
-        source = f"{o['doc']}:{o['line']}" if o else ""
-        about = f"{o['subject']} · {o['metric']}" if o else entity_label.get(f["focus"], f["focus"])
+    for f in distinct:
+        o = obs_at.get(str(f["focus"]))
+        cited = citations_in(str(f["message"]))
+        if not cited and o:
+            cited = [(o["doc"], int(o["line"] or 0))]
+        printed = {(r["doc"], int(r["line"] or 0)): r.get("printed", "") for r in observations if r["obs"] in f["foci"]}  # type: ignore[operator]
+        links = "".join(src_link(d, n, printed.get((d, n), "")) for d, n in dict.fromkeys(cited))
+        about = f"{o['subject']} · {o['metric']}" if o else entity_label.get(str(f["focus"]), str(f["focus"]))
         rows.append(
-            f'<tr><td class="sev-{_E(f["severity"])}">{_E(f["severity"])}</td><td class="src">{_E(source)}</td>'
-            f"<td>{_E(about)}</td><td>{_E(f['message'])}</td></tr>"
+            f'<tr><td class="sev-{_E(str(f["severity"]))}">{_E(str(f["severity"]))}</td><td class="src">{links}</td>'
+            f"<td>{_E(about)}</td><td>{_E(str(f['message']))}</td></tr>"
         )
-    out.append('<table class="findings"><thead><tr><th>Severity</th><th>Source</th><th>About</th><th>Message</th>'
+    out.append('<table class="findings"><thead><tr><th>Severity</th><th>Sources</th><th>About</th><th>Message</th>'
                "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     out.append(_checks_section(counts or []))
     return "".join(out)
 
 
 # The named queries report.html is made from.
-REPORT_QUERIES = ("report-documents", "report-counts", "entity-observations")
+REPORT_QUERIES = ("report-documents", "report-counts", "entity-observations", "counts")
 
 
 def write_report_html(
@@ -438,12 +550,19 @@ def write_report_html(
 ) -> None:
     """Write ``out_dir/report.html`` for the graph built in ``out_dir`` (atomically); ``rows``: the
     results of ``REPORT_QUERIES`` when the caller has run them already."""
+    from kg.sources import excerpts
+
     out_dir = Path(out_dir)
     rows = rows if rows is not None else select(out_dir, *REPORT_QUERIES)
     findings = read_findings(out_dir)
+    observations = rows["entity-observations"]
+    charts = build_charts([r for r in observations if r.get("period_end")])
+    cited = [(d, n) for c in charts for p in c.points for d, n, _ in p.sources]
+    cited += finding_citations(findings, observations)
     page = render_report(
-        rows["report-documents"], rows["report-counts"], rows["entity-observations"], findings, build_summary,
-        validated=(out_dir / "validation.ttl").is_file(), check_counts=read_check_counts(out_dir),
+        rows["report-documents"], rows["report-counts"], observations, findings, build_summary,
+        validated=(out_dir / "validation.ttl").is_file(), totals=rows.get("counts"),
+        sources=excerpts(out_dir, cited), check_counts=read_check_counts(out_dir),
     )
     target = out_dir / "report.html"
     tmp = target.with_name(".report.html.tmp")

@@ -17,12 +17,24 @@ seen, never on document order.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
 
-from kg.facts import DocumentFacts, EntityRef, Resolution, ResolvedEntity, entity_key
+from kg.facts import (
+    DocumentFacts,
+    EntityRef,
+    FactIndex,
+    Observation,
+    Resolution,
+    ResolvedEntity,
+    ResolvedFact,
+    entity_key,
+)
 from kg.nlp.gazetteer import Entry, Gazetteer, load_gazetteer
 
 log = logging.getLogger(__name__)
@@ -226,3 +238,144 @@ def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) 
         index.setdefault(ref, by_doc[(doc, ref)])  # used only where joined: it has no entity of its own
     log.debug("resolve: %d references → %d entities", len(index), len(entities))
     return Resolution(entities=tuple(entities[k] for k in sorted(entities)), index=index, by_doc=by_doc)
+
+
+# ---------------------------------------------------------------- facts
+
+
+def _fact_digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _standing(doc: DocumentFacts, index: int, o: Observation) -> tuple:
+    """How well a printing stands for its fact, best last: a figure good to its decimals before a
+    bound ("more than 3 million"), a table's before prose, the latest release's (a restatement wins),
+    the most precise, then the first printed."""
+    released = doc.meta.release_date or date.min
+    return (not o.bound, o.source.extractor == "table", released, doc.doc, o.decimals, -o.source.line, -index)
+
+
+def _agree(a: Observation, b: Observation) -> bool:
+    """Whether two printed values can stand for one number, given their printed rounding."""
+    tol = Decimal(5).scaleb(-1 - a.decimals) + Decimal(5).scaleb(-1 - b.decimals)
+    return abs(a.value - b.value) <= tol
+
+
+def _line_items(items: list[tuple[DocumentFacts, int, Observation]]) -> dict[str | None, str]:
+    """Which family rows (table contexts) of one series name the same line item: context → the
+    context that names its group ("" for a statement's top level; None stands for prose).
+
+    Two contexts printed in one release for one period with values that differ beyond rounding are
+    two line items (depreciation in cost of sales, and under "Other operating expenses:"); two
+    printed with the same non-zero value, in one release or two, name the same one ("Sales" in the
+    highlights, "Sales of products" under "Continuing operations:" and a segment table's "Total").
+    With no two distinct line items the series is one; otherwise contexts seen with no other stay
+    with the top level's group, and prose joins the top level's group.
+    """
+    by_period: dict[tuple, list[tuple[str, str, Observation]]] = defaultdict(list)
+    contexts: set[str] = set()
+    for doc, _, o in items:
+        if o.source.extractor != "table":
+            continue
+        ctx = o.family or ""
+        contexts.add(ctx)
+        by_period[(o.period, o.interval)].append((doc.doc, ctx, o))
+    parent = {c: c for c in contexts}
+
+    def find(c: str) -> str:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    distinct: set[frozenset[str]] = set()
+    seen: set[str] = set()
+    for printed in by_period.values():
+        for i, (doc_a, ca, a) in enumerate(printed):
+            for doc_b, cb, b in printed[i + 1 :]:
+                if ca == cb:
+                    continue
+                if not _agree(a, b):
+                    if doc_a == doc_b:
+                        distinct.add(frozenset((ca, cb)))
+                        seen.update((ca, cb))
+                elif a.value != 0:
+                    seen.update((ca, cb))
+                    ra, rb = find(ca), find(cb)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    if not distinct:
+        return {**{c: "" for c in contexts}, None: ""}
+    groups: dict[str, set[str]] = defaultdict(set)
+    for c in contexts:
+        groups[find(c)].add(c)
+    for members in list(groups.values()):
+        if any(frozenset((x, y)) in distinct for x in members for y in members if x < y):
+            for c in members:
+                parent[c] = c  # a group two distinct line items fell into: each stays alone
+    top = find("") if "" in contexts else None
+    out: dict[str | None, str] = {}
+    for c in contexts:
+        root = find(c)
+        if c not in seen and top is not None:
+            root = top
+        out[c] = root
+    names: dict[str, str] = {}
+    for c, root in out.items():
+        if c == "":
+            names[root] = ""
+    counts = Counter(o.family or "" for _, _, o in items if o.source.extractor == "table")
+    for root in set(out.values()):
+        if root not in names:
+            members = [c for c, r in out.items() if r == root]
+            names[root] = min(members, key=lambda c: (-counts[c], c))
+    named = {c: names[root] for c, root in out.items()}
+    named[None] = names[top] if top is not None else ""
+    return named
+
+
+def resolve_facts(facts: Sequence[DocumentFacts], resolution: Resolution) -> FactIndex:
+    """Every printed number of ``facts`` assigned to exactly one fact.
+
+    A fact is one subject (resolved), metric, period (or drill interval), category, basis (the
+    ownership share and price basis the figure is reported at), estimate or result, unit and line
+    item. The family row a table line stands under (``Observation.family``) tells line items of
+    one metric apart (:func:`_line_items`): "Depreciation, depletion and amortization" in cost of
+    sales and "Depreciation and amortization" under "Other operating expenses:" are two facts,
+    while the same sales figure printed in the highlights, the statement of operations, a segment
+    table's total, the next release and the prose is one.
+    """
+    series: dict[tuple, list[tuple[DocumentFacts, int, Observation]]] = defaultdict(list)
+    for f in sorted(facts, key=lambda f: f.doc):
+        for i, o in enumerate(f.observations):
+            key = (
+                resolution.key(o.subject, f.doc), o.metric, o.category, o.share, o.basis, o.estimate, o.unit,
+            )
+            series[key].append((f, i, o))
+    out: list[ResolvedFact] = []
+    of: dict[tuple[str, int], str] = {}
+    for key, items in series.items():
+        line_item = _line_items(items)
+        groups: dict[tuple, list[tuple[DocumentFacts, int, Observation]]] = defaultdict(list)
+        for item in items:
+            f, _, o = item
+            interval = f"{f.doc_id}/{o.interval}" if o.interval else ""
+            ctx = line_item[(o.family or "") if o.source.extractor == "table" else None]
+            groups[(o.period, interval, ctx)].append(item)
+        subject, metric, category, share, basis, estimate, unit = key
+        for (period, interval, context), members in groups.items():
+            best_doc, best_i, best = max(members, key=lambda m: _standing(*m))
+            digest = _fact_digest(
+                subject, metric, period.start if period else "", period.end if period else "", interval, category,
+                share, basis, estimate, unit, context,
+            )
+            printings = tuple(sorted((d.doc, i) for d, i, _ in members))
+            out.append(ResolvedFact(
+                digest, subject, metric, period, interval, category, share, basis, estimate, unit, context,
+                best.value, best.decimals, best.bound, printings,
+            ))
+            for p in printings:
+                of[p] = digest
+    out.sort(key=lambda r: r.key)
+    log.debug("resolve: %d printed figures → %d facts", len(of), len(out))
+    return FactIndex(tuple(out), of)

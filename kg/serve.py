@@ -10,6 +10,8 @@ Input: the output folder (its Oxigraph store, graph.html and report.html). Outpu
 - ``/queries``: the named queries with their summaries and links to run them;
   ``/queries/NAME.rq`` the query text;
 - ``/``: the visualisation ``graph.html`` (``/report`` the report page);
+- ``/source/DOC``: a release as its build keeps it, ``#L123`` its line 123 (every ``FILE:LINE`` of
+  the pages and of a result table links there);
 - ``/health``: ``ok``.
 
 Safety, against a stranger and a careless user alike:
@@ -516,7 +518,7 @@ class WorkerPool:
 
 def _page(title: str, body: str) -> bytes:
     return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
         f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:72em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}"
@@ -525,11 +527,55 @@ def _page(title: str, body: str) -> bytes:
     ).encode()
 
 
-def _html_table(result: Any) -> str:
-    header = "".join(f"<th>{html.escape(c)}</th>" for c in result.header())
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in result.plain_rows()
+def _source_href(doc: str, line: str) -> str:
+    return f"/source/{urllib.parse.quote(doc)}#L{line}"
+
+
+def _html_cells(header: list[str], row: list[str]) -> str:
+    """A result row's cells; a line number beside its document's file name (doc and line, prose_doc
+    and prose_line ...) and every FILE:LINE in a cell link to the release at that line."""
+    from kg.sources import CITATION
+
+    values = dict(zip(header, row, strict=True))
+    cells = []
+    for col, v in zip(header, row, strict=True):
+        doc = values.get(col[: -len("line")] + "doc", "") if col.endswith("line") else ""
+        if doc and v.isdigit():
+            cells.append(f"<td><a href='{html.escape(_source_href(doc, v))}'>{html.escape(v)}</a></td>")
+            continue
+        parts, last = [], 0
+        for m in CITATION.finditer(v):
+            parts.append(html.escape(v[last : m.start()]))
+            parts.append(f"<a href='{html.escape(_source_href(m.group(1), m.group(2)))}'>{html.escape(m.group(0))}</a>")
+            last = m.end()
+        parts.append(html.escape(v[last:]))
+        cells.append("<td>" + "".join(parts) + "</td>")
+    return "".join(cells)
+
+
+def source_page(data_dir: Path, doc: str) -> bytes | None:
+    """The release ``doc`` as its build keeps it, one anchor per line (``#L123``); the line in the
+    address is highlighted and scrolled to. None when the build holds no such document."""
+    from kg.sources import read_lines
+
+    lines = read_lines(data_dir, doc)
+    if not lines:
+        return None
+    body = "".join(
+        f"<span class='ln' id='L{n}'><a href='#L{n}'>{n:>5}</a>  {html.escape(t)}</span>\n" for n, t in sorted(lines.items())
     )
+    style = (
+        "<style>pre{font-size:12px;line-height:1.45}.ln{display:inline-block;min-width:100%}"
+        ".ln a{color:#999;text-decoration:none}.ln:target{background:#fff2b3}</style>"
+    )
+    return _page(doc, f"{style}<h1>{html.escape(doc)}</h1><p><a href='/'>graph</a> · <a href='/report'>report</a> · "
+                 f"<a href='/queries'>named queries</a></p><pre>{body}</pre>")
+
+
+def _html_table(result: Any) -> str:
+    header = result.header()
+    rows = "".join("<tr>" + _html_cells(header, row) + "</tr>" for row in result.plain_rows())
+    header = "".join(f"<th>{html.escape(c)}</th>" for c in header)
     n = len(result.plain_rows())
     body = f"<p>{n} row(s) · <a href='/queries'>named queries</a></p><table><tr>{header}</tr>{rows}</table>"
     return _page("query result", body).decode("utf-8")
@@ -789,6 +835,16 @@ def _make_app(server: KGServer) -> Any:
 
         head = get
 
+    class Source(Base):
+        def get(self, doc: str) -> None:
+            page = source_page(server.data_dir, urllib.parse.unquote(doc))
+            if page is None:
+                self.text(404, f"no release {doc!r} in this build")
+                return
+            self.send(200, _HTML, page)
+
+        head = get
+
     class Health(Base):
         def get(self) -> None:
             self.text(200, "ok")
@@ -811,6 +867,7 @@ def _make_app(server: KGServer) -> Any:
             (r"/queries/?", Queries),
             (r"/queries/([A-Za-z0-9_-]+)\.rq", QueryText),
             (r"/health", Health),
+            (r"/source/([^/]+)", Source),
         ],
         default_handler_class=NotFound,
         compress_response=False,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -127,7 +128,8 @@ def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str,
             "unit": unit,
             "n": len(rs),
             "values": [
-                [r["period_start"], r["period_end"], r["value"], doc_index[r["doc"]], int(r["line"] or 0)]
+                [r["period_start"], r["period_end"], r["value"], doc_index[r["doc"]], int(r["line"] or 0),
+                 r.get("printed", "")]
                 for r in rs[:VALUES_PER_METRIC]
             ],
         })
@@ -137,19 +139,29 @@ def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str,
 
 
 # The named queries graph.html is made from.
-PAGE_QUERIES = ("graph-nodes", "graph-edges", "entity-observations", "report-documents")
+PAGE_QUERIES = ("graph-nodes", "graph-edges", "entity-observations", "report-documents", "counts")
 
 
 def graph_data(data: Path, rows: dict[str, list[Row]] | None = None) -> dict[str, object]:
     """Everything graph.html shows for the graph in ``data``, as one JSON-ready dict; ``rows``:
     the results of ``PAGE_QUERIES`` when the caller has run them already."""
+    from kg.sources import citations_in, excerpts
+
     rows = rows if rows is not None else select(data, *PAGE_QUERIES)
     docs = [r["doc"] for r in rows["report-documents"]]
-    return page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, read_findings(data))
+    totals = {r["kind"]: int(r["count"] or 0) for r in rows.get("counts", [])}
+    out = page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, read_findings(data),
+                    totals=totals)
+    cited = [(r["doc"], int(r["line"] or 0)) for r in rows["entity-observations"]]
+    cited += [c for e in out["edges"] for s in e["sources"] for c in citations_in(s)]  # type: ignore[attr-defined]
+    cited += [c for fs in out["findings"].values() for f in fs for s in f["sources"] for c in citations_in(s)]  # type: ignore[attr-defined]
+    out["sourceLines"] = excerpts(data, cited)
+    return out
 
 
 def page_data(
-    nodes: list[Row], edges: list[Row], obs: list[Row], documents: list[str], shacl: list[dict[str, str]]
+    nodes: list[Row], edges: list[Row], obs: list[Row], documents: list[str], shacl: list[dict[str, str]],
+    totals: dict[str, int] | None = None,
 ) -> dict[str, object]:
     """The page's data from the rows of the page queries and the SHACL findings (deterministic order)."""
     g = project_rows(nodes, edges, obs)
@@ -203,24 +215,34 @@ def page_data(
         "obs": _observation_groups(obs, doc_index),
         "findings": findings,
         "otherFindings": loose,
-        "counts": {"observations": len(obs), "findings": sum(len(v) for v in findings.values()) + len(loose)},
+        # the graph's own counts (queries/counts.rq) and the findings as kg validate counts them
+        "counts": {
+            "observations": (totals or {}).get("observations", len(obs)),
+            "facts": (totals or {}).get("facts", len({r.get("fact") or r["obs"] for r in obs})),
+            "findings": len({(f["shape"], f["message"]) for f in shacl}),
+        },
     }
 
 
 def render_graph_html(data: dict[str, object]) -> str:
     """The page for ``data`` (from ``graph_data``): template + inlined style, library, script and data."""
     page = _asset("graph.html")
+    data = dict(data)
+    source_lines = data.pop("sourceLines", {})
     parts = {
         "/*KG_STYLE*/": _asset("graph.css"),
+        "/*KG_SOURCE_STYLE*/": _asset("sources.css"),
         "/*KG_LIBRARY*/": inline_script(_asset("cytoscape.min.js")),
+        "/*KG_SOURCES*/": script_json(source_lines),
         "/*KG_SCRIPT*/": inline_script(_asset("graph.js")),
+        "/*KG_SOURCE_VIEW*/": inline_script(_asset("sources.js")),
         "/*KG_DATA*/": script_json(data),
     }
-    for marker, text in parts.items():
-        before, sep, after = page.partition(marker)
-        if not sep:
+    for marker in parts:
+        if marker not in page:
             raise AssertionError(f"graph.html template lacks {marker}")
-        page = before + text + after
+    # one pass over the template: text put in (a label, a document's line) is never searched again
+    page = re.sub(r"/\*KG_[A-Z_]+\*/", lambda m: parts[m.group(0)], page)
     return page
 
 

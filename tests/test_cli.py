@@ -198,3 +198,22 @@ def test_ctrl_c_stops_kg_serve_without_a_traceback(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest
+
+
+def test_version_is_the_installed_packages() -> None:
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"kg (mining-kg) {version('mining-kg')}"
+
+
+def test_query_list_names_every_named_query_with_its_summary() -> None:
+    from kg.query import list_queries
+
+    result = runner.invoke(app, ["query", "--list"])
+    assert result.exit_code == 0, result.output
+    for q in list_queries():
+        assert f"{q.name}\n    {q.summary}\n" in result.output
+    assert "facts\n" in result.output
+    assert runner.invoke(app, ["query"]).exit_code == 2  # neither a name nor --list

@@ -79,15 +79,40 @@ def test_turtle_references_the_ontology_without_copying_it(sample_out):
     assert not list(g.subjects(RDF.type, OWL.Class))
 
 
-def test_jsonld_is_compacted_with_the_project_context_and_only_used_prefixes(sample_out):
+def test_jsonld_uses_plain_terms_of_the_project_context(sample_out):
     doc = json.loads((sample_out / "graph.jsonld").read_text(encoding="utf-8"))
-    ctx = doc["@context"]
     project = json.loads((export.resource_dir("ontology") / "context.jsonld").read_text())["@context"]
-    assert isinstance(ctx, dict) and set(ctx) <= set(project)
-    assert all(project[k] == v for k, v in ctx.items())
-    assert "owl" not in ctx and "foaf" not in ctx  # not used by the data
+    assert doc["@context"] == project
+    nodes = [n for g in doc["@graph"] for n in g.get("@graph", [g])]
+    keys = {k for n in nodes for k in n}
+    assert keys and not [k for k in keys if ":" in k]  # every property has a plain term
+    assert not [t for n in nodes for t in ([n["@type"]] if isinstance(n.get("@type"), str) else n.get("@type", [])) if ":" in t]
+    obs = next(n for n in nodes if "Observation" in n.get("@type", []) and n.get("printedValue") == "5.84")
+    assert obs["value"] == "5.84" and obs["sourceLine"] == "50" and obs["unit"] == "kgunit:USD-PER-OZ"
     text = (sample_out / "graph.jsonld").read_text(encoding="utf-8")
-    assert "https://w3id.org/mining-kg/id/" not in text.replace(ctx["kgid"], "", 1)  # IRIs are compacted
+    assert "https://w3id.org/mining-kg/id/" not in text.replace(project["kgid"], "", 1)  # IRIs are compacted
+
+
+def test_every_term_of_the_ontology_has_a_plain_term_in_the_context():
+    from rdflib import Graph, URIRef
+
+    g = Graph().parse(export.resource_dir("ontology") / "mining.ttl")
+    project = json.loads((export.resource_dir("ontology") / "context.jsonld").read_text())["@context"]
+    named = {(v if isinstance(v, str) else v["@id"]) for v in project.values()}
+    base = "https://w3id.org/mining-kg/def#"
+    from rdflib.namespace import OWL, RDF
+
+    for s in set(g.subjects(RDF.type, OWL.Class)) | set(g.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        g.subjects(RDF.type, OWL.DatatypeProperty)
+    ):
+        if isinstance(s, URIRef) and str(s).startswith(base):
+            assert "mkg:" + str(s)[len(base):] in named, s
+
+
+def test_rdflib_reads_the_jsonld_as_the_same_quads(sample_out):
+    ds = Dataset()
+    ds.parse(sample_out / "graph.jsonld", format="json-ld")
+    assert _quads(ds) == _quads(sample_dataset())
 
 
 def test_context_agrees_with_the_graph_namespaces():

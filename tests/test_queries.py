@@ -80,3 +80,27 @@ def test_returns_rows_on_the_corpus(q, corpus_out):
         assert not result.rows, f"{q.name}: the corpus has rows now; take it out of EMPTY_ON_CORPUS"
         return
     assert result.rows, f"{q.name} returns no rows on the corpus build"
+
+
+@pytest.mark.slow
+def test_facts_one_row_per_key_and_every_printing_in_exactly_one(corpus_out):
+    """`facts` on the corpus: unique keys; its printings are exactly the `observations` rows;
+    the two depreciation lines of one statement (cost of sales, other operating expenses) are two facts."""
+    from collections import Counter
+
+    facts = run_query("facts", corpus_out).records()
+    keys = Counter(
+        tuple(f.get(c, "") for c in ("subject", "metric", "category", "period_start", "period_end", "interval", "basis",
+                                     "estimate", "stated_under", "unit"))
+        for f in facts
+    )
+    assert max(keys.values()) == 1
+    observations = run_query("observations", corpus_out).records()
+    printed = Counter(s for f in facts for s in f["sources"].split(" | "))
+    assert sum(int(f["printings"]) for f in facts) == len(observations)
+    assert printed == Counter(f"{o['doc']}:{o['line']}" for o in observations)
+    dda = [f for f in facts if f["metric"] == "dda" and f["subject"] == "Hecla Mining Company"
+           and f.get("period_start") == "2006-01-01" and f["period_end"] == "2006-12-31"]
+    assert {(f.get("stated_under", ""), f["value"]) for f in dda} >= {
+        ("", "38795000"), ("Other operating expenses", "972000")
+    }

@@ -125,3 +125,76 @@ def test_a_prose_name_of_the_table_subject_needs_no_join() -> None:
     res = resolve([a])
     assert res.by_doc == {}
     assert res.lookup(EntityRef("Sagebrush Mining Complex", "MiningUnit"), "a").type == "MiningUnit"
+
+
+# ---------------------------------------------------------------- facts and their printings
+
+ACME = EntityRef("Acme Mining Corp.", "Company")
+Y2006 = Period(date(2006, 12, 31), date(2006, 1, 1))
+Y2005 = Period(date(2005, 12, 31), date(2005, 1, 1))
+
+
+def _printed(doc: str, line: int, metric: str, value: str, *, period: Period = Y2006, family: str | None = None,
+             extractor: str = "table", decimals: int = -3, **kw: object) -> Observation:
+    return Observation(ACME, metric, period, Decimal(value), "USD", decimals, Source(doc, line, extractor),
+                       printed=value, family=family, **kw)
+
+
+def _release(doc: str, released: date, *observations: Observation) -> DocumentFacts:
+    return DocumentFacts(doc=doc, doc_id=doc, meta=DocumentMeta(release_date=released), observations=observations)
+
+
+def _fact_values(index, metric: str, period: Period = Y2006) -> dict[str, tuple[Decimal, int]]:
+    return {f.context: (f.value, len(f.printings)) for f in index.facts if f.metric == metric and f.period == period}
+
+
+def test_two_line_items_of_one_metric_are_two_facts_and_one_line_printed_twice_is_one() -> None:
+    from kg.resolve import resolve_facts
+
+    a = _release(
+        "a.txt", date(2007, 2, 1),
+        # depreciation in cost of sales, and again under "Other operating expenses:" (another line item)
+        _printed("a.txt", 10, "dda", "38795000"),
+        _printed("a.txt", 20, "dda", "972000", family="Other operating expenses"),
+        _printed("a.txt", 10, "dda", "20462000", period=Y2005),
+        _printed("a.txt", 20, "dda", "621000", period=Y2005, family="Other operating expenses"),
+        # the same sales printed in the highlights, under "Continuing operations:" and as a segment total
+        _printed("a.txt", 5, "sales", "217417000"),
+        _printed("a.txt", 30, "sales", "217417000", family="Continuing operations"),
+        _printed("a.txt", 40, "sales", "217417000", family="SALES OF PRODUCTS"),
+        _printed("a.txt", 3, "sales", "217400000", extractor="prose", decimals=-5),
+    )
+    res = resolve([a])
+    index = resolve_facts([a], res)
+    assert _fact_values(index, "dda") == {"": (Decimal("38795000"), 1), "Other operating expenses": (Decimal("972000"), 1)}
+    assert _fact_values(index, "dda", Y2005) == {"": (Decimal("20462000"), 1), "Other operating expenses": (Decimal("621000"), 1)}
+    assert _fact_values(index, "sales") == {"": (Decimal("217417000"), 4)}  # the table's precise value stands for it
+    assert sorted(index.of) == sorted((a.doc, i) for i in range(len(a.observations)))  # every printing, once
+
+
+def test_a_restated_figure_is_one_fact_valued_as_the_latest_release_prints_it() -> None:
+    from kg.resolve import resolve_facts
+
+    old = _release("a.txt", date(2006, 2, 1), _printed("a.txt", 7, "ppe-net", "92365000"))
+    new = _release("b.txt", date(2007, 2, 1), _printed("b.txt", 9, "ppe-net", "86725000"))
+    index = resolve_facts([new, old], resolve([old, new]))
+    (fact,) = index.facts
+    assert fact.value == Decimal("86725000") and fact.printings == (("a.txt", 0), ("b.txt", 0))
+    assert resolve_facts([old, new], resolve([old, new])) == index  # order-independent
+
+
+def test_basis_and_guidance_keep_facts_apart() -> None:
+    from kg.resolve import resolve_facts
+
+    a = _release(
+        "a.txt", date(2007, 2, 1),
+        _printed("a.txt", 1, "gold-produced", "100000", decimals=0),
+        _printed("a.txt", 2, "gold-produced", "51000", decimals=0, share=Decimal("0.51")),
+        _printed("a.txt", 3, "gold-produced", "120000", decimals=0, estimate=True),
+    )
+    index = resolve_facts([a], resolve([a]))
+    assert sorted((f.value, f.share, f.estimate) for f in index.facts) == [
+        (Decimal("51000"), Decimal("0.51"), False),
+        (Decimal("100000"), None, False),
+        (Decimal("120000"), None, True),
+    ]

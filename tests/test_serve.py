@@ -420,3 +420,24 @@ def test_a_rebuild_of_the_served_folder_is_answered_from_at_once(tmp_path):
         assert status == 200 and b"two.htm" in body and b"one.htm" not in body
     finally:
         srv.close()
+
+
+def test_every_file_line_opens_the_release_at_that_line(server):
+    import kg.sources
+
+    out = server.data_dir
+    doc = "000_annual2006.txt"
+    (out / kg.sources.SOURCES_DIR).mkdir(exist_ok=True)
+    lines = {str(n): f"line {n} of the release" for n in range(1, 90)}
+    lines["40"] = "Silver - ounces        725,000      690,000"
+    (out / kg.sources.SOURCES_DIR / f"{doc}.json").write_text(json.dumps({"doc": doc, "lines": lines}), encoding="utf-8")
+    status, ctype, body = _request(server, f"/source/{doc}")
+    assert status == 200 and ctype.startswith("text/html")
+    assert b"<span class='ln' id='L40'>" in body and b"725,000" in body
+    assert _request(server, "/source/no-such.txt")[0] == 404
+    assert _request(server, "/source/..%2Fstore")[0] == 404
+    # a result table links each line beside its document, and every FILE:LINE in a cell
+    status, _, body = _get(server, find_query("observations").text, None, format="html")
+    assert f"<a href='/source/{doc}#L40'>40</a>".encode() in body
+    status, _, body = _get(server, 'SELECT ?s WHERE { BIND("see 000_annual2006.txt:40 and b.txt:3" AS ?s) }', None, format="html")
+    assert f"<a href='/source/{doc}#L40'>{doc}:40</a>".encode() in body

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kg.facts import (
+    Document,
     DocumentFacts,
     DocumentMeta,
     EntityRef,
@@ -141,7 +142,20 @@ def build_sample_dir(out: Path, *, with_store: bool = False) -> Path:
     gc = iris.entity(resolution.index[GC])
     (out / "validation.ttl").write_text(VALIDATION_TTL.replace("{obs}", str(obs)).replace("{entity}", str(gc)))
     (out / "validation.txt").write_text("002_c.txt:103: violation: total cash cost per ounce disagrees\n")
+    write_sample_sources(out, facts)
     return out
+
+
+def write_sample_sources(out: Path, facts: list[DocumentFacts]) -> None:
+    """sources/ as a build writes it: each release's lines, the printed number on its own line."""
+    from kg.sources import write_sources
+
+    docs = []
+    for f in facts:
+        printed = {o.source.line: f"  {o.label:<40} {o.printed:>14}" for o in f.observations}
+        lines = tuple(printed.get(n, f"line {n} of {f.doc}") for n in range(1, 220))
+        docs.append(Document(f.doc, f.doc_id, f.doc, "", "text", "utf-8", lines, tuple(range(1, 220))))
+    write_sources(out, docs)
 
 
 @pytest.fixture(scope="module")

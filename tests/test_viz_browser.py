@@ -101,6 +101,7 @@ def opened(browser: object, url: str, shot: str) -> Iterator[object]:
     page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
     try:
         page.goto(url)
@@ -163,16 +164,52 @@ def check_graph_page(page: object, expect_label: str, query: str) -> None:
 
 
 def check_report_page(page: object) -> int:
-    charts = page.locator("svg.chart")  # type: ignore[attr-defined]
-    n = charts.count()
+    """Every chart drawn by Vega with its table of figures; returns how many charts."""
+    page.wait_for_function("window.kgChartsReady === true", timeout=30_000)  # type: ignore[attr-defined]
+    figures = page.locator("figure.chart-figure")  # type: ignore[attr-defined]
+    n = figures.count()
     assert n > 0
     for i in range(n):
-        chart = charts.nth(i)
-        box = chart.bounding_box()
+        fig = figures.nth(i)
+        box = fig.locator(".vega-chart svg").first.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 100
-        assert chart.locator("circle").count() >= 1
+        assert fig.locator(".vega-chart svg path, .vega-chart svg line").count() >= 1
+        assert fig.locator("table.figures tbody tr").count() >= 2  # each chart has its table
+        assert fig.locator("a.csv[download]").count() == 1
     assert page.locator("table.documents tbody tr").count() >= 1  # type: ignore[attr-defined]
     return n
+
+
+# For every chart, every figure of a period (a year, a quarter ...): its point inside that period on
+# the drawn time axis, and in the same year as the period's last day.
+ANNUAL_POINTS_JS = """() => {
+  const out = [];
+  for (const [id, view] of Object.entries(window.kgCharts)) {
+    const x = view.scale('x');
+    for (const d of view.data('points')) {
+      if (d.start === d.mid) continue;  // a figure at a date
+      const start = new Date(d.start), end = new Date(d.end), mid = new Date(d.mid);
+      out.push({ id, period: d.period, annual: d.period.startsWith('year'), inside: x(start) < x(mid) && x(mid) < x(end),
+                 sameYear: mid.getUTCFullYear() === new Date(end - 86400000).getUTCFullYear() });
+    }
+  }
+  return out;
+}"""
+
+
+def check_source_link(page: object, selector: str) -> None:
+    """Clicking a FILE:LINE shows that line's text, highlighted, with the lines around it."""
+    link = page.locator(selector).first  # type: ignore[attr-defined]
+    doc, line = link.get_attribute("data-doc"), link.get_attribute("data-line")
+    link.click()
+    page.wait_for_selector("dialog#source-view[open]")  # type: ignore[attr-defined]
+    expected = page.evaluate("([d, n]) => window.kgSources.lines[d][n]", [doc, line])  # type: ignore[attr-defined]
+    assert expected
+    hit = page.locator("dialog#source-view .source-line.hit").inner_text()  # type: ignore[attr-defined]
+    assert expected.strip() in hit and hit.strip().startswith(line)
+    assert page.locator("dialog#source-view .source-line").count() >= 3  # type: ignore[attr-defined]
+    assert f"{doc}:{line}" in page.locator("dialog#source-view .source-head").inner_text()  # type: ignore[attr-defined]
+    page.locator("dialog#source-view .source-close").click()  # type: ignore[attr-defined]
 
 
 def test_graph_page_from_file(browser: object, site: Path) -> None:
@@ -211,7 +248,7 @@ def test_graph_page_filters(browser: object, site: Path) -> None:
 def test_graph_page_keeps_hostile_labels_inert(browser: object, site: Path) -> None:
     with opened(browser, (site / "graph.html").as_uri(), "graph-escaping.png") as page:
         page.wait_for_function("window.kg && window.kg.ready")
-        assert page.locator("body > script").count() == 3  # library, data, page script: nothing injected
+        assert page.locator("body > script").count() == 5  # library, data, lines cited, page script, source viewer: nothing injected
         page.fill("#search", "evil")
         page.wait_for_function("window.kg.visibleNodeCount() === 1")
         page.locator("#results li").first.click()
@@ -221,6 +258,21 @@ def test_graph_page_keeps_hostile_labels_inert(browser: object, site: Path) -> N
 def test_report_page_from_file(browser: object, site: Path) -> None:
     with opened(browser, (site / "report.html").as_uri(), "report-file.png") as page:
         assert check_report_page(page) >= 6
+        points = page.evaluate(ANNUAL_POINTS_JS)
+        assert points and all(p["inside"] and p["sameYear"] for p in points), points
+        # a figure's line and a finding's line open the release there
+        page.locator("figure.chart-figure details summary").first.click()
+        check_source_link(page, "figure.chart-figure table.figures a.src-link")
+        check_source_link(page, "table.findings a.src-link")
+
+
+def test_graph_page_opens_the_lines_it_cites(browser: object, site: Path) -> None:
+    with opened(browser, (site / "graph.html").as_uri(), "graph-source.png") as page:
+        page.wait_for_function("window.kg && window.kg.ready")
+        page.evaluate("window.kg.select(window.kg.data.nodes.find(n => n.label === 'Lucky Friday Unit').id)")
+        page.locator("#details-observations details").first.locator("summary").click()
+        check_source_link(page, "#details-observations a.src-link")
+        check_source_link(page, "#details-findings a.src-link")
 
 
 def test_pages_over_http(browser: object, site: Path) -> None:
@@ -229,6 +281,13 @@ def test_pages_over_http(browser: object, site: Path) -> None:
             check_graph_page(page, "Greens Creek Unit", "greens")
         with opened(browser, report_url, "report-http.png") as page:
             check_report_page(page)
+            check_source_link(page, "table.findings a.src-link")
+            # served, the viewer also links the whole release at that line
+            href = page.locator("table.findings a.src-link").first
+            doc, line = href.get_attribute("data-doc"), href.get_attribute("data-line")
+            page.goto(graph_url.rstrip("/") + f"/source/{doc}#L{line}")
+            assert page.locator(f"#L{line}").is_visible()
+            assert page.evaluate("location.hash") == f"#L{line}"
 
 
 @pytest.mark.slow
@@ -236,7 +295,7 @@ def test_corpus_pages(browser: object, corpus_out: Path, tmp_path: Path) -> None
     """The pages of a real `kg build` of the bundled corpus, from files and over HTTP."""
     site = tmp_path / "corpus"
     site.mkdir()
-    for name in ("graph.html", "report.html"):
+    for name in ("graph.html", "report.html"):  # the pages alone: they carry the lines they cite
         shutil.copy(corpus_out / name, site / name)
     with opened(browser, (site / "graph.html").as_uri(), "corpus-graph-file.png") as page:
         page.wait_for_function("window.kg && window.kg.ready")
@@ -244,6 +303,9 @@ def test_corpus_pages(browser: object, corpus_out: Path, tmp_path: Path) -> None
         check_graph_page(page, first["label"], first["label"].lower())
     with opened(browser, (site / "report.html").as_uri(), "corpus-report-file.png") as page:
         check_report_page(page)
+        points = page.evaluate(ANNUAL_POINTS_JS)
+        assert any(p["annual"] for p in points)
+        assert all(p["inside"] and p["sameYear"] for p in points), [p for p in points if not p["inside"]]
     with serving(corpus_out) as (graph_url, report_url):
         with opened(browser, graph_url, "corpus-graph-http.png") as page:
             page.wait_for_function("window.kg && window.kg.ready")

@@ -7,6 +7,6 @@ entities, periods and minted metrics.
 
 from __future__ import annotations
 
-from kg.graph.build import build_dataset
+from kg.graph.build import BuildInfo, build_dataset
 
-__all__ = ["build_dataset"]
+__all__ = ["BuildInfo", "build_dataset"]

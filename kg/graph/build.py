@@ -11,15 +11,25 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
-from kg.facts import DocumentFacts, EntityRef, Observation, Period, Relation, Resolution
+from kg.facts import (
+    DocumentFacts,
+    EntityRef,
+    FactIndex,
+    Observation,
+    Period,
+    Relation,
+    Resolution,
+    ResolvedFact,
+)
 from kg.graph import iris
-from kg.graph.namespace import MKG, PREFIXES
+from kg.graph.namespace import METRIC, MKG, PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +70,26 @@ def _str(text: str) -> Literal:
     return Literal(text)
 
 
-def build_dataset(facts: Sequence[DocumentFacts], resolution: Resolution) -> Dataset:
-    """Return the knowledge graph of all documents as a Dataset."""
+@dataclass(frozen=True)
+class BuildInfo:
+    """How a build was made, for its PROV activity: no clock time, so rebuilds stay byte-identical."""
+
+    version: str
+    settings: tuple[tuple[str, str], ...] = ()  # (name, value) of every setting the build ran with
+
+
+def build_dataset(
+    facts: Sequence[DocumentFacts],
+    resolution: Resolution,
+    fact_index: FactIndex | None = None,
+    build: BuildInfo | None = None,
+) -> Dataset:
+    """Return the knowledge graph of all documents as a Dataset: their facts (``fact_index``,
+    resolved from ``facts`` when not given) and, with ``build``, the PROV activity that made it."""
+    if fact_index is None:
+        from kg.resolve import resolve_facts
+
+        fact_index = resolve_facts(facts, resolution)
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
@@ -82,10 +110,15 @@ def build_dataset(facts: Sequence[DocumentFacts], resolution: Resolution) -> Dat
 
     for doc in sorted(facts, key=lambda f: f.doc):
         graph_iri = iris.named_graph(doc.doc_id)
-        triples = list(_document_triples(doc, resolution, shared))
+        triples = list(_document_triples(doc, resolution, shared, fact_index))
         g = ds.graph(graph_iri)
         g.addN((s, p, o, g) for s, p, o in triples)
     _pick_preferred_labels(shared)
+    by_doc = {f.doc: f.doc_id for f in facts}
+    for rf in fact_index.facts:
+        shared.update(_fact_triples(rf, by_doc, shared))
+    if build is not None:
+        shared.update(_build_triples(build, facts))
     sg = ds.graph(iris.SHARED_GRAPH)
     sg.addN((s, p, o, sg) for s, p, o in shared)
     return ds
@@ -105,7 +138,76 @@ def _pick_preferred_labels(shared: set[Triple]) -> None:
         shared.add((metric, SKOS.prefLabel, _str(best)))
 
 
-def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Triple]) -> Iterable[Triple]:
+def _fact_triples(rf: ResolvedFact, doc_ids: dict[str, str], shared: set[Triple]) -> Iterable[Triple]:
+    """A fact as an observation of the RDF Data Cube: every dimension of its data set's structure
+    has a value (a "none" code where nothing applies), its value is the measure."""
+    node = iris.fact(rf.key)
+    yield node, RDF.type, MKG.Fact
+    yield node, RDF.type, QB.Observation
+    yield node, MKG.factSubject, iris.entity(rf.subject)
+    yield node, MKG.factMetric, iris.metric(rf.metric)
+    if rf.period is not None:
+        yield node, MKG.factPeriod, _period_triples(rf.period, shared)
+    else:
+        if rf.interval:
+            doc, _, key = rf.interval.partition("/")
+            yield node, MKG.factInterval, iris.interval(doc, key)
+        else:
+            yield node, MKG.factInterval, MKG.NoInterval
+    yield node, MKG.factCategory, iris.category(rf.category) if rf.category else MKG.NoCategory
+    basis = iris.basis(rf.share, rf.basis)
+    yield node, MKG.basis, basis
+    if basis != MKG.AsReported:
+        yield basis, RDF.type, MKG.Basis
+        label = ", ".join(
+            ([f"{format((rf.share * 100).normalize(), 'f')}% share"] if rf.share is not None else [])
+            + ([rf.basis] if rf.basis else [])
+        )
+        yield basis, RDFS.label, _str(label)
+        if rf.share is not None:
+            yield basis, MKG.reflectsShare, decimal_literal(rf.share)
+        if rf.basis:
+            yield basis, MKG.priceBasis, _str(rf.basis)
+    yield node, MKG.scenario, MKG.Guidance if rf.estimate else MKG.Actual
+    yield node, MKG.statedUnder, _str(rf.context)
+    yield node, MKG.factUnit, iris.unit(rf.unit)
+    yield node, MKG.factValue, decimal_literal(rf.value)
+    yield node, MKG.factDecimals, _int(rf.decimals)
+    if rf.bound:
+        yield node, MKG.factBound, _str(rf.bound)
+    dataset, structure, label = (
+        (iris.FACT_DATASET, MKG.factStructure, "Facts over periods")
+        if rf.period is not None
+        else (iris.INTERVAL_FACT_DATASET, MKG.intervalFactStructure, "Facts with no period")
+    )
+    yield node, QB.dataSet, dataset
+    yield dataset, RDF.type, QB.DataSet
+    yield dataset, QB.structure, structure
+    yield dataset, RDFS.label, _str(label)
+
+
+def _build_triples(build: BuildInfo, facts: Sequence[DocumentFacts]) -> Iterable[Triple]:
+    """The build as a PROV activity: the software and its version, the documents it used (their
+    SHA-256 is on each document) and the settings; no time, so the same inputs give the same bytes."""
+    node = iris.BUILD
+    yield node, RDF.type, MKG.Build
+    yield node, RDF.type, PROV.Activity
+    yield node, RDFS.label, _str(f"kg build (mining-kg {build.version})")
+    yield node, MKG.softwareVersion, _str(build.version)
+    yield node, PROV.wasAssociatedWith, MKG.TableExtractor
+    yield node, PROV.wasAssociatedWith, MKG.ProseExtractor
+    for f in facts:
+        yield node, PROV.used, iris.document(f.doc_id)
+    for name, value in build.settings:
+        s = iris.setting(name)
+        yield node, MKG.setting, s
+        yield s, RDFS.label, _str(name)
+        yield s, RDF.value, _str(value)
+
+
+def _document_triples(
+    doc: DocumentFacts, resolution: Resolution, shared: set[Triple], fact_index: FactIndex
+) -> Iterable[Triple]:
     d = iris.document(doc.doc_id)
     yield d, RDF.type, MKG.Document
     yield d, MKG.fileName, _str(doc.doc)
@@ -124,10 +226,6 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
             yield d, MKG.reportingCompany, company
             if doc.meta.ticker:
                 shared.add((company, MKG.ticker, _str(doc.meta.ticker)))
-
-    ds_node = iris.dataset(doc.doc_id)
-    yield ds_node, RDF.type, QB.DataSet
-    yield ds_node, PROV.wasDerivedFrom, d
 
     for t in doc.tables:
         node = iris.table(doc.doc_id, t.id)
@@ -151,10 +249,12 @@ def _document_triples(doc: DocumentFacts, resolution: Resolution, shared: set[Tr
             yield unread, PROV.wasDerivedFrom, d
 
     per_line: dict[int, int] = defaultdict(int)
-    for obs in doc.observations:
+    for i, obs in enumerate(doc.observations):
         k = per_line[obs.source.line]
         per_line[obs.source.line] += 1
-        yield from _observation_triples(doc, obs, iris.observation(doc.doc_id, obs.source.line, k), d, resolution, shared)
+        node = iris.observation(doc.doc_id, obs.source.line, k)
+        yield from _observation_triples(doc, obs, node, d, resolution, shared)
+        yield node, MKG.printingOf, iris.fact(fact_index.of[(doc.doc, i)])
 
     for k, m in enumerate(doc.mentions):
         node = iris.mention(doc.doc_id, k)
@@ -229,7 +329,6 @@ def _observation_triples(
     doc: DocumentFacts, obs: Observation, node: URIRef, d: URIRef, resolution: Resolution, shared: set[Triple]
 ) -> Iterable[Triple]:
     yield node, RDF.type, MKG.Observation
-    yield node, QB.dataSet, iris.dataset(doc.doc_id)
     yield node, MKG.subject, iris.entity(resolution.key(obs.subject, doc.doc))
     metric = iris.metric(obs.metric)
     yield node, MKG.metric, metric
@@ -237,6 +336,8 @@ def _observation_triples(
         # Several row labels can mint one code; all become altLabels and
         # build_dataset picks one prefLabel per metric afterwards.
         shared.add((metric, RDF.type, MKG.UnmappedMetric))
+        shared.add((metric, RDF.type, SKOS.Concept))
+        shared.add((metric, SKOS.inScheme, METRIC.scheme))
         shared.add((metric, SKOS.notation, _str(obs.metric)))
         shared.add((metric, SKOS.altLabel, _str(obs.minted_from or obs.label or obs.metric)))
         shared.add((metric, MKG.unit, iris.unit(obs.unit)))

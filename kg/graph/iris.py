@@ -41,10 +41,6 @@ def named_graph(doc_id: str) -> URIRef:
     return KGID[f"graph/{doc_id}"]
 
 
-def dataset(doc_id: str) -> URIRef:
-    return KGID[f"dataset/{doc_id}"]
-
-
 def observation(doc_id: str, line: int, k: int) -> URIRef:
     return KGID[f"observation/{doc_id}/{line}-{k}"]
 
@@ -101,3 +97,24 @@ def category(code: str) -> URIRef:
 
 def relation(predicate: str) -> URIRef:
     return MKG[predicate]
+
+
+def fact(key: str) -> URIRef:
+    return KGID[f"fact/{key}"]
+
+
+FACT_DATASET = KGID["dataset/facts"]  # facts about a period or instant (mkg:factStructure)
+INTERVAL_FACT_DATASET = KGID["dataset/interval-facts"]  # facts no period applies to (mkg:intervalFactStructure)
+BUILD = KGID["build"]
+
+
+def basis(share: object, price_basis: str) -> URIRef:
+    """The reporting basis of an ownership share (a fraction, or None) and a printed price basis."""
+    if share is None and not price_basis:
+        return MKG.AsReported
+    parts = ([f"share-{share}"] if share is not None else []) + ([slugify(price_basis)] if price_basis else [])
+    return KGID["basis/" + "-".join(parts)]
+
+
+def setting(name: str) -> URIRef:
+    return KGID[f"build/setting/{slugify(name)}"]

@@ -19,6 +19,10 @@ class MKG(DefinedNamespace):
     _NS = Namespace(BASE + "def#")
     _fail = True
 
+    Actual: URIRef
+    AsReported: URIRef
+    Basis: URIRef
+    Build: URIRef
     Commodity: URIRef
     Company: URIRef
     Document: URIRef
@@ -26,7 +30,9 @@ class MKG(DefinedNamespace):
     Entity: URIRef
     Extractor: URIRef
     Facility: URIRef
+    Fact: URIRef
     Footnote: URIRef
+    Guidance: URIRef
     Indicated: URIRef
     Inferred: URIRef
     Interval: URIRef
@@ -37,6 +43,8 @@ class MKG(DefinedNamespace):
     Mine: URIRef
     MineralizedMaterial: URIRef
     MiningUnit: URIRef
+    NoCategory: URIRef
+    NoInterval: URIRef
     Observation: URIRef
     OreBody: URIRef
     Organization: URIRef
@@ -53,6 +61,7 @@ class MKG(DefinedNamespace):
     ProvenProbable: URIRef
     RelationStatement: URIRef
     ResourceCategory: URIRef
+    Scenario: URIRef
     Segment: URIRef
     Table: URIRef
     TableExtractor: URIRef
@@ -60,6 +69,19 @@ class MKG(DefinedNamespace):
     UnmappedMetric: URIRef
     UnreadNumber: URIRef
     acquired: URIRef
+    boundComponent: URIRef
+    decimalsComponent: URIRef
+    valueComponent: URIRef
+    unitComponent: URIRef
+    statedUnderComponent: URIRef
+    scenarioComponent: URIRef
+    basisComponent: URIRef
+    categoryComponent: URIRef
+    intervalComponent: URIRef
+    periodComponent: URIRef
+    metricComponent: URIRef
+    subjectComponent: URIRef
+    basis: URIRef
     categories: URIRef
     category: URIRef
     columnLabel: URIRef
@@ -68,11 +90,22 @@ class MKG(DefinedNamespace):
     distanceFrom: URIRef
     endDate: URIRef
     extractedBy: URIRef
+    factBound: URIRef
+    factCategory: URIRef
+    factDecimals: URIRef
+    factInterval: URIRef
+    factMetric: URIRef
+    factPeriod: URIRef
+    factStructure: URIRef
+    factSubject: URIRef
+    factUnit: URIRef
+    factValue: URIRef
     fileName: URIRef
     firstLine: URIRef
     footnote: URIRef
     holdsPosition: URIRef
     interval: URIRef
+    intervalFactStructure: URIRef
     isEstimate: URIRef
     jointVenturePartner: URIRef
     lastLine: URIRef
@@ -89,6 +122,7 @@ class MKG(DefinedNamespace):
     periodKind: URIRef
     priceBasis: URIRef
     printedValue: URIRef
+    printingOf: URIRef
     producedAt: URIRef
     reason: URIRef
     reflectsShare: URIRef
@@ -97,11 +131,16 @@ class MKG(DefinedNamespace):
     reportingCompany: URIRef
     rowLabel: URIRef
     scale: URIRef
+    scenario: URIRef
+    scenarios: URIRef
+    setting: URIRef
     sha256: URIRef
+    softwareVersion: URIRef
     sold: URIRef
     soldTo: URIRef
     sourceLine: URIRef
     startDate: URIRef
+    statedUnder: URIRef
     subject: URIRef
     subsidiaryOf: URIRef
     surfaceText: URIRef
@@ -117,7 +156,6 @@ class MKG(DefinedNamespace):
     valueDecimals: URIRef
     within: URIRef
 
-
 METRIC = Namespace(BASE + "metric/")
 UNIT = Namespace(BASE + "unit/")
 KGID = Namespace(BASE + "id/")
@@ -126,7 +164,7 @@ ONTOLOGY = URIRef(BASE + "def")
 
 PREFIXES: dict[str, str] = {
     "mkg": str(MKG._NS),
-    "metric": str(METRIC),
+    "kgmetric": str(METRIC),
     "kgunit": str(UNIT),
     "kgid": str(KGID),
 }

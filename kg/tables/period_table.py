@@ -420,6 +420,8 @@ class PeriodTable(TableReader):
         else:
             columns = flows if mapped else durations
         by_cell = self.by_cell(line.n)
+        # the family row this line stands under keeps it apart from another line of the same metric
+        context = strip_markers(self.ctx.family).rstrip(":-").strip() or None
         for cell, col in zip(line.row.cells, cols, strict=True):
             value, places, kind, printed = cell.number
             if kind == NA or value is None:
@@ -449,20 +451,17 @@ class PeriodTable(TableReader):
                     source,
                     printed,
                     raw,
-                    "",
-                    column,
-                    notes + (cell_note,) if cell_note and cell_note not in notes else notes,
-                    estimate,
-                    basis,
-                    share,
-                    mapped,
-                    "",
-                    "",
-                    unit.guessed,
-                    "" if mapped else raw or code,
+                    column=column,
+                    footnotes=notes + (cell_note,) if cell_note and cell_note not in notes else notes,
+                    estimate=estimate,
+                    basis=basis,
+                    share=share,
+                    mapped=mapped,
+                    unit_guessed=unit.guessed,
+                    minted_from="" if mapped else raw or code,
+                    family=context,
                 )
             )
-            self.families[id(self.observations[-1])] = self.ctx.family
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
 

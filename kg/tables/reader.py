@@ -145,7 +145,6 @@ class TableReader(Recording):
         # coverage: the cells read into observations, and why others were not, by (line, column)
         self.read_cells: set[tuple[int, int]] = set()
         self.skipped: dict[tuple[int, int], str] = {}
-        self.families: dict[int, str] = {}  # id(observation) → the family row it stood under
 
     # ------------------------------------------------------------ entry
 
@@ -192,7 +191,7 @@ class TableReader(Recording):
         out = []
         for obs in self.observations:
             if id(obs) in apart:
-                family = self.families.get(id(obs), "").strip().rstrip(":-").strip()
+                family = obs.family or ""
                 label = obs.label or obs.column
                 item = f"{family}: {label}" if family and family != label else label
                 obs = dataclasses.replace(obs, context=item)

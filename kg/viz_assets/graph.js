@@ -151,7 +151,7 @@
   function updateCount() {
     countEl.textContent = visibleNodes().length + " of " + data.nodes.length + " entities, " +
       cy.edges().not(".hidden").length + " of " + data.edges.length + " relations, " +
-      data.counts.observations + " observations, " + data.counts.findings + " validation findings";
+      data.counts.observations + " observations (" + data.counts.facts + " facts), " + data.counts.findings + " validation findings";
   }
 
   // Fit the view to node positions (cy.fit would measure every label first).
@@ -207,6 +207,21 @@
 
   function section(title) { return el("h3", { text: title }); }
 
+  // A FILE:LINE that opens the release at that line (sources.js): "doc:line" text, or doc and line.
+  function srcLink(doc, line, mark) {
+    var attrs = { cls: "src-link", href: "#" + doc + ":" + line, "data-doc": doc, "data-line": String(line), text: doc + ":" + line };
+    if (mark) attrs["data-mark"] = mark;
+    return el("a", attrs);
+  }
+  function srcLinks(list) {
+    var box = el("div", { cls: "src" });
+    list.forEach(function (s) {
+      var at = s.lastIndexOf(":");
+      box.appendChild(srcLink(s.slice(0, at), s.slice(at + 1)));
+    });
+    return box;
+  }
+
   function relationItem(e, outgoing) {
     var other = nodeById[outgoing ? e.target : e.source];
     var otherLabel = other ? other.label : (outgoing ? e.target : e.source);
@@ -214,7 +229,7 @@
     link.addEventListener("click", function () { select(outgoing ? e.target : e.source); });
     var li = outgoing ? el("li", null, e.label + " \u2192 ", link) : el("li", null, link, " \u2192 " + e.label + " \u2192 this");
     if (e.value) li.appendChild(document.createTextNode(" (" + e.value.split(" | ").join(", ") + ")"));
-    if (e.sources.length) li.appendChild(el("div", { cls: "src", text: e.sources.join("  ") }));
+    if (e.sources.length) li.appendChild(srcLinks(e.sources));
     return li;
   }
 
@@ -252,7 +267,7 @@
         if (g.category) name += " \u00b7 " + g.category;
         var rows = g.values.map(function (v) {
           return el("tr", null, el("td", { text: fmtPeriod(v[0], v[1]) }), el("td", { cls: "num", text: fmtValue(v[2], g.unit) }),
-            el("td", { cls: "src", text: docs[v[3]] + ":" + v[4] }));
+            el("td", { cls: "src" }, srcLink(docs[v[3]], v[4], v[5])));
         });
         if (g.n > g.values.length) rows.push(el("tr", null, el("td", { cls: "muted", colspan: "3",
           text: "\u2026 and " + (g.n - g.values.length) + " older values (see observations.csv)" })));
@@ -271,7 +286,7 @@
       body.appendChild(section("Validation findings (" + summary + ")"));
       var list = el("ul", { id: "details-findings" }, ...fs.slice(0, 50).map(function (f) {
         return el("li", null, el("span", { cls: "sev sev-" + f.severity, text: f.severity }), " " + f.message,
-          f.sources.length ? el("div", { cls: "src", text: f.sources.join("  ") }) : null);
+          f.sources.length ? srcLinks(f.sources) : null);
       }));
       if (fs.length > 50) list.appendChild(el("li", { cls: "muted", text: "\u2026 " + (fs.length - 50) + " more in validation.txt" }));
       var box = el("details", null, el("summary", { text: fs.length + (fs.length === 1 ? " finding" : " findings") }), list);
