@@ -751,3 +751,21 @@ def test_a_surname_after_an_honorific_is_a_person_a_bare_one_is_not() -> None:
     canon = _Canon(load_gazetteer())
     assert canon.statistical("Ellery", "PERSON", "with the Company. Ms. ", " was previously")[0] == "Person"
     assert canon.statistical("Ellery", "PERSON", "with the Company. ", " was previously") is None
+
+
+def test_a_successor_named_a_sentence_after_the_appointment_passes_the_post_back() -> None:
+    """"... the appointment of Maria Kovacs as Chief Financial Officer." then "Ms. Kovacs succeeds
+    David Lindqvist, who is retiring.": the post the appointee was given is the one the person
+    succeeded held, a former post."""
+    ctx = context()
+    first = sentence(
+        "The Company announced the appointment of [Maria Kovacs|Person|Maria Kovacs] as Chief Financial Officer."
+    )
+    second = sentence("[Ms. Kovacs|Person|Maria Kovacs] succeeds [David Lindqvist|Person|David Lindqvist], who is retiring.")
+    list(find_relations(first, ctx))
+    found = [f for f in find_relations(second, ctx) if f.predicate == "holdsPosition"]
+    assert [(f.subject.label, f.object.label, f.kind) for f in found] == [
+        ("David Lindqvist", "Chief Financial Officer", "former")
+    ]
+    # a document that never named the appointee's post gives the predecessor none
+    assert not [f for f in find_relations(second, context()) if f.predicate == "holdsPosition"]
