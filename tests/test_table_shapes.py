@@ -247,3 +247,19 @@ def test_period_phrases_over_cell_pairs_a_dated_second_part_and_a_scale_note_bel
     assert not [o for o in f.observations if o.value in (2022, 2023)]  # the years are no figures
     # the cash-flow row keeps its metric: the second part's title does not make it a balance sheet
     assert {o.metric for o in f.observations if "operating activities" in o.label} == {"operating-cash-flow"}
+
+
+def test_a_caption_naming_the_mine_after_the_kind_of_table_and_base_metal_rows(
+    facts: dict[str, DocumentFacts],
+) -> None:
+    """ "OPERATING STATISTICS - MESA VERDE MINE": the mine named after the kind of table is the
+    subject; a copper producer's rows (copper in concentrate in thousands of pounds, payable copper
+    sold, C1 cash cost per pound) take their metrics, and molybdenum, which the vocabulary lacks,
+    is minted, not folded into a near metric."""
+    f = facts["copper-operating"]
+    assert {o.subject for o in f.observations} == {EntityRef("Mesa Verde Mine", "Mine")}
+    q3 = Period(start=date(2015, 7, 1), end=date(2015, 9, 30))
+    copper = rows(f, 15)["copper-produced"]
+    assert (copper.value, copper.unit, copper.period) == (50_411_000, "LB", q3)
+    assert rows(f, 18)["c1-cash-cost-per-lb-copper"].value == Decimal("1.62")
+    assert next(iter(rows(f, 17))).startswith("x-")  # molybdenum

@@ -219,10 +219,17 @@ class TableReader(Recording):
 
     def title_subject(self) -> None:
         """A table under a heading that names one entity ("Mabula Mine" above it, or a caption
-        line "KESTREL LAKE MINE - OPERATING STATISTICS") is about that entity: its rows under no
-        section heading of their own take it as subject."""
-        for k, text in enumerate((self.title, *(ln.stripped for ln in self.grid.caption))):
-            name = re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[0]
+        line "KESTREL LAKE MINE - OPERATING STATISTICS" or "OPERATING STATISTICS - MESA VERDE
+        MINE") is about that entity: its rows under no section heading of their own take it as
+        subject."""
+        lines = (self.title, *(ln.stripped for ln in self.grid.caption))
+        # each part of a line ("OPERATING STATISTICS - MESA VERDE MINE": the second names it)
+        parts = [
+            (k, name)
+            for k, text in enumerate(lines)
+            for name in re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[:2]
+        ]
+        for k, name in parts:
             if not name or len(name.split()) > 6:
                 continue
             heading = read_heading(name)
