@@ -263,3 +263,28 @@ def test_a_caption_naming_the_mine_after_the_kind_of_table_and_base_metal_rows(
     assert (copper.value, copper.unit, copper.period) == (50_411_000, "LB", q3)
     assert rows(f, 18)["c1-cash-cost-per-lb-copper"].value == Decimal("1.62")
     assert next(iter(rows(f, 17))).startswith("x-")  # molybdenum
+
+
+def test_an_html_resource_table_with_a_deposit_column_spanning_its_categories() -> None:
+    """NI 43-101 resources in HTML: the deposit cell spans its category rows (rowspan), the caption
+    wraps inside its parenthesis ("(effective date February" / "15, 2021)") and says "Mineral
+    Resource Estimate" in the singular, and the headers wrap over three lines. Each category row
+    is the deposit's, dated by the caption, in the units its header prints."""
+    doc = read_document(DATA / "resources-rowspan.htm")
+    f = extract_tables(doc, segment(doc))
+    when = Period(end=date(2021, 2, 15))
+    contained = {
+        (o.subject.label, o.category): o.value for o in f.observations if o.metric == "reserve-contained-gold"
+    }
+    assert contained == {
+        ("North Zone", "measured"): 250_000,
+        ("North Zone", "indicated"): 530_000,
+        ("North Zone", "inferred"): 216_000,
+        ("South Zone", "indicated"): 218_000,
+        ("South Zone", "inferred"): 116_000,
+    }
+    assert {o.period for o in f.observations} == {when}
+    tonnes = next(o for o in f.observations if o.metric == "reserve-ore-tons" and o.category == "indicated")
+    assert (tonnes.value, tonnes.unit) == (11_600_000, "TONNE")
+    grade = next(o for o in f.observations if o.metric == "reserve-grade-gold" and o.value == Decimal("1.10"))
+    assert grade.unit == "G-PER-TONNE"

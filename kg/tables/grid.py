@@ -165,6 +165,10 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
         lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
         roles.append(role)
     for i, role in enumerate(roles):
+        if role == HEAD and i and roles[i - 1] == TEXT and _closes_caption(lines[i - 1].stripped, lines[i].stripped):
+            # "(effective date February" / "15, 2021)": the caption's last words, not a header
+            roles[i] = TEXT
+            lines[i] = lines[i]._replace(role=TEXT)
         if role == DATA and _years_under_a_date(lines, roles, i):
             # its label is a title of the rows below, not of the whole table's kind: left out
             line = lines[i]
@@ -205,6 +209,11 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     for part in parts:
         part.finish()
     return Grid(caption, parts)
+
+
+def _closes_caption(above: str, line: str) -> bool:
+    """Whether ``line`` ends a parenthesis the text line above it opened (a wrapped caption)."""
+    return above.count("(") > above.count(")") and line.count(")") > line.count("(")
 
 
 def _years_under_a_date(lines: Sequence[Line], roles: Sequence[str], i: int) -> bool:
