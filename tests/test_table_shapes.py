@@ -288,3 +288,23 @@ def test_an_html_resource_table_with_a_deposit_column_spanning_its_categories() 
     assert (tonnes.value, tonnes.unit) == (11_600_000, "TONNE")
     grade = next(o for o in f.observations if o.metric == "reserve-grade-gold" and o.value == Decimal("1.10"))
     assert grade.unit == "G-PER-TONNE"
+
+
+def test_a_range_in_a_guidance_column_is_its_two_bounds(facts: dict[str, DocumentFacts]) -> None:
+    """ "180,000 - 200,000" under "2021 Guidance": one cell (before, three: the columns shifted and
+    the header's "Guidance" fell on a column of its own), read as a lower and an upper bound of
+    one forecast; the actual beside it is no estimate and no bound."""
+    f = facts["guidance-range"]
+    fy21 = Period(start=date(2021, 1, 1), end=date(2021, 12, 31))
+    gold = sorted(
+        (o.value, o.bound, o.estimate)
+        for o in f.observations
+        if o.metric == "gold-produced" and o.period == fy21
+    )
+    assert gold == [(180_000, "lower", True), (200_000, "upper", True)]
+    actual = [o for o in f.observations if o.metric == "gold-produced" and o.period != fy21]
+    assert [(o.value, o.bound, o.estimate) for o in actual] == [(176_412, "", False)]
+    capex = sorted(o.value for o in f.observations if o.metric == "capital-additions" and o.period == fy21)
+    assert capex == [45_000_000, 55_000_000]
+    (table,) = f.tables
+    assert table.numbers == 9 and not table.unread

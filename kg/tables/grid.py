@@ -103,7 +103,7 @@ def _unglue(line: Line, columns: Sequence[Span]) -> Line:
         if abs(cell.end - col.end) <= 1 and (first_end is None or first_end > col.end + 1):
             label = head.rstrip()
             split = SplitRow(
-                label, row.label_start, row.label_start + len(label), (cell, *row.cells), row.tail
+                label, row.label_start, row.label_start + len(label), (cell, *row.cells), row.tail, row.highs
             )
             return line._replace(row=split)
     return line

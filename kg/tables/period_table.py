@@ -16,7 +16,7 @@ release's other captions, else the metric's own unit; a rate is never scaled by 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -462,8 +462,26 @@ class PeriodTable(TableReader):
                     family=context,
                 )
             )
+            if line.row.highs:
+                self._range(line, cell, unit.factor, exp)
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
+
+    def _range(self, line: Line, cell: Cell, factor: Decimal, exp: int) -> None:
+        """A cell printing a range ("180,000 - 200,000"): the observation just made is its lower
+        bound, and its upper end another observation, the upper bound."""
+        assert line.row is not None
+        high = dict(line.row.highs).get(cell.end)
+        if high is None:
+            return
+        low = self.observations[-1]
+        value, decimals = scaled(high, factor, exp)
+        source = self.source(line.n, high.end - 1) if self.by_cell(line.n) else low.source
+        self.observations[-1] = replace(low, bound="lower")
+        self.observations.append(
+            replace(low, value=value, decimals=decimals, printed=high.printed, source=source, bound="upper")
+        )
+        self.read_cells.add((line.n, high.start))
 
     def _no_period_note(self, n: int, headers: list[ColumnHeader], col: int) -> None:
         """One note per column, not per row: a "% Change" column has no period at all."""
