@@ -308,3 +308,24 @@ def test_a_range_in_a_guidance_column_is_its_two_bounds(facts: dict[str, Documen
     assert capex == [45_000_000, 55_000_000]
     (table,) = f.tables
     assert table.numbers == 9 and not table.unread
+
+
+def test_columns_that_name_the_mines(facts: dict[str, DocumentFacts]) -> None:
+    """Mines as columns: "La Esperanza   Cerro Negro   Consolidated" under "Three months ended
+    June 30, 2019" (each column a subject, the period the line above states; "La" standing left
+    of the numbers stays in the name), and mine names over pairs of dated columns. The title
+    "OPERATING RESULTS BY MINE" names no mine."""
+    f = facts["mines-as-columns"]
+    q2_19 = Period(start=date(2019, 4, 1), end=date(2019, 6, 30))
+    q2_18 = Period(start=date(2018, 4, 1), end=date(2018, 6, 30))
+    silver = {(o.subject.label, o.period, o.value) for o in f.observations if o.metric == "silver-produced"}
+    assert silver == {
+        ("La Esperanza", q2_19, 1_120_330),
+        ("Cerro Negro", q2_19, 468_210),
+        ("Granite Peak Silver Corp.", q2_19, 1_588_540),
+        ("La Esperanza", q2_18, 1_051_220),
+        ("Cerro Negro", q2_18, 455_870),
+    }
+    assert all("Results" not in o.subject.label for o in f.observations)
+    (first, second) = f.tables
+    assert first.numbers == 12 and not first.unread and not second.unread

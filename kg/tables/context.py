@@ -211,6 +211,7 @@ class Names:
     def _by_proper(self) -> dict[str, Counter[tuple[str, str]]]:
         heads, plurals, modifiers = _heads()
         descriptors = _descriptors()
+        titles = vocabulary().title_words
         seen: dict[str, Counter[tuple[str, str]]] = {}
         text = _paragraphs(self._lines)
         # Each head word found by str.find (in C, far quicker than one regex alternating them);
@@ -247,6 +248,8 @@ class Names:
             proper = " ".join(title_name(w) if w.isupper() else w for w in proper_words)
             if proper.lower() in modifiers or all(w.lower() in _label_words() for w in proper_words):
                 continue  # "Mineral properties", "Income from operations": words of row labels
+            if any(w.lower() in titles for w in proper_words):
+                continue  # "OPERATING RESULTS BY MINE": a title, not a name
             seen.setdefault(proper.lower(), Counter())[(proper, head)] += 1
         return seen
 

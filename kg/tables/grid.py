@@ -165,7 +165,12 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
         lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
         roles.append(role)
     for i, role in enumerate(roles):
-        if role == HEAD and i and roles[i - 1] == TEXT and _closes_caption(lines[i - 1].stripped, lines[i].stripped):
+        if (
+            role == HEAD
+            and i
+            and roles[i - 1] == TEXT
+            and _closes_caption(lines[i - 1].stripped, lines[i].stripped)
+        ):
             # "(effective date February" / "15, 2021)": the caption's last words, not a header
             roles[i] = TEXT
             lines[i] = lines[i]._replace(role=TEXT)

@@ -21,7 +21,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from kg.facts import EntityRef, Observation, Period
-from kg.tables.context import entity_name, read_heading, strip_markers
+from kg.header import stated_periods
+from kg.tables.context import bare_name, entity_name, heading_subject, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
 from kg.tables.labels import read_label
 from kg.tables.metric_match import MatchContext, match
@@ -68,6 +69,22 @@ def _row_dimension(raw: str, metric: Metric | str | None) -> str:
     return dimension(metric.unit) if isinstance(metric, Metric) else ""
 
 
+def _column_names(lines: list[str], part: SubTable) -> list[str]:
+    """Per column, the words printed over it as runs (words one blank apart), each run going
+    whole to the column nearest its centre: "La Esperanza" stays one name though "La" stands
+    left of the numbers."""
+    columns = part.columns
+    out: list[list[str]] = [[] for _ in columns]
+    for line in lines:
+        for m in re.finditer(r"\S+(?: \S+)*", line):
+            if m.end() <= part.label_end:
+                continue
+            centre = (m.start() + m.end()) / 2
+            k = min(range(len(columns)), key=lambda c: abs(columns[c].center - centre))
+            out[k].append(m.group())
+    return [" ".join(words) for words in out]
+
+
 def _unit_only(raw: str) -> bool:
     """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
     if len(raw) > 20:
@@ -83,6 +100,8 @@ class PeriodTable(TableReader):
         self._estimates: dict[str, bool] = {}
         self._no_period: set[tuple[int, int]] = set()
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
+        # headers of columns that name subjects, by id: (the headers, the subject of each column)
+        self._column_subjects: dict[int, tuple[list[ColumnHeader], list[EntityRef]]] = {}
         self.table_metric = self._caption_metric()
         self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
         self._above_dimension = ""  # the kind of quantity the row above prints
@@ -122,13 +141,84 @@ class PeriodTable(TableReader):
             )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
+                self._spanning_subjects(lines, part, headers)
                 return headers
+            by_subject = self._subject_columns(headers, _column_names(lines, part))
+            if by_subject is not None:
+                return by_subject
         if self.state.last_headers and len(self.state.last_headers) == len(part.columns):
             return self.state.last_headers
         first = part.data[0].n if part.data else self.first_line
         self.problem(
             first, f"table {self.table_id}: no column periods found over {len(part.columns)} columns"
         )
+        return None
+
+    def _subject_columns(self, headers: list[ColumnHeader], names: list[str]) -> list[ColumnHeader] | None:
+        """Columns that name what they are about rather than a period ("La Esperanza   Cerro
+        Negro   Consolidated" under "Three months ended June 30, 2019"): every column a mine,
+        unit, segment or the company as a whole, and one period stated by the caption or the
+        lines just above. The headers get that period; ``_column_subjects`` their subjects."""
+        period = self._stated_period()
+        if period is None or not headers:
+            return None
+        subjects = [self._column_subject(text) for text in names]
+        if None in subjects or len(set(subjects)) < len(subjects):
+            return None
+        months = 0 if period.start is None else round((period.end - period.start).days / 30.44)
+        out = [ColumnHeader(h.text, period, months) for h in headers]
+        self._column_subjects[id(out)] = (out, subjects)  # type: ignore[assignment]
+        return out
+
+    def _spanning_subjects(self, lines: list[str], part: SubTable, headers: list[ColumnHeader]) -> None:
+        """Names printed over groups of dated columns ("La Esperanza" over "Q2 2019   Q2 2018",
+        "Cerro Negro" over the next two): each column is about the name nearest above it. Two
+        names or more on one header line, every one a mine, unit, segment or the company."""
+        columns = part.columns
+        for line in lines:
+            runs = [
+                m
+                for m in re.finditer(r"\S+(?: \S+)*", line)
+                if m.end() > part.label_end and not re.search(r"\d", m.group())
+            ]
+            if len(runs) < 2 or len(runs) >= len(columns) + 1:
+                continue
+            named = [self._column_subject(m.group()) for m in runs]
+            if None in named or len(set(named)) < len(named):
+                continue
+            centres = [(m.start() + m.end()) / 2 for m in runs]
+            subjects = [
+                named[min(range(len(runs)), key=lambda r: abs(centres[r] - col.center))] for col in columns
+            ]
+            self._column_subjects[id(headers)] = (headers, subjects)  # type: ignore[assignment]
+            return
+
+    def _column_subject(self, text: str) -> EntityRef | None:
+        """What a column header names: the company (a company-wide term, "Total"), a segment, a
+        site the release names, or a bare name; None for anything else."""
+        text = strip_markers(text).strip()
+        key = norm(text)
+        if not text:
+            return None
+        if self._company_term(key) or key.startswith("total"):
+            return self.state.company
+        segment = self.vocab.segment(key)
+        if segment:
+            return EntityRef(segment, "Segment")
+        heading = read_heading(text)
+        return heading_subject(heading, self.state.names, self.vocab.company_terms) or bare_name(
+            heading.name, self.vocab
+        )
+
+    def _stated_period(self) -> Period | None:
+        """The one period the caption states, else the heading above, else the nearest the text
+        just above the table states ("Three months ended June 30, 2019")."""
+        fy_end = getattr(self.doc.meta, "fiscal_year_end", None)
+        for text in (self.caption, self.title, self.before):
+            found = stated_periods(text, fy_end) if text else []
+            if found:
+                _, _, start, end = found[-1]
+                return Period(start=start, end=end)
         return None
 
     def _release_months(self) -> int:
@@ -422,10 +512,14 @@ class PeriodTable(TableReader):
         by_cell = self.by_cell(line.n)
         # the family row this line stands under keeps it apart from another line of the same metric
         context = strip_markers(self.ctx.family).rstrip(":-").strip() or None
+        by_column = self._column_subjects.get(id(headers))
+        column_subjects = by_column[1] if by_column is not None and by_column[0] is headers else None
         for cell, col in zip(line.row.cells, cols, strict=True):
             value, places, kind, printed = cell.number
             if kind == NA or value is None:
                 continue
+            if column_subjects is not None and not self.ctx.section:
+                subject = column_subjects[col]
             if by_cell:
                 source = self.source(line.n, cell.end - 1)
             period, column, estimate = columns[col]
