@@ -127,8 +127,10 @@ def _rules(folder: str | None = None) -> _Rules:
     for k, v in p["exchanges"].items():
         exchanges[k] = v
         exchanges.setdefault(k.upper(), v)
-    exch = _alt(exchanges)
-    symbol = r"[A-Z][A-Za-z0-9]{0,6}(?:[.\-][A-Z0-9]{1,3})?"
+    for v in list(exchanges.values()):  # the name spelt out ("Lima Stock Exchange: ALTIPLC1")
+        exchanges.setdefault(v, v)
+    exch = _alt(exchanges).replace("\\ ", r"\s+")  # a name spelt out may wrap across lines
+    symbol = r"[A-Z][A-Za-z0-9]{0,7}(?:[.\-][A-Z0-9]{1,3})?"
     item = rf"(?:(?P<ex>{exch})\s*(?:and\s+(?:{exch})\s*)?[:\-]\s*(?P<sym>{symbol})(?:\s*-\s*news)?|(?P<sym2>{symbol})\s*:\s*(?P<ex2>{exch}))"
     plain = re.sub(r"\?P<\w+>", "?:", item)
     group = rf"\(\s*{plain}(?:\s*[;,/]\s*(?:and\s+)?{plain})*\s*\)"
@@ -216,6 +218,7 @@ def _tickers(text: str, rules: _Rules) -> list[tuple[str, str]]:
     for m in rules.ticker_item.finditer(text):
         ex = m.group("ex") or m.group("ex2")
         sym = m.group("sym") or m.group("sym2")
+        ex = " ".join(ex.split())
         out.append((rules.exchanges.get(ex, ex), sym))
     return out
 
@@ -347,7 +350,12 @@ def _periods(text: str, patterns: dict[str, Any], fy_end: tuple[int, int] | None
         found.append(_Period(start, end, at, stop))
 
     # "fiscal 2005 second quarter ended December 31, 2004": the quarter and the fiscal year's end
-    for m in re.finditer(rf"\bfiscal\s+(?:year\s+)?({_YEAR})\s+({_ORD})[\s-]+quarter(?:\s+(?:ended|ending)\s+({DATE}))?", text, re.I):
+    # ("fiscal 2020 first quarter results for the period ended November 30, 2019")
+    for m in re.finditer(
+        rf"\bfiscal\s+(?:year\s+)?({_YEAR})\s+({_ORD})[\s-]+quarter"
+        rf"(?:\s+(?:(?:financial\s+)?results\s+)?(?:for\s+the\s+(?:period|quarter|three\s+months)\s+)?(?:ended|ending)\s+({DATE}))?",
+        text, re.I,
+    ):
         if not free(m):
             continue
         n = _ord(m.group(2), patterns)

@@ -517,9 +517,12 @@ def _split_title_rows(
             captions.append(_gather(node).words())
     body = []
     titles = True
+    carried: dict[int, int] = {}  # column -> rows a cell above still spans (rowspan)
     for row, row_inlines in zip(rows, inlines, strict=True):
-        cells = []
+        cells: list = []
+        column = 0
         for cell, inline in zip(row.cells, row_inlines, strict=True):
+            column = _skip_spanned(carried, column, cells, cell.line)
             words = inline.words()
             text = "\n".join(" ".join(w for w, _ in line) for line in words)
             if text and set(text.replace(" ", "")) <= _DASHES:
@@ -528,8 +531,14 @@ def _split_title_rows(
             if text and not cells:  # a row label's indent (a number cell's padding is no indent)
                 text = " " * _cell_indent(cell, inline) + text
             span = cell.attrs.get("colspan", "1").strip()
-            cells.append((text, int(span) if span.isdigit() and 0 < int(span) < 50 else 1,
-                          words[0][0][1] if words else cell.line, cell))
+            width = int(span) if span.isdigit() and 0 < int(span) < 50 else 1
+            cells.append((text, width, words[0][0][1] if words else cell.line, cell))
+            down = cell.attrs.get("rowspan", "1").strip()
+            if down.isdigit() and 1 < int(down) < 500:
+                for k in range(column, column + width):
+                    carried[k] = int(down) - 1
+            column += width
+        _skip_spanned(carried, column, cells, row.line)
         filled = [c for c in cells if c[0].strip()]
         if titles and len(filled) == 1 and cells[0] is filled[0] and _is_centred_cell(cells[0][3]):
             if not _NUMBER_CELL.match(filled[0][0].strip()):
@@ -539,6 +548,16 @@ def _split_title_rows(
             titles = False
         body.append((row.line, [(t, s, n) for t, s, n, _ in cells]))
     return captions, body
+
+
+def _skip_spanned(carried: dict[int, int], column: int, cells: list, line: int) -> int:
+    """Where a cell of a row above spans this row ("North Zone" down its three categories), an
+    empty cell, so the cells after it stay in their columns; the next free column."""
+    while carried.get(column):
+        carried[column] -= 1
+        cells.append(("", 1, line, None))
+        column += 1
+    return column
 
 
 def _is_centred_cell(cell: _Node) -> bool:

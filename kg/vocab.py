@@ -70,6 +70,7 @@ class TableKind:
     cues: tuple[str, ...]  # normalised caption cues
     shape: str = "periods"  # which reader reads it (kg/tables/__init__.py)
     period_kind: str = ""  # "instant" when every figure of such a table is at an instant
+    scope: str = ""  # "company" when such a table reports the company as a whole (a statement)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Vocabulary:
     categories: tuple[Term, ...]
     price_bases: tuple[Term, ...]
     estimate_words: frozenset[str] = frozenset()  # column-header words of forecasts ("guidance")
+    title_words: frozenset[str] = frozenset()  # words of section titles ("review", "highlights")
     # unit_key(printed form) -> unit code, from the altLabels of units.ttl ("oz per ton" -> OZ-PER-TON)
     unit_labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
     # unit code -> QUDT quantity kind, lower case ("currency", "mass", "length", "time", "count")
@@ -154,12 +156,16 @@ class Vocabulary:
         return "periods"
 
     def table_period_kind(self, kind: str) -> str:
-        """"instant" when every figure of a table of ``kind`` is at an instant (a balance sheet),
+        """ "instant" when every figure of a table of ``kind`` is at an instant (a balance sheet),
         else ""."""
         for k in self.table_kinds:
             if k.code == kind:
                 return k.period_kind
         return ""
+
+    def table_scope(self, kind: str) -> str:
+        """ "company" when a table of ``kind`` reports the company as a whole, else ""."""
+        return next((k.scope for k in self.table_kinds if k.code == kind), "")
 
     def category(self, key: str) -> str:
         """The code of the category one of whose variants is ``key`` (normalised), else ""."""
@@ -253,9 +259,13 @@ def vocabulary() -> Vocabulary:
         kind = ug.value(s, qudt.hasQuantityKind)
         unit_dimensions[text(ug, s, SKOS.notation)] = str(kind).rsplit("/", 1)[-1].lower()
     currency_labels = {
-        key.replace(" ", ""): code for key, code in unit_labels.items() if unit_dimensions.get(code) == "currency"
+        key.replace(" ", ""): code
+        for key, code in unit_labels.items()
+        if unit_dimensions.get(code) == "currency"
     }
-    currency_labels.update({code.lower(): code for code, kind in unit_dimensions.items() if kind == "currency"})
+    currency_labels.update(
+        {code.lower(): code for code, kind in unit_dimensions.items() if kind == "currency"}
+    )
 
     tg = graphs["table-terms.ttl"]
     kinds = []
@@ -267,6 +277,7 @@ def vocabulary() -> Vocabulary:
                 cues=tuple(sorted(norm(str(o)) for o in tg.objects(s, tt.captionCue))),
                 shape=text(tg, s, tt.shape) or "periods",
                 period_kind=text(tg, s, tt.periodKind) or "",
+                scope=text(tg, s, tt.scope) or "",
             )
         )
     kinds.sort(key=lambda k: (k.rank, k.code))
@@ -304,6 +315,7 @@ def vocabulary() -> Vocabulary:
         categories=tuple(categories),
         price_bases=terms(tt.PriceBasis),
         estimate_words=frozenset(v for t in terms(tt.EstimateTerm) for v in t.variants),
+        title_words=frozenset(v for t in terms(tt.TitleTerm) for v in t.variants),
         unit_labels=unit_labels,
         unit_dimensions=unit_dimensions,
         currency_labels=currency_labels,
@@ -318,7 +330,10 @@ def _label_terms(tg, tt) -> LabelTerms:  # noqa: ANN001 - an rdflib Graph and Na
     def each(cls):  # noqa: ANN001, ANN202
         for s in sorted(tg.subjects(RDF.type, cls)):
             pref = tg.value(s, SKOS.prefLabel)
-            yield (str(pref) if pref is not None else ""), sorted(str(o) for o in tg.objects(s, SKOS.altLabel))
+            yield (
+                (str(pref) if pref is not None else ""),
+                sorted(str(o) for o in tg.objects(s, SKOS.altLabel)),
+            )
 
     forms: dict[str, str] = {}
     for canonical, alts in each(tt.WordForm):

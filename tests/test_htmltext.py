@@ -66,7 +66,9 @@ def test_entities_as_html5_decodes_them() -> None:
 
 
 def test_pre_keeps_its_lines_and_their_source_lines() -> None:
-    html = "<html><body>\n<pre>\nIncome (loss)\n applicable to common\n shareholders    $ 20,374\n\nNext</pre>"
+    html = (
+        "<html><body>\n<pre>\nIncome (loss)\n applicable to common\n shareholders    $ 20,374\n\nNext</pre>"
+    )
     lines = html_to_lines(html)
     body = [(t, n) for t, n, _ in lines]
     # no blank set between the lines of a wrapped label; the line break after <pre> is no line
@@ -169,7 +171,10 @@ def test_a_label_broken_by_br_prints_as_a_wrapped_label() -> None:
     )
     lines = [t for t in texts(html) if t]
     assert lines[0] == "Sagebrush Mining Complex"
-    assert lines[1].startswith("  3.0% NSR; Tierra Madre Gold Corp.") and lines[1].split()[-2:] == ["3,412", "2,286"]
+    assert lines[1].startswith("  3.0% NSR; Tierra Madre Gold Corp.") and lines[1].split()[-2:] == [
+        "3,412",
+        "2,286",
+    ]
 
 
 def test_a_header_cell_stacks_at_its_br() -> None:
@@ -195,3 +200,19 @@ def test_a_layout_table_is_transparent_and_its_nested_tables_are_tables() -> Non
     assert lines[1].strip() == "PRODUCTION"
     assert lines[2].split() == ["Gold", "produced", "51,438", "41,899"]
     assert lines[3] == "The end."
+
+
+def test_a_cell_spanning_rows_keeps_the_cells_beside_it_in_their_columns() -> None:
+    """A rowspan: the rows it covers print nothing in its column, so their cells stay under their
+    own headers (before, "Indicated" slid into the first column and every number one left)."""
+    html = (
+        "<table><tr><td>Zone</td><td>Class</td><td>Tonnes</td><td>Grade</td></tr>"
+        "<tr><td rowspan='2'>North</td><td>Measured</td><td>4.2</td><td>1.85</td></tr>"
+        "<tr><td>Indicated</td><td>11.6</td><td>1.42</td></tr>"
+        "<tr><td>South</td><td>Inferred</td><td>2.2</td><td>1.64</td></tr></table>"
+    )
+    lines = [t for t, _, _ in html_to_lines(html) if t.strip()]
+    class_at = lines[0].index("Class")
+    assert lines[2].index("Indicated") == class_at == lines[1].index("Measured")
+    assert lines[2].index("11.6") + len("11.6") == lines[1].index("4.2") + len("4.2")
+    assert lines[3].startswith("South")

@@ -64,7 +64,11 @@ def test_relation_rule(predicate: str, expected: str, marked: str) -> None:
     found = find_relations(sentence(marked), context())
     subject, rest = (x.strip() for x in expected.split(">", 1))
     obj, _, value = (x.strip() for x in rest.partition("="))
-    got = [(f.subject.label, f.object.label if f.object else "", f.value) for f in found if f.predicate == predicate]
+    got = [
+        (f.subject.label, f.object.label if f.object else "", f.value)
+        for f in found
+        if f.predicate == predicate
+    ]
     assert any(s == subject and o == obj and (not value or v == value) for s, o, v in got), got
 
 
@@ -83,7 +87,9 @@ def test_company_working_somewhere_is_not_located_there() -> None:
 
 def test_ownership_keeps_precision() -> None:
     found = find_relations(
-        sentence("[Acme|Company|Acme Mining Corp.] holds a 29.73% interest in the [Kestrel mine|Mine|Kestrel mine]."),
+        sentence(
+            "[Acme|Company|Acme Mining Corp.] holds a 29.73% interest in the [Kestrel mine|Mine|Kestrel mine]."
+        ),
         context(),
     )
     [own] = [f for f in found if f.predicate == "ownershipInterest"]
@@ -92,8 +98,13 @@ def test_ownership_keeps_precision() -> None:
 
 def test_positions_change_over_time() -> None:
     ctx = context()
-    early = find_relations(sentence("[Acme|Company|Acme Mining Corp.] Chairman and Chief Executive Officer "
-                                    "[Art Brown|Person|Art Brown] said so."), ctx)
+    early = find_relations(
+        sentence(
+            "[Acme|Company|Acme Mining Corp.] Chairman and Chief Executive Officer "
+            "[Art Brown|Person|Art Brown] said so."
+        ),
+        ctx,
+    )
     assert [(f.subject.label, f.object.label, f.value) for f in early] == [
         ("Art Brown", "Chairman and Chief Executive Officer", "Acme Mining Corp.")
     ]
@@ -101,7 +112,9 @@ def test_positions_change_over_time() -> None:
 
 
 def _figures(text: str, period_end: date = date(2006, 12, 31)) -> list:
-    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), period_end, load_gazetteer().lexicon)
+    ctx = FigureContext(
+        "x.txt", EntityRef("Acme Mining Corp.", "Company"), period_end, load_gazetteer().lexicon
+    )
     return list(find_figures(sentence(text), ctx, lambda pos: 1))
 
 
@@ -120,16 +133,26 @@ def test_prose_figures_with_precision() -> None:
 
 
 def test_negative_cents_and_guidance() -> None:
-    [cost] = _figures("Guidance for the total cash cost of silver was lowered to negative 25 cents per ounce.")
+    [cost] = _figures(
+        "Guidance for the total cash cost of silver was lowered to negative 25 cents per ounce."
+    )
     assert (cost.value, cost.decimals, cost.estimate) == (Decimal("-0.25"), 2, True)
-    [est] = _figures("[Acme|Company|Acme Mining Corp.] expects to produce 6 million ounces of silver in 2007.")
+    [est] = _figures(
+        "[Acme|Company|Acme Mining Corp.] expects to produce 6 million ounces of silver in 2007."
+    )
     assert est.estimate and est.value == Decimal("6E6") and est.decimals == -6
 
 
 def _document(text: str) -> tuple[Document, tuple[Block, ...]]:
     lines = tuple(text.splitlines())
     doc = Document(
-        name="t.txt", id="t", path="t.txt", sha256="", format="text", encoding="utf-8", lines=lines,
+        name="t.txt",
+        id="t",
+        path="t.txt",
+        sha256="",
+        format="text",
+        encoding="utf-8",
+        lines=lines,
         source_lines=tuple(range(1, len(lines) + 1)),
         meta=DocumentMeta(company="Hecla Mining Company", release_date=date(2007, 2, 21)),
     )
@@ -174,8 +197,12 @@ def test_corpus_end_to_end() -> None:
     res = resolve(facts)
     labels = {res.lookup(m.entity).label for f in facts for m in f.mentions}
     assert {"Lucky Friday Unit", "Greens Creek mine", "Phillips S. Baker, Jr.", "Rio Tinto"} <= labels
-    rels = {(res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label) for f in facts for r in f.relations
-            if r.object is not None}
+    rels = {
+        (res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label)
+        for f in facts
+        for r in f.relations
+        if r.object is not None
+    }
     assert ("Kennecott Greens Creek Mining Company", "subsidiaryOf", "Rio Tinto") in rels
     assert ("Hecla Mining Company", "ownershipInterest", "Greens Creek mine") in rels
     for f in facts:
@@ -184,8 +211,13 @@ def test_corpus_end_to_end() -> None:
 
 
 def test_figure_period_from_paragraph_and_release_date() -> None:
-    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), None, load_gazetteer().lexicon,
-                        release_date=date(2007, 2, 21))
+    ctx = FigureContext(
+        "x.txt",
+        EntityRef("Acme Mining Corp.", "Company"),
+        None,
+        load_gazetteer().lexicon,
+        release_date=date(2007, 2, 21),
+    )
     s = sentence("The mine produced 18,713 ounces of gold, compared to 2005.")
     [obs] = find_figures(s, ctx, lambda pos: 1, context="In 2006, output rose.")
     assert (obs.period.start, obs.period.end) == (date(2006, 1, 1), date(2006, 12, 31))
@@ -262,13 +294,21 @@ def test_releasing_company_by_its_short_names_and_group_companies() -> None:
 
     lex = load_gazetteer().lexicon
     assert _company_forms("Northwind Mining Corporation", lex) == [
-        "Northwind Mining Corporation", "Northwind Mining", "Northwind"]
-    facts = _generic_facts("Northwind holds a 40% interest in the Osprey mine.\n"
-                           "Northwind's results improved.")
+        "Northwind Mining Corporation",
+        "Northwind Mining",
+        "Northwind",
+    ]
+    facts = _generic_facts(
+        "Northwind holds a 40% interest in the Osprey mine.\nNorthwind's results improved."
+    )
     companies = {(m.text, m.entity) for m in facts.mentions if m.entity.type == "Company"}
     assert ("Northwind", EntityRef("Northwind Mining Corporation", "Company")) in companies
     [own] = [r for r in facts.relations if r.predicate == "ownershipInterest"]
-    assert (own.subject.label, own.object.label, own.value) == ("Northwind Mining Corporation", "Osprey mine", "40")
+    assert (own.subject.label, own.object.label, own.value) == (
+        "Northwind Mining Corporation",
+        "Osprey mine",
+        "40",
+    )
 
 
 def test_the_mine_is_the_nearest_mine_named_before_it_in_the_paragraph() -> None:
@@ -296,7 +336,11 @@ def test_footnote_ore_bodies_belong_to_the_document_site_the_row_names() -> None
         "(1) Inferred resources, Red and Blue veins, diluted.",
     )
     doc, _ = _document("\n".join(lines))
-    blocks = (Block("prose", 1, 1, lines[:1]), Block("table", 3, 4, lines[2:4]), Block("prose", 6, 6, lines[5:]))
+    blocks = (
+        Block("prose", 1, 1, lines[:1]),
+        Block("table", 3, 4, lines[2:4]),
+        Block("prose", 6, 6, lines[5:]),
+    )
     [facts] = extract_narrative([(doc, blocks)], blank=True, gazetteer=load_gazetteer(tier="generic"))
     parts = {(r.subject.label, r.object.label) for r in facts.relations if r.predicate == "partOf"}
     assert parts == {("Red vein", "Kestrel Unit"), ("Blue vein", "Kestrel Unit")}
@@ -308,21 +352,33 @@ def test_generic_name_patterns_come_from_the_lexicon() -> None:
         "Northwind sold the Osprey Creek gold exploration project to Great Basin Gold, Inc. in May."
     )
     found = {(m.entity.type, m.entity.label) for m in facts.mentions}
-    assert {("Mine", "Gold Hunter mine"), ("Place", "Coeur d'Alene Basin"), ("OreBody", "Raven fault"),
-            ("Project", "Osprey Creek"), ("Company", "Great Basin Gold, Inc.")} <= found
+    assert {
+        ("Mine", "Gold Hunter mine"),
+        ("Place", "Coeur d'Alene Basin"),
+        ("OreBody", "Raven fault"),
+        ("Project", "Osprey Creek"),
+        ("Company", "Great Basin Gold, Inc."),
+    } <= found
     assert not any(label in ("Great Basin", "Hunter mine") for _, label in found)
 
 
 def test_production_cue_needs_a_single_site() -> None:
-    s = sentence("[gold|Commodity|gold] production rose at the [Owl mine|Mine|Owl mine] "
-                 "and fell at the [Lark mine|Mine|Lark mine].")
+    s = sentence(
+        "[gold|Commodity|gold] production rose at the [Owl mine|Mine|Owl mine] "
+        "and fell at the [Lark mine|Mine|Lark mine]."
+    )
     assert [f for f in find_relations(s, context()) if f.predicate == "producedAt"] == []
 
 
 def _figures_q2(text: str) -> list:
     """Figures of a mid-year release (no stated period; released in August 2008)."""
-    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), None, load_gazetteer().lexicon,
-                        release_date=date(2008, 8, 6))
+    ctx = FigureContext(
+        "x.txt",
+        EntityRef("Acme Mining Corp.", "Company"),
+        None,
+        load_gazetteer().lexicon,
+        release_date=date(2008, 8, 6),
+    )
     return list(find_figures(sentence(text), ctx, lambda pos: 1))
 
 
@@ -331,7 +387,9 @@ def test_more_prose_metrics_with_contract_codes_and_precision() -> None:
         "For the quarter, the [Kestrel mine|Mine|Kestrel mine] produced 1.25 million ounces of silver, "
         "8,450 tons of zinc and 3,100 tons of lead, and milled 212,400 tons of ore."
     )
-    got = {o.metric: (o.value, o.unit, o.decimals, o.subject.label, o.period.start, o.period.end) for o in obs}
+    got = {
+        o.metric: (o.value, o.unit, o.decimals, o.subject.label, o.period.start, o.period.end) for o in obs
+    }
     q2 = (date(2008, 4, 1), date(2008, 6, 30))
     assert got["silver-produced"] == (Decimal("1.25E6"), "OZ", -4, "Kestrel mine", *q2)
     assert got["zinc-produced"] == (Decimal(8450), "TON", 0, "Kestrel mine", *q2)
@@ -340,13 +398,27 @@ def test_more_prose_metrics_with_contract_codes_and_precision() -> None:
 
 
 def test_ore_grade_and_reserves_in_prose() -> None:
-    [grade] = _figures_q2("The average grade of silver ore milled at the [Kestrel Unit|MiningUnit|Kestrel Unit] "
-                          "in the first half was 10.7 ounces per ton.")
-    assert (grade.metric, grade.value, grade.unit, grade.decimals) == ("ore-grade-silver", Decimal("10.7"), "OZ-PER-TON", 1)
+    [grade] = _figures_q2(
+        "The average grade of silver ore milled at the [Kestrel Unit|MiningUnit|Kestrel Unit] "
+        "in the first half was 10.7 ounces per ton."
+    )
+    assert (grade.metric, grade.value, grade.unit, grade.decimals) == (
+        "ore-grade-silver",
+        Decimal("10.7"),
+        "OZ-PER-TON",
+        1,
+    )
     assert (grade.period.start, grade.period.end) == (date(2008, 1, 1), date(2008, 6, 30))
-    [res] = _figures_q2("The [Owl mine|Mine|Owl mine] has proven and probable reserves of 2.4 million ounces of gold "
-                        "at the end of 2007.")
-    assert (res.metric, res.category, res.value, res.unit) == ("reserve-contained-gold", "proven-probable", Decimal("2.4E6"), "OZ")
+    [res] = _figures_q2(
+        "The [Owl mine|Mine|Owl mine] has proven and probable reserves of 2.4 million ounces of gold "
+        "at the end of 2007."
+    )
+    assert (res.metric, res.category, res.value, res.unit) == (
+        "reserve-contained-gold",
+        "proven-probable",
+        Decimal("2.4E6"),
+        "OZ",
+    )
     assert res.period.start is None and res.period.end == date(2007, 12, 31)
     assert _figures_q2("Our reserve and resource base reached 169 million ounces of silver.") == []
     assert _figures_q2("More than 300 million ounces of silver have been mined in the valley.") == []
@@ -358,7 +430,10 @@ def test_figure_subject_skips_possessives_and_relative_clauses() -> None:
         "The [Owl mine|Mine|Owl mine], in which [Acme|Company|Acme Mining Corp.] holds 30%, produced 740,660 "
         "ounces of silver for [Acme|Company|Acme Mining Corp.]'s account in the first nine months of 2008."
     )
-    assert obs.subject.label == "Owl mine" and (obs.period.start, obs.period.end) == (date(2008, 1, 1), date(2008, 9, 30))
+    assert obs.subject.label == "Owl mine" and (obs.period.start, obs.period.end) == (
+        date(2008, 1, 1),
+        date(2008, 9, 30),
+    )
 
 
 UNSEEN = Path(__file__).parent / "data" / "unseen" / "nlp-release.txt"
@@ -377,7 +452,16 @@ def test_unseen_release_with_the_generic_machinery_alone() -> None:
     if get_pipeline(False, gaz)[1] == "blank:en":
         pytest.skip("no spaCy model installed (make test installs it)")
     full = load_gazetteer()
-    for name in ("Larkspur", "Whitlow", "Bracken Hill", "Marta Quennell", "Tolland", "Elko", "Hermosillo", "Corvid Creek"):
+    for name in (
+        "Larkspur",
+        "Whitlow",
+        "Bracken Hill",
+        "Marta Quennell",
+        "Tolland",
+        "Elko",
+        "Hermosillo",
+        "Corvid Creek",
+    ):
         assert not any(name in n for e in full.entries for n in (e.label, *e.aliases)), name
 
     doc = read_document(UNSEEN)
@@ -386,13 +470,27 @@ def test_unseen_release_with_the_generic_machinery_alone() -> None:
     entities = {(res.lookup(m.entity).type, res.lookup(m.entity).label) for m in facts.mentions}
     assert {
         ("Company", "Larkspur Silver Corporation"),
-        ("MiningUnit", "Whitlow Unit"), ("Mine", "Whitlow mine"), ("Mine", "Bracken Hill mine"),
-        ("Mine", "Kestrel mine"), ("Facility", "Fenwick mill"), ("OreBody", "Harrier vein"),
-        ("OreBody", "Osprey vein"), ("Property", "Tamarack property"), ("Project", "Corvid Creek project"),
-        ("Person", "Marta Quennell"), ("Person", "Owen Brackett"), ("Person", "Dana Whitcombe"),
-        ("Company", "Tolland Resources Inc."), ("Company", "Meridian Metals Corporation"),
-        ("Company", "Pell River Mining Ltd."), ("Place", "Elko"), ("Place", "Sonora"),
-        ("Place", "Hermosillo"), ("Place", "Nevada"), ("Place", "Mexico"), ("Commodity", "silver"),
+        ("MiningUnit", "Whitlow Unit"),
+        ("Mine", "Whitlow mine"),
+        ("Mine", "Bracken Hill mine"),
+        ("Mine", "Kestrel mine"),
+        ("Facility", "Fenwick mill"),
+        ("OreBody", "Harrier vein"),
+        ("OreBody", "Osprey vein"),
+        ("Property", "Tamarack property"),
+        ("Project", "Corvid Creek project"),
+        ("Person", "Marta Quennell"),
+        ("Person", "Owen Brackett"),
+        ("Person", "Dana Whitcombe"),
+        ("Company", "Tolland Resources Inc."),
+        ("Company", "Meridian Metals Corporation"),
+        ("Company", "Pell River Mining Ltd."),
+        ("Place", "Elko"),
+        ("Place", "Sonora"),
+        ("Place", "Hermosillo"),
+        ("Place", "Nevada"),
+        ("Place", "Mexico"),
+        ("Commodity", "silver"),
     } <= entities
     assert not {label for _, label in entities} & {"Pell River", "Larkspur", "Whitlow"}
 
@@ -406,21 +504,31 @@ def test_unseen_release_with_the_generic_machinery_alone() -> None:
         ("Owen Brackett", "holdsPosition", "Vice President and Chief Financial Officer", company),
         ("Dana Whitcombe", "holdsPosition", "Vice President - Exploration", company),
         ("Whitlow Unit", "locatedIn", "Nevada", ""),
-        ("Whitlow mine", "partOf", "Whitlow Unit", ""), ("Fenwick mill", "partOf", "Whitlow Unit", ""),
-        ("Harrier vein", "partOf", "Whitlow mine", ""), ("Osprey vein", "partOf", "Whitlow mine", ""),
+        ("Whitlow mine", "partOf", "Whitlow Unit", ""),
+        ("Fenwick mill", "partOf", "Whitlow Unit", ""),
+        ("Harrier vein", "partOf", "Whitlow mine", ""),
+        ("Osprey vein", "partOf", "Whitlow mine", ""),
         ("Fenwick mill", "distanceFrom", "Whitlow mine", "about 12 miles south"),
         ("Kestrel mine", "distanceFrom", "Whitlow mine", "about two miles north"),
         (company, "ownershipInterest", "Bracken Hill mine", "60"),
-        ("Bracken Hill mine", "locatedIn", "Sonora", ""), ("Sonora", "locatedIn", "Mexico", ""),
+        ("Bracken Hill mine", "locatedIn", "Sonora", ""),
+        ("Sonora", "locatedIn", "Mexico", ""),
         ("Bracken Hill mine", "jointVenturePartner", "Tolland Resources Inc.", ""),
         ("Tolland Resources Inc.", "subsidiaryOf", "Meridian Metals Corporation", ""),
-        ("gold", "producedAt", "Bracken Hill mine", ""), ("silver", "producedAt", "Whitlow Unit", ""),
+        ("gold", "producedAt", "Bracken Hill mine", ""),
+        ("silver", "producedAt", "Whitlow Unit", ""),
         (company, "acquired", "Tamarack property", ""),
-        ("Hermosillo office", "locatedIn", "Hermosillo", ""), ("Hermosillo", "locatedIn", "Sonora", ""),
-        (company, "sold", "Corvid Creek project",
-         "$22 million in cash and 4 million shares of Pell River common stock"),
+        ("Hermosillo office", "locatedIn", "Hermosillo", ""),
+        ("Hermosillo", "locatedIn", "Sonora", ""),
+        (
+            company,
+            "sold",
+            "Corvid Creek project",
+            "$22 million in cash and 4 million shares of Pell River common stock",
+        ),
         ("Corvid Creek project", "soldTo", "Pell River Mining Ltd.", ""),
-        (company, "locatedIn", "Elko", ""), ("Elko", "locatedIn", "Nevada", ""),
+        (company, "locatedIn", "Elko", ""),
+        ("Elko", "locatedIn", "Nevada", ""),
     } <= relations
     [sale] = [r for r in facts.relations if r.predicate == "sold"]
     assert sale.date == date(2008, 10, 15)
@@ -476,8 +584,10 @@ def test_second_unseen_release_against_its_hand_annotation() -> None:
     [facts] = extract_narrative([(doc, segment(doc))], gazetteer=gaz)
     res = resolve([facts], gaz)
     entities = {(res.lookup(m.entity).type, res.lookup(m.entity).label) for m in facts.mentions}
-    relations = {(res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label if r.object else "")
-                 for r in facts.relations}
+    relations = {
+        (res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label if r.object else "")
+        for r in facts.relations
+    }
     want_e, want_r = _expected(UNSEEN.with_name("nlp-release-2.expected.tsv"))
     assert want_e <= entities, sorted(want_e - entities)
     assert want_r <= relations, sorted(want_r - relations)
@@ -493,8 +603,10 @@ def test_second_unseen_release_against_its_hand_annotation() -> None:
 # Organizations at first; issue 11 made every business a Company (Organization is for
 # governments, regulators, exchanges, unions and agencies), and the annotations follow it.
 KNOWN_MISSES = {
-    "nlp-release-3": {("Cordillera Copper Corp.", "ownershipInterest", "Atacama project"),
-                      ("Ravensworth Metals Inc.", "locatedIn", "Denver")},
+    "nlp-release-3": {
+        ("Cordillera Copper Corp.", "ownershipInterest", "Atacama project"),
+        ("Ravensworth Metals Inc.", "locatedIn", "Denver"),
+    },
     "nlp-release-4": set(),
     "nlp-release-5": {("Ancash", "locatedIn", "Peru")},
 }
@@ -516,8 +628,10 @@ def test_later_unseen_releases_against_their_hand_annotation(name: str) -> None:
     [facts] = extract_narrative([(doc, segment(doc))], gazetteer=gaz)
     res = resolve([facts], gaz)
     entities = {(res.lookup(m.entity).type, res.lookup(m.entity).label) for m in facts.mentions}
-    relations = {(res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label if r.object else "")
-                 for r in facts.relations}
+    relations = {
+        (res.lookup(r.subject).label, r.predicate, res.lookup(r.object).label if r.object else "")
+        for r in facts.relations
+    }
     want_e, want_r = _expected(UNSEEN.with_name(f"{name}.expected.tsv"))
     known: set = KNOWN_MISSES[name]
     assert want_e - known <= entities, sorted(want_e - known - entities)
@@ -527,12 +641,19 @@ def test_later_unseen_releases_against_their_hand_annotation(name: str) -> None:
 
 def test_metal_named_before_its_production() -> None:
     [obs] = _figures_q2("For the first six months of 2008, silver production was more than 3 million ounces.")
-    assert (obs.metric, obs.value, obs.decimals, obs.period.end) == ("silver-produced", Decimal("3E6"), -6, date(2008, 6, 30))
+    assert (obs.metric, obs.value, obs.decimals, obs.period.end) == (
+        "silver-produced",
+        Decimal("3E6"),
+        -6,
+        date(2008, 6, 30),
+    )
     [obs] = _figures_q2("Gold production for the quarter was 61,400 ounces at a low cost.")
     assert (obs.metric, obs.value, obs.period.start) == ("gold-produced", Decimal(61400), date(2008, 4, 1))
 
 
-def test_a_block_the_rules_fail_on_is_reported_and_the_rest_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_block_the_rules_fail_on_is_reported_and_the_rest_still_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from kg.nlp import extract, extract_narrative
 
     real = extract._corporate_names
@@ -551,12 +672,59 @@ def test_a_block_the_rules_fail_on_is_reported_and_the_rest_still_read(monkeypat
     assert [(p.line, p.severity) for p in facts.problems if "rules failed" in p.message] == [(3, "error")]
 
 
-_WORDS = st.sampled_from([
-    "the", "mine", "Mine", "unit", "This", "Kestrel", "Ridge", "Corp.", "Inc.", "Ltd.", ",", "'s", "in", "Nevada",
-    "of", "produced", "1.2", "million", "ounces", "gold", "silver", "tons", "ore", "milled", "vein", "zone",
-    "Mina", "d'Alene", "-", "--", "(BUSINESS", "WIRE)", "TORONTO,", "Ontario--", "a", "50%", "interest",
-    "subsidiary", "sold", "to", "for", "$12", "quarter", "first", "2008", "reserves", "region", "pit", "\n",
-])
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "mine",
+        "Mine",
+        "unit",
+        "This",
+        "Kestrel",
+        "Ridge",
+        "Corp.",
+        "Inc.",
+        "Ltd.",
+        ",",
+        "'s",
+        "in",
+        "Nevada",
+        "of",
+        "produced",
+        "1.2",
+        "million",
+        "ounces",
+        "gold",
+        "silver",
+        "tons",
+        "ore",
+        "milled",
+        "vein",
+        "zone",
+        "Mina",
+        "d'Alene",
+        "-",
+        "--",
+        "(BUSINESS",
+        "WIRE)",
+        "TORONTO,",
+        "Ontario--",
+        "a",
+        "50%",
+        "interest",
+        "subsidiary",
+        "sold",
+        "to",
+        "for",
+        "$12",
+        "quarter",
+        "first",
+        "2008",
+        "reserves",
+        "region",
+        "pit",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -573,7 +741,9 @@ def test_any_word_soup_is_read_without_raising(words: list[str]) -> None:
     assert all(1 <= o.source.line <= n for o in facts.observations)
 
 
-def test_generalisation_bench_skips_without_the_shared_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_generalisation_bench_skips_without_the_shared_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bench.nlp_generalisation import main
 
     assert main(["--shared", str(tmp_path / "absent")]) == 0
@@ -581,18 +751,23 @@ def test_generalisation_bench_skips_without_the_shared_folder(tmp_path: Path, ca
 
 
 def test_a_name_after_a_position_is_a_person_without_the_model() -> None:
-    facts = _generic_facts("Chief Executive Officer Siobhan Kearney said the Tarrant Zinc plc mines did well.",
-                           company="Tarrant Zinc plc")
+    facts = _generic_facts(
+        "Chief Executive Officer Siobhan Kearney said the Tarrant Zinc plc mines did well.",
+        company="Tarrant Zinc plc",
+    )
     people = {m.entity.label for m in facts.mentions if m.entity.type == "Person"}
     assert people == {"Siobhan Kearney"}
-    assert [(r.subject.label, r.object.label, r.value) for r in facts.relations if r.predicate == "holdsPosition"] == [
-        ("Siobhan Kearney", "Chief Executive Officer", "Tarrant Zinc plc")]
+    assert [
+        (r.subject.label, r.object.label, r.value) for r in facts.relations if r.predicate == "holdsPosition"
+    ] == [("Siobhan Kearney", "Chief Executive Officer", "Tarrant Zinc plc")]
 
 
 def test_lead_the_verb_is_no_metal_and_a_name_ending_in_a_dot_is_the_company() -> None:
-    facts = _generic_facts("Ann Fox will lead the program at the Owl mine, which produces zinc and lead.\n"
-                           "Meridian Crest Resources Corp. reported results.",
-                           company="Meridian Crest Resources Corp.")
+    facts = _generic_facts(
+        "Ann Fox will lead the program at the Owl mine, which produces zinc and lead.\n"
+        "Meridian Crest Resources Corp. reported results.",
+        company="Meridian Crest Resources Corp.",
+    )
     assert [m.text for m in facts.mentions if m.entity.type == "Commodity"] == ["zinc", "lead"]
     assert ("Company", "Meridian Crest Resources Corp.") in {(m.entity.type, m.text) for m in facts.mentions}
 
@@ -608,11 +783,15 @@ def test_figure_period_ignores_a_parenthetical_comparison() -> None:
 
 
 def test_a_sentence_pointing_back_keeps_the_previous_figures_subject() -> None:
-    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), date(2007, 12, 31), load_gazetteer().lexicon)
+    ctx = FigureContext(
+        "x.txt", EntityRef("Acme Mining Corp.", "Company"), date(2007, 12, 31), load_gazetteer().lexicon
+    )
     first = sentence("Acme's [Owl Unit|MiningUnit|Owl Unit] produced 4.1 million ounces of silver in 2007.")
     [produced] = find_figures(first, ctx, lambda pos: 1)
     assert produced.subject.label == "Owl Unit"
-    second = sentence("These ounces were mined at a total cash cost of negative 25 cents per ounce of silver.")
+    second = sentence(
+        "These ounces were mined at a total cash cost of negative 25 cents per ounce of silver."
+    )
     [cost] = find_figures(second, ctx, lambda pos: 1, previous=produced.subject)
     assert cost.subject.label == "Owl Unit" and cost.value == Decimal("-0.25")
     # without a pointer back, a sentence naming no site is about the company
@@ -624,19 +803,28 @@ def test_a_sentence_pointing_back_keeps_the_previous_figures_subject() -> None:
 @pytest.mark.parametrize(
     ("text", "when", "precision"),
     [
-        ("In April 2007, [Acme|Company|Acme Mining Corp.] completed the sale of the "
-         "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
-         date(2007, 4, 1), "month"),
-        ("On February 20, 2007, [Acme|Company|Acme Mining Corp.] completed the sale of the "
-         "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
-         date(2007, 2, 20), "day"),
-        ("[Acme|Company|Acme Mining Corp.] completed the sale of the "
-         "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
-         date(2008, 5, 1), "day"),  # no date stated: the release's
+        (
+            "In April 2007, [Acme|Company|Acme Mining Corp.] completed the sale of the "
+            "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
+            date(2007, 4, 1),
+            "month",
+        ),
+        (
+            "On February 20, 2007, [Acme|Company|Acme Mining Corp.] completed the sale of the "
+            "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
+            date(2007, 2, 20),
+            "day",
+        ),
+        (
+            "[Acme|Company|Acme Mining Corp.] completed the sale of the "
+            "[Hollow Creek project|Project|Hollow Creek project] to [Pell River Mining Ltd.|Organization|Pell River Mining Ltd.].",
+            date(2008, 5, 1),
+            "day",
+        ),  # no date stated: the release's
     ],
 )
 def test_a_stated_month_stays_a_month(text: str, when: date, precision: str) -> None:
-    """"In April 2007" names a month, not April 1st: the relation keeps the precision stated."""
+    """ "In April 2007" names a month, not April 1st: the relation keeps the precision stated."""
     found = [f for f in find_relations(sentence(text), context()) if f.predicate in ("sold", "soldTo")]
     assert found and {(f.date, f.date_precision) for f in found} == {(when, precision)}
 
@@ -644,14 +832,25 @@ def test_a_stated_month_stays_a_month(text: str, when: date, precision: str) -> 
 @pytest.mark.parametrize(
     ("text", "year"),
     [
-        ("[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property] "
-         "during the year.", 2007),  # the year the release reports on
-        ("In 2005, [Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property].",
-         2005),
-        ("[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property] "
-         "during 2004 for cash.", 2004),
-        ("[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property]; "
-         "drilling is planned in 2009.", None),  # another event's year
+        (
+            "[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property] "
+            "during the year.",
+            2007,
+        ),  # the year the release reports on
+        (
+            "In 2005, [Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property].",
+            2005,
+        ),
+        (
+            "[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property] "
+            "during 2004 for cash.",
+            2004,
+        ),
+        (
+            "[Acme|Company|Acme Mining Corp.] acquired the [Rio Verde property|Property|Rio Verde property]; "
+            "drilling is planned in 2009.",
+            None,
+        ),  # another event's year
     ],
 )
 def test_a_stated_year_dates_a_relation_to_the_year(text: str, year: int | None) -> None:
@@ -669,14 +868,18 @@ def test_a_part_is_not_located_apart_from_its_whole_and_an_agreed_purchase_sells
         "on production from the [Harrow|Mine|Harrow pit] and [North Harrow pits|Mine|North Harrow pit] in "
         "[Esmeralda County|Place|Esmeralda County]."
     )
-    located = {(f.subject.label, f.object.label) for f in find_relations(s, context()) if f.predicate == "locatedIn"}
+    located = {
+        (f.subject.label, f.object.label) for f in find_relations(s, context()) if f.predicate == "locatedIn"
+    }
     assert located == {("Harrow Mining Complex", "Esmeralda County")}
     s = sentence(
         "[Quarry Peak|Company|Quarry Peak Royalties Ltd.] agreed to acquire a 1.5% NSR royalty on the "
         "[Kettle Butte project|Project|Kettle Butte project] from [Osprey Minerals Inc.|Company|Osprey Minerals Inc.]."
     )
     found = find_relations(s, context())
-    assert [(f.predicate, f.kind) for f in found if f.predicate in ("acquired", "sold", "soldTo")] == [("acquired", "royalty")]
+    assert [(f.predicate, f.kind) for f in found if f.predicate in ("acquired", "sold", "soldTo")] == [
+        ("acquired", "royalty")
+    ]
 
 
 def test_a_part_named_alone_belongs_to_the_documents_only_mine() -> None:
@@ -691,17 +894,28 @@ def test_a_part_named_alone_belongs_to_the_documents_only_mine() -> None:
 @pytest.mark.parametrize(
     ("head", "places", "exchanges"),
     [
-        ("VANCOUVER, BRITISH COLUMBIA--(Marketwire - Sept. 16, 2009) - Tamarack Hills Gold Corp. "
-         "(TSX VENTURE:THG)(OTCBB:THGLF) reports drill results.",
-         {"Vancouver", "British Columbia"}, {"TSX Venture Exchange", "OTCBB"}),
-        ("VANCOUVER, BC / ACCESSWIRE / March 3, 2020 / Tamarack Hills Gold Corp. (TSXV:THG)(OTCQB:THGLF) "
-         "reports drill results.",
-         {"Vancouver", "British Columbia"}, {"TSX Venture Exchange", "OTCQB"}),
-        ("Reno, Nevada (October 30, 2012) - Tamarack Hills Gold Corp. (NYSE MKT: THG) reports drill results.",
-         {"Reno", "Nevada"}, {"NYSE MKT"}),
+        (
+            "VANCOUVER, BRITISH COLUMBIA--(Marketwire - Sept. 16, 2009) - Tamarack Hills Gold Corp. "
+            "(TSX VENTURE:THG)(OTCBB:THGLF) reports drill results.",
+            {"Vancouver", "British Columbia"},
+            {"TSX Venture Exchange", "OTCBB"},
+        ),
+        (
+            "VANCOUVER, BC / ACCESSWIRE / March 3, 2020 / Tamarack Hills Gold Corp. (TSXV:THG)(OTCQB:THGLF) "
+            "reports drill results.",
+            {"Vancouver", "British Columbia"},
+            {"TSX Venture Exchange", "OTCQB"},
+        ),
+        (
+            "Reno, Nevada (October 30, 2012) - Tamarack Hills Gold Corp. (NYSE MKT: THG) reports drill results.",
+            {"Reno", "Nevada"},
+            {"NYSE MKT"},
+        ),
     ],
 )
-def test_datelines_of_other_wires_give_town_region_and_exchanges(head: str, places: set, exchanges: set) -> None:
+def test_datelines_of_other_wires_give_town_region_and_exchanges(
+    head: str, places: set, exchanges: set
+) -> None:
     facts = _generic_facts(head, company="Tamarack Hills Gold Corp.")
     found = {(m.entity.type, m.entity.label) for m in facts.mentions}
     assert {("Place", p) for p in places} <= found
@@ -711,14 +925,18 @@ def test_datelines_of_other_wires_give_town_region_and_exchanges(head: str, plac
 def test_a_town_a_distance_away_is_a_place_and_a_site_stays_a_site() -> None:
     facts = _generic_facts(
         "The Cuervo Blanco property lies 190 km east of Tepalcate by paved road and 12 km north of the "
-        "Loma Prieta mine.", company="Tamarack Hills Gold Corp.")
+        "Loma Prieta mine.",
+        company="Tamarack Hills Gold Corp.",
+    )
     found = {(m.entity.type, m.entity.label) for m in facts.mentions}
     assert ("Place", "Tepalcate") in found
     assert not any(label.startswith("Loma Prieta") and kind == "Place" for kind, label in found)
 
 
 def test_the_mine_as_a_subject_is_the_site_the_paragraph_named() -> None:
-    ctx = FigureContext("x.txt", EntityRef("Acme Mining Corp.", "Company"), date(2019, 12, 31), load_gazetteer().lexicon)
+    ctx = FigureContext(
+        "x.txt", EntityRef("Acme Mining Corp.", "Company"), date(2019, 12, 31), load_gazetteer().lexicon
+    )
     site = Ent(0, 0, "Mine", "Cerro Pardo mine", "Cerro Pardo mine")
     s = dataclasses.replace(
         sentence("The mine produced 1.21 million ounces of silver in 2019."), context=site, only_site=site
@@ -726,13 +944,15 @@ def test_the_mine_as_a_subject_is_the_site_the_paragraph_named() -> None:
     [produced] = find_figures(s, ctx, lambda pos: 1)
     assert produced.subject.label == "Cerro Pardo mine" and produced.value == 1_210_000
     # "the company" is no site
-    s = dataclasses.replace(sentence("The company produced 1.21 million ounces of silver in 2019."), only_site=site)
+    s = dataclasses.replace(
+        sentence("The company produced 1.21 million ounces of silver in 2019."), only_site=site
+    )
     [produced] = find_figures(s, ctx, lambda pos: 1)
     assert produced.subject.label == "Acme Mining Corp."
 
 
 def test_a_qualified_persons_designations_do_not_end_the_sentence() -> None:
-    """"Name, P.Geo., FAusIMM, Vice President, Exploration, is the Qualified Person": the sentencizer
+    """ "Name, P.Geo., FAusIMM, Vice President, Exploration, is the Qualified Person": the sentencizer
     splits after "P.Geo.,"; the stage puts the sentence back together and reads the post."""
     from kg.nlp.extract import _Canon, _join_sentences
 
@@ -751,3 +971,23 @@ def test_a_surname_after_an_honorific_is_a_person_a_bare_one_is_not() -> None:
     canon = _Canon(load_gazetteer())
     assert canon.statistical("Ellery", "PERSON", "with the Company. Ms. ", " was previously")[0] == "Person"
     assert canon.statistical("Ellery", "PERSON", "with the Company. ", " was previously") is None
+
+
+def test_a_successor_named_a_sentence_after_the_appointment_passes_the_post_back() -> None:
+    """ "... the appointment of Maria Kovacs as Chief Financial Officer." then "Ms. Kovacs succeeds
+    David Lindqvist, who is retiring.": the post the appointee was given is the one the person
+    succeeded held, a former post."""
+    ctx = context()
+    first = sentence(
+        "The Company announced the appointment of [Maria Kovacs|Person|Maria Kovacs] as Chief Financial Officer."
+    )
+    second = sentence(
+        "[Ms. Kovacs|Person|Maria Kovacs] succeeds [David Lindqvist|Person|David Lindqvist], who is retiring."
+    )
+    list(find_relations(first, ctx))
+    found = [f for f in find_relations(second, ctx) if f.predicate == "holdsPosition"]
+    assert [(f.subject.label, f.object.label, f.kind) for f in found] == [
+        ("David Lindqvist", "Chief Financial Officer", "former")
+    ]
+    # a document that never named the appointee's post gives the predecessor none
+    assert not [f for f in find_relations(second, context()) if f.predicate == "holdsPosition"]

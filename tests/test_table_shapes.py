@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.facts import DocumentFacts, Observation, Period
+from kg.facts import DocumentFacts, EntityRef, Observation, Period
 from kg.ingest import read_document
 from kg.layout import segment
 from kg.tables import extract_tables
@@ -146,7 +146,10 @@ def test_numbers_that_become_no_observation_are_listed_with_their_reason(
     assert any("2 of the 6 numbers" in p.message for p in f.problems)
     # every other table of these files is read whole
     assert all(
-        not t.unread for name, other in facts.items() if name not in ("change-column", "unit-column") for t in other.tables
+        not t.unread
+        for name, other in facts.items()
+        if name not in ("change-column", "unit-column", "units-first")
+        for t in other.tables
     )
 
 
@@ -188,8 +191,141 @@ def test_a_unit_column_rows_in_a_second_unit_and_months_over_years(facts: dict[s
     assert (capex.value, capex.unit) == (310_500_000, "ZAR")  # "Rm"
     assert rows(f, 26)["capital-additions"].value == 21_300_000  # "US$m"
     # a yield is no head grade: its own (minted) metric, in the unit printed
-    assert rows(f, 18)["x-yield-g-t"].unit == "G-PER-TONNE"
+    assert rows(f, 18)["x-yield"].unit == "G-PER-TONNE"  # the unit column is not in the code
     # the "% Variance" column has no period: its numbers ("5 %", "(4)%"; "-%" is none) are listed
     # as unread, not dropped
     (table,) = f.tables
     assert {u.line for u in table.unread} == {17, 18, 19, 21, 22, 23, 24, 25, 26}
+
+
+def test_unit_rows_printed_before_their_label_and_a_bare_name_above(facts: dict[str, DocumentFacts]) -> None:
+    """The other way of printing one figure in two units: the unit row first, the label level with
+    the second ("kg" over "Gold produced   000'oz"), told apart from the usual order by the kind of
+    unit of the row above (g/t over kg is no pair) and kept for the rest of the table once seen.
+    The mine's bare name right above the table ("Wombat Flats", no head word, named nowhere else)
+    is its subject, but not a section title ("Review of Operations") nor the company's own name.
+    A row stating a basis ("Costs in table on a 50% basis") gives the rows below their share, and
+    a unit after one blank at the end of a long label ("... expenditure A$m") is its unit."""
+    f = facts["units-first"]
+    site = {o.subject for o in f.observations if o.source.line < 30}
+    assert site == {EntityRef("Wombat Flats", "MiningUnit")}
+    q3 = Period(start=date(2021, 7, 1), end=date(2021, 9, 30))
+    assert (rows(f, 19)["gold-produced"].value, rows(f, 19)["gold-produced"].unit) == (2312, "KG")
+    assert (rows(f, 20)["gold-produced"].value, rows(f, 20)["gold-produced"].period) == (74_300, q3)
+    # the second pair follows a row of the same kind of unit (ounces after ounces): still the row below
+    assert (rows(f, 21)["gold-sold"].value, rows(f, 21)["gold-sold"].unit) == (2290, "KG")
+    assert rows(f, 22)["gold-sold"].value == 73_600
+    assert "x-grade-mined" in rows(f, 18)
+    # pairs in the usual order in the same table: the second row is the row above's
+    assert rows(f, 25)["aisc-per-oz-gold"].unit == "USD-PER-OZ"
+    capex = rows(f, 26)["sustaining-capital"]
+    assert (capex.value, capex.unit, capex.share) == (21_400_000, "AUD", Decimal("0.5"))
+    assert rows(f, 17)["ore-mined"].share is None  # "on a 100% basis"
+    for line in (32, 33, 39):  # under a section title; under the company's own short name
+        assert {o.subject.type for o in f.observations if o.source.line == line} == {"Company"}
+
+
+def test_period_phrases_over_cell_pairs_a_dated_second_part_and_a_scale_note_below() -> None:
+    """An HTML highlights table of the Canadian kind: "For the three months ended December 31,"
+    spanning two years of "$ | amount" cell pairs (each year under the phrase whose words stand
+    over it, not the nearest phrase's centre), a second part dated "As at December 31," over a row
+    of years that carries a statement title in its label column (a header, not a row of numbers),
+    and the scale stated in a note right below the table."""
+    path = DATA / "highlights-two-parts.htm"
+    doc = read_document(path)
+    f = extract_tables(doc, segment(doc))
+    q4_22 = Period(start=date(2022, 10, 1), end=date(2022, 12, 31))
+    fy_22 = Period(start=date(2022, 1, 1), end=date(2022, 12, 31))
+    net = {o.period: o.value for o in f.observations if o.metric == "net-income"}
+    assert net[q4_22] == 870_000 and net[fy_22] == 3_002_000
+    assert {o.metric for o in f.observations} >= {"total-revenues", "general-administrative"}
+    assets = {o.period: o.value for o in f.observations if o.metric == "total-assets"}
+    assert assets == {
+        Period(end=date(2023, 12, 31)): 140_220_000,
+        Period(end=date(2022, 12, 31)): 151_330_000,
+    }
+    assert not [o for o in f.observations if o.value in (2022, 2023)]  # the years are no figures
+    # the cash-flow row keeps its metric: the second part's title does not make it a balance sheet
+    assert {o.metric for o in f.observations if "operating activities" in o.label} == {"operating-cash-flow"}
+
+
+def test_a_caption_naming_the_mine_after_the_kind_of_table_and_base_metal_rows(
+    facts: dict[str, DocumentFacts],
+) -> None:
+    """ "OPERATING STATISTICS - MESA VERDE MINE": the mine named after the kind of table is the
+    subject; a copper producer's rows (copper in concentrate in thousands of pounds, payable copper
+    sold, C1 cash cost per pound) take their metrics, and molybdenum, which the vocabulary lacks,
+    is minted, not folded into a near metric."""
+    f = facts["copper-operating"]
+    assert {o.subject for o in f.observations} == {EntityRef("Mesa Verde Mine", "Mine")}
+    q3 = Period(start=date(2015, 7, 1), end=date(2015, 9, 30))
+    copper = rows(f, 15)["copper-produced"]
+    assert (copper.value, copper.unit, copper.period) == (50_411_000, "LB", q3)
+    assert rows(f, 18)["c1-cash-cost-per-lb-copper"].value == Decimal("1.62")
+    assert next(iter(rows(f, 17))).startswith("x-")  # molybdenum
+
+
+def test_an_html_resource_table_with_a_deposit_column_spanning_its_categories() -> None:
+    """NI 43-101 resources in HTML: the deposit cell spans its category rows (rowspan), the caption
+    wraps inside its parenthesis ("(effective date February" / "15, 2021)") and says "Mineral
+    Resource Estimate" in the singular, and the headers wrap over three lines. Each category row
+    is the deposit's, dated by the caption, in the units its header prints."""
+    doc = read_document(DATA / "resources-rowspan.htm")
+    f = extract_tables(doc, segment(doc))
+    when = Period(end=date(2021, 2, 15))
+    contained = {
+        (o.subject.label, o.category): o.value for o in f.observations if o.metric == "reserve-contained-gold"
+    }
+    assert contained == {
+        ("North Zone", "measured"): 250_000,
+        ("North Zone", "indicated"): 530_000,
+        ("North Zone", "inferred"): 216_000,
+        ("South Zone", "indicated"): 218_000,
+        ("South Zone", "inferred"): 116_000,
+    }
+    assert {o.period for o in f.observations} == {when}
+    tonnes = next(o for o in f.observations if o.metric == "reserve-ore-tons" and o.category == "indicated")
+    assert (tonnes.value, tonnes.unit) == (11_600_000, "TONNE")
+    grade = next(o for o in f.observations if o.metric == "reserve-grade-gold" and o.value == Decimal("1.10"))
+    assert grade.unit == "G-PER-TONNE"
+
+
+def test_a_range_in_a_guidance_column_is_its_two_bounds(facts: dict[str, DocumentFacts]) -> None:
+    """ "180,000 - 200,000" under "2021 Guidance": one cell (before, three: the columns shifted and
+    the header's "Guidance" fell on a column of its own), read as a lower and an upper bound of
+    one forecast; the actual beside it is no estimate and no bound."""
+    f = facts["guidance-range"]
+    fy21 = Period(start=date(2021, 1, 1), end=date(2021, 12, 31))
+    gold = sorted(
+        (o.value, o.bound, o.estimate)
+        for o in f.observations
+        if o.metric == "gold-produced" and o.period == fy21
+    )
+    assert gold == [(180_000, "lower", True), (200_000, "upper", True)]
+    actual = [o for o in f.observations if o.metric == "gold-produced" and o.period != fy21]
+    assert [(o.value, o.bound, o.estimate) for o in actual] == [(176_412, "", False)]
+    capex = sorted(o.value for o in f.observations if o.metric == "capital-additions" and o.period == fy21)
+    assert capex == [45_000_000, 55_000_000]
+    (table,) = f.tables
+    assert table.numbers == 9 and not table.unread
+
+
+def test_columns_that_name_the_mines(facts: dict[str, DocumentFacts]) -> None:
+    """Mines as columns: "La Esperanza   Cerro Negro   Consolidated" under "Three months ended
+    June 30, 2019" (each column a subject, the period the line above states; "La" standing left
+    of the numbers stays in the name), and mine names over pairs of dated columns. The title
+    "OPERATING RESULTS BY MINE" names no mine."""
+    f = facts["mines-as-columns"]
+    q2_19 = Period(start=date(2019, 4, 1), end=date(2019, 6, 30))
+    q2_18 = Period(start=date(2018, 4, 1), end=date(2018, 6, 30))
+    silver = {(o.subject.label, o.period, o.value) for o in f.observations if o.metric == "silver-produced"}
+    assert silver == {
+        ("La Esperanza", q2_19, 1_120_330),
+        ("Cerro Negro", q2_19, 468_210),
+        ("Granite Peak Silver Corp.", q2_19, 1_588_540),
+        ("La Esperanza", q2_18, 1_051_220),
+        ("Cerro Negro", q2_18, 455_870),
+    }
+    assert all("Results" not in o.subject.label for o in f.observations)
+    (first, second) = f.tables
+    assert first.numbers == 12 and not first.unread and not second.unread

@@ -424,7 +424,9 @@ def test_number_tokens_round_trip(value: Decimal, places: int, dollar: str) -> N
         ("Change   5 %   (4)%   -%", "Change", ["5", "-4", None]),
     ],
 )
-def test_rows_with_spaced_thousands_decimal_commas_and_spaced_percents(line: str, label: str, values: list) -> None:
+def test_rows_with_spaced_thousands_decimal_commas_and_spaced_percents(
+    line: str, label: str, values: list
+) -> None:
     row = split_row(line)
     assert row.label == label
     assert [None if c.number.value is None else str(c.number.value) for c in row.cells] == values
@@ -894,3 +896,22 @@ def test_header_without_year_takes_the_releases_period() -> None:
         (date(2007, 4, 1), date(2007, 6, 30), 2_000_000),
     ]
     assert "the release's period" in next(o.column for o in f.observations if o.metric == "sales")
+
+
+@pytest.mark.parametrize(
+    ("line", "cells", "highs"),
+    [
+        ("Gold production (oz)      180,000 - 200,000      176,412", ["180,000", "176,412"], ["200,000"]),
+        ("AISC ($/oz)               $1,050 \u2013 $1,150        $1,096", ["$1,050", "$1,096"], ["$1,150"]),
+        ("Head grade (g/t)          1.2 to 1.4             1.31", ["1.2", "1.31"], ["1.4"]),
+        # no ranges: nil dashes in columns of their own, a descending pair, fiscal years
+        ("Net income                1,234      -      5,678", ["1,234", "-", "5,678"], []),
+        ("Change                    5 - 3", ["5", "-", "3"], []),
+    ],
+)
+def test_a_range_is_one_cell_with_its_upper_end_beside(line: str, cells: list[str], highs: list[str]) -> None:
+    row = split_row(line)
+    assert [c.printed for c in row.cells] == cells
+    assert [h.printed for _, h in row.highs] == highs
+    for end, high in row.highs:  # each upper end is filed under the cell of its lower end
+        assert end in {c.end for c in row.cells} and high.start > end

@@ -928,7 +928,14 @@ def _metric(
     else:
         kind = _nearest(cues, q)
     ore = commodity == "ore" or (
-        not commodity and not clause_commodities and bool(ore_words.search(masked)) and kind in ("processed", "mined", None)
+        not commodity
+        and bool(ore_words.search(masked))
+        and (
+            (not clause_commodities and kind in ("processed", "mined", None))
+            # "milled 402,000 tonnes at an average grade of 3.4 g/t gold": metal is produced, not
+            # milled; the commodity is the grade's
+            or (kind == "processed" and q.unit in ("TONNE", "TON"))
+        )
     )
     if q.unit.endswith("PER-DAY"):
         return (templates["processed-rate"], "") if kind in ("processed", "mined", None) or ore else (None, "")

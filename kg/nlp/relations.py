@@ -67,6 +67,9 @@ class Context:
     place_rank: dict[str, int]  # canonical place label → rank (0 broadest), when known
     place_parents: dict[str, frozenset[str]] = field(default_factory=dict)  # place → all known containers
     reporting_year: int | None = None  # the year the release reports on ("during the year")
+    # the posts the document has given people so far, by surname: "Ms. Kovacs succeeds <person>"
+    # a sentence after "the appointment of Maria Kovacs as Chief Financial Officer"
+    posts: dict[str, Found] = field(default_factory=dict, compare=False)
 
 
 Rule = Callable[[Sentence, Context], Iterator[Found]]
@@ -359,7 +362,17 @@ def _royalties(s: Sentence, ctx: Context) -> Iterator[Found]:
         if site is None:
             continue
         holder_m = re.search(rf"({ORG})\s+(?:\w+\s+){{0,3}}?(?:acquired|holds|retains|retained|owns|received|has|purchased|bought|kept)\s+(?:an?\s+|its\s+)?$", t[: m.start()])
-        holder = _ent(s, holder_m, 1).ref if holder_m else ctx.company
+        # "... a 2% net smelter return royalty held by <org>" / "in favour of <org>" / "payable to <org>"
+        held_by = re.match(
+            rf"(?:\s+(?:on|in|over)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:{SITE}|property|project|claims))?,?\s+"
+            rf"(?:(?:is|are|was)\s+)?(?:(?:currently\s+)?(?:held|owned)\s+by|in\s+favou?r\s+of|payable\s+to|granted\s+to)\s+({ORG})",
+            t[m.end() :],
+            re.I,
+        )
+        if held_by:
+            holder = _ent(s, held_by, 2).ref  # group 1: the site placeholder
+        else:
+            holder = _ent(s, holder_m, 1).ref if holder_m else ctx.company
         if holder is None or holder == site.ref:
             continue
         if site.type in ("Mine", "MiningUnit", "Property", "Project", "Facility", "OreBody"):
@@ -372,14 +385,16 @@ def _options(s: Sentence, ctx: Context) -> Iterator[Found]:
     option (not yet earned) and <org2> the site's partner."""
     t = s.template()
     pat = re.compile(
-        rf"(?:({ORG})|the\s+company)\s+(?:may|can|could|will|has\s+(?:the\s+)?(?:an\s+)?(?:right|option)\s+to|is\s+entitled\s+to|has\s+earned|earned)?\s*"
-        rf"(earn|acquire|earned)\s+(?:up\s+to\s+)?(?:an?\s+)?(?:additional\s+)?(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:interest\s+)?in\s+(?:the\s+)?"
-        rf"(?:({SITE})|(?:property|project|claims))(?:\s+from\s+({ORG}))?",
+        rf"(?:({ORG})(?:,?\s+which)?|the\s+company)\s+(?:may|can|could|will|has\s+(?:the\s+)?(?:an\s+)?(?:right|option)\s+to|is\s+entitled\s+to|has\s+earned|earned)?\s*"
+        rf"(earn|acquire|earned)\s+(?:up\s+to\s+)?(?:an?\s+)?(?:additional\s+)?(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+(?:interest\b)?"
+        rf"(?:\s*in\s+(?:the\s+)?(?:({SITE})|(?:property|project|claims)))?(?:\s+from\s+({ORG}))?",
         re.I,
     )
     for m in pat.finditer(t):
         if m.group(3).lower() == "acquire" and "option" not in s.text.lower():
             continue
+        if not re.search(r"\binterest\b|\bin\s", m.group(0)):
+            continue  # "earn 60% of ...": no interest named
         holder = _ent(s, m, 2).ref if m.group(2) else ctx.company
         site = _ent(s, m, 7) if m.group(7) else (s.context or s.topic or _nearest_before(s, m.start(), ("Property", "Project", "Mine")))
         if holder is None or site is None:
@@ -862,6 +877,12 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
     for m in re.finditer(rf"\b(?:replacing|succeeding|replaces|succeeds|who\s+replaces|who\s+succeeds)\s+({person})", t):
         idx = int(m.group(2))
         earlier = [f for f in found if f.pos <= s.position(m.start()) and f.subject != s.ents[idx].ref]
+        if not earlier:
+            # "Ms. Kovacs succeeds <person>": the post the sentence's subject was given before
+            before = re.findall(person, t[: m.start()])  # the placeholders' indexes
+            named = s.ents[int(before[-1])].ref.label.split() if before else []
+            post = ctx.posts.get(named[-1]) if named else None
+            earlier = [post] if post is not None and post.subject != s.ents[idx].ref else []
         if earlier:
             f = earlier[-1]
             found.append(Found(s.ents[idx].ref, "holdsPosition", f.object, s.position(m.start(1)), value=f.value, kind="former"))
@@ -876,6 +897,9 @@ def holds_position(s: Sentence, ctx: Context) -> Iterator[Found]:
             org = s.ents[_idx(m.group(5) or m.group(6))].ref if (m.group(5) or m.group(6)) else ctx.company
             found.append(Found(s.ents[int(m.group(2))].ref, "holdsPosition", EntityRef(_clean_title(m.group(3)), "Position"),
                                s.position(m.start()), value=org.label if org else "", kind="former"))
+    for f in found:
+        if f.kind != "former" and f.subject.label:
+            ctx.posts[f.subject.label.split()[-1]] = f
     yield from found
 
 

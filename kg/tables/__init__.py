@@ -102,6 +102,7 @@ def extract_tables(doc: Document, blocks: Sequence[Block]) -> DocumentFacts:
                 _before(blocks, index),
                 _titles(blocks, index),
                 _heading_above(blocks, index),
+                _scale_note(blocks, index),
             )
         except Exception as exc:  # noqa: BLE001 - one bad table must not stop the document
             log.exception("%s:%d: cannot read table %s", doc.name, block.first_line, table_id)
@@ -182,6 +183,7 @@ def _read(
     before: str,
     titles: str,
     above: str = "",
+    note: str = "",
 ) -> TableResult:
     caption = " ".join(ln.stripped for ln in grid.caption)
     header_text = " ".join(ln.stripped for part in grid.parts for ln in part.header)
@@ -200,7 +202,7 @@ def _read(
     if shape == "hedges":
         numbered = [(n, state.doc.text(n)) for n in range(block.first_line, block.last_line + 1)]
         return hedges(state, numbered, table_id)
-    reader = _READERS.get(shape, PeriodTable)(state, grid, table_id, block, kind, before, above)
+    reader = _READERS.get(shape, PeriodTable)(state, grid, table_id, block, kind, before, above, note)
     return reader.read(footnotes)
 
 
@@ -269,6 +271,22 @@ def _before(blocks: Sequence[Block], index: int) -> str:
         if len(out) >= 2:
             break
     return " ".join(out)
+
+
+def _scale_note(blocks: Sequence[Block], index: int) -> str:
+    """A short note right below a table that states the scale of its amounts ("All amounts are in
+    thousands of U.S. dollars."), else ""."""
+    if index + 1 >= len(blocks) or blocks[index + 1].kind != "prose" or len(blocks[index + 1].lines) > 2:
+        return ""
+    text = " ".join(" ".join(blocks[index + 1].lines).split())
+    return text if _SCALE_NOTE.search(text) else ""
+
+
+_SCALE_NOTE = re.compile(
+    r"\b(?:amounts?|figures?|expressed|stated|presented)\b.{0,40}\bin\s+(?:thousands|millions)\b"
+    r"|\bin\s+(?:thousands|millions)\s+of\b",
+    re.I,
+)
 
 
 def _heading_above(blocks: Sequence[Block], index: int) -> str:

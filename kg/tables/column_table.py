@@ -159,6 +159,19 @@ class ColumnTable(TableReader):
         total ("Total Reserves") the company's; a row naming a deposit or unit its own."""
         ctx = self.ctx
         bare = strip_markers(raw)
+        parts = [strip_markers(p) for p in re.split(r"\s{2,}", raw.strip())]
+        if len(parts) >= 2 and self.category(parts[-1]) and not self.category(parts[0]):
+            # "North Zone   Measured": a deposit column and a category column (the deposit printed
+            # once, on its first row; the rows below print the category alone)
+            name, share = entity_name(parts[0])
+            heading = read_heading(parts[0])
+            if norm(name).startswith("total") or self._company_term(norm(name)):
+                entity, share = self.state.company, None
+            else:
+                entity = EntityRef(heading.name or name, heading.type or "MiningUnit")
+            self.set_subject(entity, -1, parts[0], heading.basis, share)
+            ctx.category = self.category(parts[-1])
+            return entity, raw, share
         key = norm(bare)
         category = self.category(bare)
         if category:

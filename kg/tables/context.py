@@ -211,6 +211,7 @@ class Names:
     def _by_proper(self) -> dict[str, Counter[tuple[str, str]]]:
         heads, plurals, modifiers = _heads()
         descriptors = _descriptors()
+        titles = vocabulary().title_words
         seen: dict[str, Counter[tuple[str, str]]] = {}
         text = _paragraphs(self._lines)
         # Each head word found by str.find (in C, far quicker than one regex alternating them);
@@ -247,6 +248,8 @@ class Names:
             proper = " ".join(title_name(w) if w.isupper() else w for w in proper_words)
             if proper.lower() in modifiers or all(w.lower() in _label_words() for w in proper_words):
                 continue  # "Mineral properties", "Income from operations": words of row labels
+            if any(w.lower() in titles for w in proper_words):
+                continue  # "OPERATING RESULTS BY MINE": a title, not a name
             seen.setdefault(proper.lower(), Counter())[(proper, head)] += 1
         return seen
 
@@ -361,6 +364,38 @@ def _label_words() -> frozenset[str]:
         for text in (metric.label, *metric.alt_texts):
             words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
     return frozenset(words)
+
+
+def bare_name(text: str, vocab: Vocabulary) -> EntityRef | None:
+    """The operation a short line above a table names by its proper name alone ("Wombat Flats"),
+    else None: one to four capitalised words, no digits, none a word of metric labels or of
+    section titles (``tt:TitleTerm``), nor a kind of table, segment or company-wide term. The
+    name's head word is unknown: a mining unit."""
+    name = strip_markers(text).strip().rstrip(":")
+    words = name.split()
+    if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in name):
+        return None
+    label_words, vetoed = _label_words(), vocab.title_words | vocab.estimate_words
+    for word in words:
+        low = word.lower()
+        if low in _NAME_CONNECTORS:
+            continue
+        if not word[:1].isupper() or any(w in label_words or w in vetoed for w in norm(low).split()):
+            return None
+        if low.strip(".,") in _MONTHS:
+            return None
+    key = norm(name)
+    if vocab.table_kind(key) or vocab.segment(key) or vocab.category(key):
+        return None
+    if any(f" {t} " in f" {key} " for t in vocab.company_terms):
+        return None
+    return EntityRef(title_name(name), "MiningUnit")
+
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 
 
 def heading_subject(heading: Heading, names: Names, company_terms: frozenset[str]) -> EntityRef | None:

@@ -103,7 +103,7 @@ def _unglue(line: Line, columns: Sequence[Span]) -> Line:
         if abs(cell.end - col.end) <= 1 and (first_end is None or first_end > col.end + 1):
             label = head.rstrip()
             split = SplitRow(
-                label, row.label_start, row.label_start + len(label), (cell, *row.cells), row.tail
+                label, row.label_start, row.label_start + len(label), (cell, *row.cells), row.tail, row.highs
             )
             return line._replace(row=split)
     return line
@@ -164,6 +164,23 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
         role, row = line_role(text, stripped)
         lines.append(_new_line((n, text, role, len(text) - len(text.lstrip(" ")), row, stripped)))
         roles.append(role)
+    for i, role in enumerate(roles):
+        if (
+            role == HEAD
+            and i
+            and roles[i - 1] == TEXT
+            and _closes_caption(lines[i - 1].stripped, lines[i].stripped)
+        ):
+            # "(effective date February" / "15, 2021)": the caption's last words, not a header
+            roles[i] = TEXT
+            lines[i] = lines[i]._replace(role=TEXT)
+        if role == DATA and _years_under_a_date(lines, roles, i):
+            # its label is a title of the rows below, not of the whole table's kind: left out
+            line = lines[i]
+            label_end = line.row.cells[0].start  # type: ignore[union-attr]
+            text = " " * label_end + line.text[label_end:]
+            roles[i] = HEAD
+            lines[i] = line._replace(role=HEAD, row=None, text=text, stripped=text.strip())
     in_header = _header_groups(lines, roles)
     end = len(lines)
     first_data = roles.index(DATA) if DATA in roles else end
@@ -197,6 +214,35 @@ def build_grid(numbered: Sequence[tuple[int, str]]) -> Grid:
     for part in parts:
         part.finish()
     return Grid(caption, parts)
+
+
+def _closes_caption(above: str, line: str) -> bool:
+    """Whether ``line`` ends a parenthesis the text line above it opened (a wrapped caption)."""
+    return above.count("(") > above.count(")") and line.count(")") > line.count("(")
+
+
+def _years_under_a_date(lines: Sequence[Line], roles: Sequence[str], i: int) -> bool:
+    """Whether data line ``i`` prints years only, under a line that dates them: the header of a
+    part of the table, its label a title ("As at December 31," over "Statement of Financial
+    Position   2023   2022")."""
+    row = lines[i].row
+    if row is None or len(row.cells) < 2:
+        return False
+    for c in row.cells:
+        printed = c.number.printed
+        if c.number.kind != NUMBER or "," in printed or not is_year(printed):
+            return False
+    j = i - 1
+    while j >= 0 and roles[j] == BLANK:
+        j -= 1
+    return j >= 0 and roles[j] in (TEXT, HEAD) and _DATES_OVER.search(lines[j].stripped) is not None
+
+
+# words that date the columns below them ("As at December 31,", "Three months ended")
+_DATES_OVER = re.compile(
+    r"\b(?:ended|ending|as\s+at|as\s+of|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})\b",
+    re.I,
+)
 
 
 def _header_groups(lines: Sequence[Line], roles: Sequence[str]) -> list[bool]:

@@ -96,6 +96,12 @@ def _stem(word: str) -> str:
 
 
 _UNIT_COLUMN = re.compile(r"^(?P<name>\S.*\S)\s{2,}(?P<unit>[^\s()]+(?: [^\s()]+)*)\s*$")
+# a unit symbol after a label's last word: it prints a sign ("A$m", "US$/oz", "g/t", "000'oz") or is
+# a short symbol ("kg", "Mt", "Rm"); an English word there ("Total tonnes") or a unit the label
+# speaks of ("Cash cost per lb") stays the label's
+_UNIT_LAST = re.compile(
+    r"^(?P<name>\S.*[A-Za-z)])(?<!\b[Pp]er)(?<!\bin)\s(?P<unit>\S*[$/'\u2019%]\S*|[A-Za-z]{1,2}\d?)\s*$"
+)
 
 
 class Normaliser:
@@ -139,9 +145,10 @@ class Normaliser:
             return Label(label_text, frozenset(), frozenset(), (), whole, _per_of(whole), (), "")
         unit: UnitSpec | None = None
         per = ""
-        column = _UNIT_COLUMN.match(text)
+        column = _UNIT_COLUMN.match(text) or _UNIT_LAST.match(text)
         if column:
-            # "Ore milled          000 tonnes": a unit column between the label and the numbers
+            # "Ore milled          000 tonnes": a unit column between the label and the numbers;
+            # one blank before it when the label is long ("Sustaining capital expenditure A$m")
             spec = parse_unit(column.group("unit"))
             if spec is not None and spec.code and not spec.rest:
                 text, unit, per = column.group("name"), spec, _per_of(spec)
@@ -340,6 +347,11 @@ def read_label(text: str) -> Label:
 def minted_code(kind: str, label: str) -> str:
     """The code minted for a row label no metric names: ``x-{kind}-{words}``."""
     # norm() leaves words of [a-z0-9] between single blanks
+    column = _UNIT_COLUMN.match(label) or _UNIT_LAST.match(label)
+    if column:  # "Grade mined     g/t": the unit is not part of what the row reports
+        spec = parse_unit(column.group("unit"))
+        if spec is not None and spec.code and not spec.rest:
+            label = column.group("name")
     slug = norm(_unit_free(label)).replace(" ", "-")[:60].strip("-") or "row"
     return (f"x-{kind}-" if kind else "x-") + slug
 

@@ -156,6 +156,9 @@ class SplitRow(NamedTuple):  # one per table line: a tuple, built fast
     label_end: int  # column just after the label
     cells: tuple[Cell, ...]
     tail: str = ""  # a text cell after the numbers ("Torcaz Vein" in a drill-intercept row)
+    # a range's upper end by the end of its lower end's cell ("180,000 - 200,000": 200,000 under
+    # the cell of 180,000)
+    highs: tuple[tuple[int, Cell], ...] = ()
 
 
 def split_row(line: str) -> SplitRow:
@@ -170,9 +173,34 @@ def split_row(line: str) -> SplitRow:
         line = _SPACED_PERCENT.sub(r"\1% ", _DASH_PERCENT.sub("- ", line))
     if _OTHER_SPELLING.search(line):
         line = _decimal_comma(line)
+    highs: tuple[tuple[int, Cell], ...] = ()
+    if ("-" in line or "\u2013" in line or " to " in line) and _RANGE.search(line):
+        line, highs = _ranges(line)
+    row = _split(line)
+    return row._replace(highs=highs) if highs else row
+
+
+def _ranges(line: str) -> tuple[str, tuple[tuple[int, Cell], ...]]:
+    """``line`` with the upper ends of its ranges blanked ("180,000 - 200,000" reads as one cell,
+    180,000), and each upper end as a cell, by the end of the lower end's digits."""
+    highs: list[tuple[int, Cell]] = []
+    chars = list(line)
+    for m in _RANGE.finditer(line):
+        low, high = _read_token(m.group(1)), _read_token(m.group(3))
+        if not low or not high or low[0].value is None or high[0].value is None:
+            continue
+        if not low[0].value < high[0].value:
+            continue  # "2020-19", "5 - 3": no range
+        number, d_start, d_end = high
+        highs.append((m.start(1) + low[2], _new_cell((number, m.start(3) + d_start, m.start(3) + d_end))))
+        chars[m.end(1) : m.end(3)] = " " * (m.end(3) - m.end(1))
+    return "".join(chars), tuple(highs)
+
+
+def _split(line: str) -> SplitRow:
     stripped = line.rstrip()
     if not stripped:
-        return _new_row(("", -1, -1, (), ""))
+        return _new_row(("", -1, -1, (), "", ()))
     # The last token is read as the cells are below (a "$" reads as (), a word as None): one cache
     # serves both, and parse_number needs none of its own.
     read = _read_token(stripped[stripped.rfind(" ") + 1 :])
@@ -185,11 +213,11 @@ def split_row(line: str) -> SplitRow:
             gap = stripped.rfind("  ")
             head = stripped[:gap].rstrip()
             if gap > 0 and head and _read_token(head[head.rfind(" ") + 1 :]) and _DIGIT_OR_DASH.search(head):
-                row = split_row(head)
+                row = _split(head)
                 if row.cells:
-                    return _new_row((*row[:4], stripped[gap:].strip()))
+                    return _new_row((*row[:4], stripped[gap:].strip(), ()))
         start = len(stripped) - len(stripped.lstrip())
-        return _new_row((stripped[start:], start, len(stripped), (), ""))
+        return _new_row((stripped[start:], start, len(stripped), (), "", ()))
     words = line.split()
     count = len(words)
     # Right to left, the tokens after the label's last word (at w) are "$" or numbers, read into
@@ -232,8 +260,15 @@ def split_row(line: str) -> SplitRow:
     if words.count("-") > 1:
         cells = _join_dashes(cells)
     if label_end >= 0:
-        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells), ""))
-    return _new_row(("", -1, -1, tuple(cells), ""))
+        return _new_row((line[label_start:label_end], label_start, label_end, tuple(cells), "", ()))
+    return _new_row(("", -1, -1, tuple(cells), "", ()))
+
+
+# a range in one cell: "180,000 - 200,000", "$1,050 - $1,150", "$45 – $55", "1.2 to 1.4"
+_RANGE = re.compile(
+    r"(?<![\w.,/-])(\$?\d{1,3}(?:,\d{3})*(?:\.\d+)?)(\s?[-\u2013\u2014]\s?|\s+to\s+)"
+    r"(\$?\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?![\w.,/%-])"
+)
 
 
 def _join_dashes(cells: list[Cell]) -> list[Cell]:

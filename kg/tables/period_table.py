@@ -16,12 +16,13 @@ release's other captions, else the metric's own unit; a rate is never scaled by 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from kg.facts import EntityRef, Observation, Period
-from kg.tables.context import entity_name, read_heading, strip_markers
+from kg.header import stated_periods
+from kg.tables.context import bare_name, entity_name, heading_subject, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
 from kg.tables.labels import read_label
 from kg.tables.metric_match import MatchContext, match
@@ -60,6 +61,30 @@ class RowUnit:
     guessed: bool = False
 
 
+def _row_dimension(raw: str, metric: Metric | str | None) -> str:
+    """The kind of quantity a row's label prints its unit in, else its metric's ("" if neither)."""
+    spec = read_label(raw).unit
+    if spec is not None and spec.code:
+        return dimension(spec.code)
+    return dimension(metric.unit) if isinstance(metric, Metric) else ""
+
+
+def _column_names(lines: list[str], part: SubTable) -> list[str]:
+    """Per column, the words printed over it as runs (words one blank apart), each run going
+    whole to the column nearest its centre: "La Esperanza" stays one name though "La" stands
+    left of the numbers."""
+    columns = part.columns
+    out: list[list[str]] = [[] for _ in columns]
+    for line in lines:
+        for m in re.finditer(r"\S+(?: \S+)*", line):
+            if m.end() <= part.label_end:
+                continue
+            centre = (m.start() + m.end()) / 2
+            k = min(range(len(columns)), key=lambda c: abs(columns[c].center - centre))
+            out[k].append(m.group())
+    return [" ".join(words) for words in out]
+
+
 def _unit_only(raw: str) -> bool:
     """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
     if len(raw) > 20:
@@ -75,8 +100,12 @@ class PeriodTable(TableReader):
         self._estimates: dict[str, bool] = {}
         self._no_period: set[tuple[int, int]] = set()
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
+        # headers of columns that name subjects, by id: (the headers, the subject of each column)
+        self._column_subjects: dict[int, tuple[list[ColumnHeader], list[EntityRef]]] = {}
         self.table_metric = self._caption_metric()
         self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
+        self._above_dimension = ""  # the kind of quantity the row above prints
+        self._units_first = False  # a unit row has been the first of its pair (see _label_below)
         if self.kind == "capital-additions":
             self.ctx.family, self.ctx.family_indent = "capital additions", -1
 
@@ -112,13 +141,84 @@ class PeriodTable(TableReader):
             )
             if any(h.period for h in headers):
                 self.state.last_headers = headers
+                self._spanning_subjects(lines, part, headers)
                 return headers
+            by_subject = self._subject_columns(headers, _column_names(lines, part))
+            if by_subject is not None:
+                return by_subject
         if self.state.last_headers and len(self.state.last_headers) == len(part.columns):
             return self.state.last_headers
         first = part.data[0].n if part.data else self.first_line
         self.problem(
             first, f"table {self.table_id}: no column periods found over {len(part.columns)} columns"
         )
+        return None
+
+    def _subject_columns(self, headers: list[ColumnHeader], names: list[str]) -> list[ColumnHeader] | None:
+        """Columns that name what they are about rather than a period ("La Esperanza   Cerro
+        Negro   Consolidated" under "Three months ended June 30, 2019"): every column a mine,
+        unit, segment or the company as a whole, and one period stated by the caption or the
+        lines just above. The headers get that period; ``_column_subjects`` their subjects."""
+        period = self._stated_period()
+        if period is None or not headers:
+            return None
+        subjects = [self._column_subject(text) for text in names]
+        if None in subjects or len(set(subjects)) < len(subjects):
+            return None
+        months = 0 if period.start is None else round((period.end - period.start).days / 30.44)
+        out = [ColumnHeader(h.text, period, months) for h in headers]
+        self._column_subjects[id(out)] = (out, subjects)  # type: ignore[assignment]
+        return out
+
+    def _spanning_subjects(self, lines: list[str], part: SubTable, headers: list[ColumnHeader]) -> None:
+        """Names printed over groups of dated columns ("La Esperanza" over "Q2 2019   Q2 2018",
+        "Cerro Negro" over the next two): each column is about the name nearest above it. Two
+        names or more on one header line, every one a mine, unit, segment or the company."""
+        columns = part.columns
+        for line in lines:
+            runs = [
+                m
+                for m in re.finditer(r"\S+(?: \S+)*", line)
+                if m.end() > part.label_end and not re.search(r"\d", m.group())
+            ]
+            if len(runs) < 2 or len(runs) >= len(columns) + 1:
+                continue
+            named = [self._column_subject(m.group()) for m in runs]
+            if None in named or len(set(named)) < len(named):
+                continue
+            centres = [(m.start() + m.end()) / 2 for m in runs]
+            subjects = [
+                named[min(range(len(runs)), key=lambda r: abs(centres[r] - col.center))] for col in columns
+            ]
+            self._column_subjects[id(headers)] = (headers, subjects)  # type: ignore[assignment]
+            return
+
+    def _column_subject(self, text: str) -> EntityRef | None:
+        """What a column header names: the company (a company-wide term, "Total"), a segment, a
+        site the release names, or a bare name; None for anything else."""
+        text = strip_markers(text).strip()
+        key = norm(text)
+        if not text:
+            return None
+        if self._company_term(key) or key.startswith("total"):
+            return self.state.company
+        segment = self.vocab.segment(key)
+        if segment:
+            return EntityRef(segment, "Segment")
+        heading = read_heading(text)
+        return heading_subject(heading, self.state.names, self.vocab.company_terms) or bare_name(
+            heading.name, self.vocab
+        )
+
+    def _stated_period(self) -> Period | None:
+        """The one period the caption states, else the heading above, else the nearest the text
+        just above the table states ("Three months ended June 30, 2019")."""
+        fy_end = getattr(self.doc.meta, "fiscal_year_end", None)
+        for text in (self.caption, self.title, self.before):
+            found = stated_periods(text, fy_end) if text else []
+            if found:
+                _, _, start, end = found[-1]
+                return Period(start=start, end=end)
         return None
 
     def _release_months(self) -> int:
@@ -199,15 +299,47 @@ class PeriodTable(TableReader):
             )
             raw = f"{stem} {raw}"
         above = self._row_above
-        if above is not None and len(group) == 1 and _unit_only(raw):
+        unit_only = len(group) == 1 and _unit_only(raw)
+        below = self._label_below(part, line, raw) if unit_only else None
+        if below is not None:
+            # "kg" over "Gold produced   000'oz" (the label printed level with the second of its
+            # two rows): the row below, printed in another unit
+            metric, subject, share = below
+        elif above is not None and unit_only:
             # "000 oz" under "Gold produced   kg": the row above, printed in another unit
             metric, subject, share = above
         else:
             metric, subject, share, raw = self._resolve(group, raw)
             ctx.section_labels.append(raw)
             ctx.family_rows += 1
+            self._above_dimension = _row_dimension(raw, metric)
         self._row_above = (metric, subject, share)
         self._emit(line, raw, metric, subject, share, cols, headers)
+
+    def _label_below(
+        self, part: SubTable, line: Line, raw: str
+    ) -> tuple[Metric | str, EntityRef, Decimal | None] | None:
+        """The metric, subject and share of the row below a row that prints only a unit, when that
+        row is its label: the row above measures something else (or there is none) and the row
+        below prints a unit of the same kind ("kg" over "Gold produced   000'oz", under "Grade
+        mined   g/t"). Once a table has printed a pair that way, it prints every pair that way.
+        """
+        spec = parse_unit(raw)
+        kind = dimension(spec.code) if spec is not None else ""
+        if not kind or (
+            self._row_above is not None and self._above_dimension == kind and not self._units_first
+        ):
+            return None
+        data = part.data
+        k = next((k for k, ln in enumerate(data) if ln is line), len(data))
+        if k + 1 >= len(data) or data[k + 1].row is None:
+            return None
+        label = data[k + 1].row.label.strip()  # type: ignore[union-attr]
+        if not label or _unit_only(label) or _row_dimension(label, None) != kind:
+            return None
+        metric, subject, share, _ = self._resolve([data[k + 1]], label)
+        self._units_first = True
+        return metric, subject, share
 
     def _resolve(self, group: list[Line], raw: str) -> tuple[Metric | str, EntityRef, Decimal | None, str]:
         ctx = self.ctx
@@ -380,10 +512,14 @@ class PeriodTable(TableReader):
         by_cell = self.by_cell(line.n)
         # the family row this line stands under keeps it apart from another line of the same metric
         context = strip_markers(self.ctx.family).rstrip(":-").strip() or None
+        by_column = self._column_subjects.get(id(headers))
+        column_subjects = by_column[1] if by_column is not None and by_column[0] is headers else None
         for cell, col in zip(line.row.cells, cols, strict=True):
             value, places, kind, printed = cell.number
             if kind == NA or value is None:
                 continue
+            if column_subjects is not None and not self.ctx.section:
+                subject = column_subjects[col]
             if by_cell:
                 source = self.source(line.n, cell.end - 1)
             period, column, estimate = columns[col]
@@ -420,8 +556,26 @@ class PeriodTable(TableReader):
                     family=context,
                 )
             )
+            if line.row.highs:
+                self._range(line, cell, unit.factor, exp)
         if not mapped:
             self.unmapped.setdefault(raw or code, line.n)
+
+    def _range(self, line: Line, cell: Cell, factor: Decimal, exp: int) -> None:
+        """A cell printing a range ("180,000 - 200,000"): the observation just made is its lower
+        bound, and its upper end another observation, the upper bound."""
+        assert line.row is not None
+        high = dict(line.row.highs).get(cell.end)
+        if high is None:
+            return
+        low = self.observations[-1]
+        value, decimals = scaled(high, factor, exp)
+        source = self.source(line.n, high.end - 1) if self.by_cell(line.n) else low.source
+        self.observations[-1] = replace(low, bound="lower")
+        self.observations.append(
+            replace(low, value=value, decimals=decimals, printed=high.printed, source=source, bound="upper")
+        )
+        self.read_cells.add((line.n, high.start))
 
     def _no_period_note(self, n: int, headers: list[ColumnHeader], col: int) -> None:
         """One note per column, not per row: a "% Change" column has no period at all."""

@@ -154,6 +154,15 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
+def _run(line: str, start: int, end: int) -> Span:
+    """The extent of the words around ``line[start:end]`` up to a gap of two blanks either side."""
+    while start > 0 and not (line[start - 1] == " " and (start < 2 or line[start - 2] == " ")):
+        start -= 1
+    while end < len(line) and not (line[end] == " " and (end + 1 >= len(line) or line[end + 1] == " ")):
+        end += 1
+    return Span(start, end)
+
+
 def _nearest(spans: Sequence[Span], x: float) -> int:
     return min(range(len(spans)), key=lambda i: (abs(spans[i].center - x), i))
 
@@ -204,6 +213,7 @@ def column_headers(
     # Period phrases: each column takes the nearest phrase of the whole header, so "Fourth
     # Quarter" over one pair of columns and "Year Ended" over the next, even on different lines.
     phrases: list[tuple[Span, int, str]] = []
+    runs: list[Span] = []  # per phrase, the words printed with it ("For the three months ended ...")
     left: list[tuple[int, str]] = []  # phrases printed left of the number columns
     lows = [line.lower() for line in lines]
     # read once, used again for the dates below
@@ -217,6 +227,7 @@ def column_headers(
                 left.append((length, m.group()))
                 continue
             phrases.append((Span(m.start(), m.end()), length, m.group()))
+            runs.append(_run(line, m.start(), m.end()))
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     if not phrases and left:
         # no phrase over the columns, one left of them: a title over the whole table
@@ -229,7 +240,10 @@ def column_headers(
     if phrases:
         spans = [p[0] for p in phrases]
         for c in range(n):
-            k = _nearest(spans, columns[c].center)
+            # the phrase whose words stand over the column ("For the three months ended December
+            # 31," centred over four cells), else the nearest
+            over = [i for i, run in enumerate(runs) if run.start <= columns[c].center <= run.end]
+            k = over[0] if len(over) == 1 else _nearest(spans, columns[c].center)
             months[c] = phrases[k][1]
             words[c].append(phrases[k][2])
             fiscal[c] = "fiscal" in phrases[k][2].lower()

@@ -44,7 +44,8 @@ class Recording:
         unread: list[UnreadNumber] = []
         for part in self.grid.parts:
             for ln in part.data:
-                for cell in ln.row.cells:  # type: ignore[union-attr]
+                row = ln.row
+                for cell in (*row.cells, *(high for _, high in row.highs)):  # type: ignore[union-attr]
                     if cell.number.kind == NA:
                         continue
                     numbers += 1

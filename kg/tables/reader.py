@@ -27,13 +27,14 @@ import dataclasses
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kg.facts import Block, EntityRef, Footnote, Observation, Problem, TableInfo
 from kg.tables.context import (
     DocState,
     RowContext,
+    bare_name,
     entity_name,
     heading_subject,
     read_heading,
@@ -48,6 +49,9 @@ from kg.tables.units import caption_units
 from kg.vocab import Metric, norm
 
 log = logging.getLogger(__name__)
+
+# a row stating the basis of the rows below it ("Mine physicals in table on a 100% basis")
+_BASIS_ROW = re.compile(r"\bon\s+an?\s+(\d{1,3}(?:\.\d+)?)\s*%\s+(?:basis|interest)\b", re.I)
 
 _PAREN = re.compile(r"\([^()]*\)?")
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -108,6 +112,7 @@ class TableReader(Recording):
         kind: str,
         before: str = "",
         title: str = "",
+        note: str = "",
     ) -> None:
         self.state = state
         self.doc = state.doc
@@ -120,6 +125,12 @@ class TableReader(Recording):
         self.before = before  # the prose just above the table (a date the caption leaves out)
         self.caption = " ".join(ln.stripped for ln in grid.caption)
         self.units = caption_units(self.caption)
+        if note and not self.units.scales:
+            # a caption that states no scale: a note right below the table may ("All amounts are
+            # in thousands of U.S. dollars.")
+            below = caption_units(note)
+            if below.scales:
+                self.units = replace(below, currency=below.currency or self.units.currency)
         self.observations: list[Observation] = []
         self.problems: list[Problem] = []
         self.footnotes: dict[str, Footnote] = {}
@@ -208,10 +219,17 @@ class TableReader(Recording):
 
     def title_subject(self) -> None:
         """A table under a heading that names one entity ("Mabula Mine" above it, or a caption
-        line "KESTREL LAKE MINE - OPERATING STATISTICS") is about that entity: its rows under no
-        section heading of their own take it as subject."""
-        for k, text in enumerate((self.title, *(ln.stripped for ln in self.grid.caption))):
-            name = re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[0]
+        line "KESTREL LAKE MINE - OPERATING STATISTICS" or "OPERATING STATISTICS - MESA VERDE
+        MINE") is about that entity: its rows under no section heading of their own take it as
+        subject."""
+        lines = (self.title, *(ln.stripped for ln in self.grid.caption))
+        # each part of a line ("OPERATING STATISTICS - MESA VERDE MINE": the second names it)
+        parts = [
+            (k, name)
+            for k, text in enumerate(lines)
+            for name in re.split(r"\s+[-\u2013\u2014:]\s+", strip_markers(text).strip())[:2]
+        ]
+        for k, name in parts:
             if not name or len(name.split()) > 6:
                 continue
             heading = read_heading(name)
@@ -226,11 +244,22 @@ class TableReader(Recording):
             ):
                 continue
             entity = heading_subject(heading, self.state.names, self.vocab.company_terms)
+            if entity is None and k == 0 and self._site_table():
+                # a bare name right above the table ("Wombat Flats"): the operation it is about
+                entity = bare_name(name, self.vocab)
             if entity is not None:
                 self.table_subject = entity
                 self.set_subject(entity, -1, "", heading.basis, heading.share)
                 self.ctx.section = ""
                 return
+
+    def _site_table(self) -> bool:
+        """Whether a name above this table can be what it is about: not a statement of the
+        company as a whole, and not the company's own name ("Kestrel" above its statements)."""
+        if self.vocab.table_scope(self.kind) == "company":
+            return False
+        own = {w.lower() for w in self.state.company.label.split()}
+        return not own & {w.lower() for w in self.title.split()}
 
     def caption_line(self, line: Line) -> None:
         category = self.category(line.stripped) or self.leading_category(line.stripped)
@@ -319,6 +348,13 @@ class TableReader(Recording):
             ctx.category = category
             if self._company_term(norm(bare)) or norm(bare).startswith("total"):
                 self.set_subject(self.state.company, indent)
+            return
+        basis = _BASIS_ROW.search(bare)
+        if basis:
+            # "Costs in table on a 50% basis": the rows below are the subject's share of the
+            # operation; "... on a 100% basis": the whole operation's
+            part = Decimal(basis.group(1)) / 100
+            ctx.share, ctx.basis = (None, "100%") if part == 1 else (part, "")
             return
         heading = read_heading(bare)
         key = norm(heading.name)
