@@ -33,6 +33,7 @@ KEEP = {
     "zone", "jr", "sr",
 }
 _VOWELS, _CONSONANTS = "aeiou", "bcdfghjklmnprstvz"
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
 
 
 def name_words(gazetteer: Path, texts: list[str] = ()) -> list[str]:
@@ -49,7 +50,9 @@ def name_words(gazetteer: Path, texts: list[str] = ()) -> list[str]:
             for w in re.findall(r"[A-Za-z][A-Za-z'’]+", str(label)):
                 if w.lower() not in KEEP and len(w) > 2:
                     words.add(w.lower())
-    common = {w for text in texts for w in re.findall(r"(?<![A-Za-z])[a-z][a-z'’]+", text)}
+    # web and mail addresses print names in lower case too ("www.name-mining.com"): not words of the language
+    prose = [_ADDRESS.sub(" ", text) for text in texts]
+    common = {w for text in prose for w in re.findall(r"(?<![A-Za-z])[a-z][a-z'’]+", text)}
     return sorted(words - common, key=lambda w: (-len(w), w))
 
 
