@@ -329,3 +329,14 @@ def test_columns_that_name_the_mines(facts: dict[str, DocumentFacts]) -> None:
     assert all("Results" not in o.subject.label for o in f.observations)
     (first, second) = f.tables
     assert first.numbers == 12 and not first.unread and not second.unread
+
+
+def test_a_scale_in_the_title_block_above_a_table_of_mine_columns(facts: dict[str, DocumentFacts]) -> None:
+    """ "(in thousands of U.S. dollars, except per ounce amounts)" in the title block set apart
+    from the table by a blank line scales its amounts, not its ounces or its cost per ounce; the
+    columns are the mines and the total the company's."""
+    f = facts["aisc-by-mine"]
+    cost = {o.subject.label: o.value for o in f.observations if o.metric == "cost-of-sales"}
+    assert cost == {"Sagebrush": 48_210_000, "Ironwood": 31_402_000, "Corvid Gold Corp.": 79_612_000}
+    assert {o.value for o in f.observations if o.metric == "gold-sold"} == {42_120, 25_870, 67_990}
+    assert {o.value for o in f.observations if o.metric == "aisc-per-oz-gold"} == {1387, 1384, 1463}
