@@ -340,3 +340,15 @@ def test_a_scale_in_the_title_block_above_a_table_of_mine_columns(facts: dict[st
     assert cost == {"Sagebrush": 48_210_000, "Ironwood": 31_402_000, "Corvid Gold Corp.": 79_612_000}
     assert {o.value for o in f.observations if o.metric == "gold-sold"} == {42_120, 25_870, 67_990}
     assert {o.value for o in f.observations if o.metric == "aisc-per-oz-gold"} == {1387, 1384, 1463}
+
+
+def test_a_royalty_company_reports_in_gold_equivalent_ounces(facts: dict[str, DocumentFacts]) -> None:
+    """ "GEOs" are ounces ("$/GEO" a cost per ounce, not thousands of dollars by the caption's
+    scale), and a cash cost per GEO sold is the gold cash cost per ounce."""
+    f = facts["royalty-geo"]
+    q2 = Period(start=date(2022, 4, 1), end=date(2022, 6, 30))
+    by_metric = {o.metric: o for o in f.observations if o.period == q2}
+    assert (by_metric["gold-equivalent-sold"].value, by_metric["gold-equivalent-sold"].unit) == (18_204, "OZ")
+    cost = by_metric["total-cash-cost-per-oz-gold"]
+    assert (cost.value, cost.unit) == (214, "USD-PER-OZ")
+    assert by_metric["net-income"].value == 12_004_000

@@ -155,7 +155,8 @@ def _pick(
         metals = " ".join(label.metals) or " ".join(ctx.metals()[:1])
         # the rate a label states in any form ("per silver ounce", "($/oz)") is a cue as printed
         rate = {"per-oz": " per ounce", "per-lb": " per pound", "per-ton": " per ton"}.get(label.per, "")
-        cue_text = f"{local} {metals}{rate}"
+        # with the label's normalised words: "GEO" reads as "gold equivalent ounce"
+        cue_text = f"{local} {metals}{rate} {' '.join(sorted(label.words))}"
         scored = []
         for m in usable:
             if m.excludes and any(x in local for x in m.excludes):
