@@ -352,3 +352,18 @@ def test_a_royalty_company_reports_in_gold_equivalent_ounces(facts: dict[str, Do
     cost = by_metric["total-cash-cost-per-oz-gold"]
     assert (cost.value, cost.unit) == (214, "USD-PER-OZ")
     assert by_metric["net-income"].value == 12_004_000
+
+
+def test_reserve_categories_over_groups_of_metric_columns(facts: dict[str, DocumentFacts]) -> None:
+    """ "Proved   Probable   Proved + Probable" over "Mt  g/t  Moz" three times: each column takes
+    the category above it; "Moz" with no metal named is the contained metal of the release's main
+    metal (ounces weigh metal, never ore), "Mt" the ore."""
+    f = facts["reserves-wide"]
+    numbat = {(o.metric, o.category): o.value for o in f.observations if o.subject.label == "Numbat"}
+    assert numbat[("reserve-ore-tons", "proven")] == 4_100_000
+    assert numbat[("reserve-contained-gold", "probable")] == 750_000
+    assert numbat[("reserve-grade-gold", "proven-probable")] == Decimal("1.91")
+    assert len(numbat) == 9
+    total = [o for o in f.observations if o.source.line == 11]
+    assert {o.subject.type for o in total} == {"Company"}
+    assert {o.period for o in f.observations} == {Period(end=date(2018, 12, 31))}
