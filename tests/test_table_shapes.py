@@ -367,3 +367,21 @@ def test_reserve_categories_over_groups_of_metric_columns(facts: dict[str, Docum
     total = [o for o in f.observations if o.source.line == 11]
     assert {o.subject.type for o in total} == {"Company"}
     assert {o.period for o in f.observations} == {Period(end=date(2018, 12, 31))}
+
+
+def test_columns_that_name_metrics_over_rows_that_name_mines(facts: dict[str, DocumentFacts]) -> None:
+    """ "Ore milled (tonnes)   Head grade (g/t Au)   Recovery (%)   Gold produced (oz)   AISC ($/oz)"
+    over a row per mine and a total, in the quarter the title states: each cell is its row's mine
+    (the total the company's), its column's metric and unit."""
+    f = facts["metrics-as-columns"]
+    q3 = Period(start=date(2018, 7, 1), end=date(2018, 9, 30))
+    rimu = {o.metric: (o.value, o.unit) for o in f.observations if o.subject.label == "Rimu"}
+    assert rimu == {
+        "ore-processed": (288_900, "TONNE"),
+        "ore-grade-gold": (Decimal("2.44"), "G-PER-TONNE"),
+        "recovery-gold": (Decimal("89.7"), "PERCENT"),
+        "gold-produced": (20_330, "OZ"),
+        "aisc-per-oz-gold": (982, "USD-PER-OZ"),
+    }
+    assert {o.period for o in f.observations} == {q3}
+    assert {o.subject.type for o in f.observations if o.source.line == 11} == {"Company"}

@@ -102,6 +102,8 @@ class PeriodTable(TableReader):
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
         # headers of columns that name subjects, by id: (the headers, the subject of each column)
         self._column_subjects: dict[int, tuple[list[ColumnHeader], list[EntityRef]]] = {}
+        # headers of columns that name metrics, by id: (the headers, the metric of each column)
+        self._column_metrics: dict[int, tuple[list[ColumnHeader], list[Metric | str]]] = {}
         self.table_metric = self._caption_metric()
         self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
         self._above_dimension = ""  # the kind of quantity the row above prints
@@ -146,6 +148,9 @@ class PeriodTable(TableReader):
             by_subject = self._subject_columns(headers, _column_names(lines, part))
             if by_subject is not None:
                 return by_subject
+            by_metric = self._metric_columns(headers)
+            if by_metric is not None:
+                return by_metric
         if self.state.last_headers and len(self.state.last_headers) == len(part.columns):
             return self.state.last_headers
         first = part.data[0].n if part.data else self.first_line
@@ -169,6 +174,77 @@ class PeriodTable(TableReader):
         out = [ColumnHeader(h.text, period, months) for h in headers]
         self._column_subjects[id(out)] = (out, subjects)  # type: ignore[assignment]
         return out
+
+    def _metric_columns(self, headers: list[ColumnHeader]) -> list[ColumnHeader] | None:
+        """Columns that name metrics over rows that name mines ("Ore milled (tonnes)   Head grade
+        (g/t Au)   Gold produced (oz)" over "Kowhai", "Rimu", "Total"), in one period the
+        caption or the lines above state: most columns must name a known metric."""
+        period = self._stated_period()
+        if period is None or len(headers) < 2:
+            return None
+        metrics: list[Metric | str] = []
+        for h in headers:
+            metric = self.match(h.text) if h.text.strip() else None
+            metrics.append(metric if metric is not None else self.mint(h.text or "value"))
+        if 2 * sum(isinstance(m, Metric) for m in metrics) <= len(metrics):
+            return None
+        months = 0 if period.start is None else round((period.end - period.start).days / 30.44)
+        out = [ColumnHeader(h.text, period, months) for h in headers]
+        self._column_metrics[id(out)] = (out, metrics)
+        return out
+
+    def _metric_columns_row(self, raw: str, line: Line, cols: list[int], headers: list[ColumnHeader]) -> None:
+        """A row of a table whose columns are metrics: the row names its subject ("Total" the
+        company), each column its metric and unit."""
+        assert line.row is not None
+        metrics = self._column_metrics[id(headers)][1]
+        bare = strip_markers(raw)
+        key = norm(bare)
+        if not key or self._company_term(key) or key.startswith("total"):
+            subject = self.state.company
+        else:
+            heading = read_heading(bare)
+            subject = heading_subject(heading, self.state.names, self.vocab.company_terms) or EntityRef(
+                heading.name or bare, heading.type or "MiningUnit"
+            )
+        by_cell = self.by_cell(line.n)
+        source = self.source(line.n)
+        for cell, col in zip(line.row.cells, cols, strict=True):
+            value, _places, kind, printed = cell.number
+            if kind == NA or value is None:
+                continue
+            metric, header = metrics[col], headers[col]
+            mapped = isinstance(metric, Metric)
+            code = metric.code if isinstance(metric, Metric) else metric
+            unit = self._unit(header.text, metric if isinstance(metric, Metric) else None)
+            period = header.period
+            if period is None:
+                continue
+            if isinstance(metric, Metric) and metric.period_kind == "instant":
+                period = Period(end=period.end)
+            if by_cell:
+                source = self.source(line.n, cell.end - 1)
+            self.read_cells.add((line.n, cell.start))
+            number, decimals = scaled(cell, unit.factor, unit.factor.adjusted())
+            self.observations.append(
+                Observation(
+                    subject,
+                    code,
+                    period,
+                    number,
+                    unit.code,
+                    decimals,
+                    source,
+                    printed,
+                    raw,
+                    column=header.text,
+                    mapped=mapped,
+                    unit_guessed=unit.guessed,
+                    minted_from="" if mapped else header.text,
+                )
+            )
+            if not mapped:
+                self.unmapped.setdefault(header.text, line.n)
 
     def _spanning_subjects(self, lines: list[str], part: SubTable, headers: list[ColumnHeader]) -> None:
         """Names printed over groups of dated columns ("La Esperanza" over "Q2 2019   Q2 2018",
@@ -281,6 +357,10 @@ class PeriodTable(TableReader):
         self, group: list[Line], raw: str, line: Line, cols: list[int], part: SubTable, headers: list
     ) -> None:
         ctx = self.ctx
+        by_metric = self._column_metrics.get(id(headers))
+        if by_metric is not None and by_metric[0] is headers:
+            self._metric_columns_row(raw, line, cols, headers)
+            return
         if not raw:
             # An unlabelled subtotal under a rule: named after its family row, or the row above it.
             basis = strip_markers(ctx.family).rstrip(":") or (
