@@ -23,8 +23,7 @@ from kg.tables.context import entity_name, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
 from kg.tables.labels import read_label
 from kg.tables.metric_match import MatchContext, match
-from kg.tables.numbers import NA
-from kg.tables.period_table import scaled
+from kg.tables.numbers import NA, scaled
 from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date
 from kg.tables.reader import TableReader
 from kg.tables.units import ONE, UnitSpec, compatible
