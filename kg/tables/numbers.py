@@ -324,3 +324,21 @@ def _digit_span(token: str) -> tuple[int, int]:
         if glued and glued.group(1):
             token = glued.group(1)
     return len(token) - len(token.lstrip("$(.")), len(token.rstrip(")%"))
+
+
+def scaled(cell: Cell, factor: Decimal, exp: int | None = None) -> tuple[Decimal, int]:
+    """A cell's value in base units and its XBRL-style decimals (``exp``: log10 of ``factor``)."""
+    number = cell.number
+    value = number.value if number.value is not None else Decimal(0)
+    places = 0 if number.kind == ZERO else number.places
+    if exp is None:
+        exp = factor.adjusted()
+    if number.kind == ZERO:
+        return Decimal(0), places - exp
+    if factor != 1:
+        value = value * factor
+        if number.kind == NUMBER and exp < 0:
+            value = value.quantize(Decimal(1).scaleb(exp - places))  # 35.0 cents is 0.350 dollars
+        elif places - exp <= 0:
+            value = value.quantize(Decimal(1))  # 62.8 koz is 62800 ounces, not 62800.0
+    return value, places - exp
