@@ -159,6 +159,12 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
         for x in subjects:
             if x.label != obj.label:
                 yield Found(x.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "the <site>, Northwestern Quebec, Canada, ...", "the <site> (Nevada)": a site and its place as
+    # an apposition or in brackets
+    for m in re.finditer(
+        rf"({SITE})(?:,\s+|\s+\(\s*)(?i:{REGION_ADJ})({PLACE})(?=\s*[,)]|\s*$|\s+(?:and|was|were|is|are|has|had)\b)", t
+    ):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
     # "<site>, operated by <org> in <place>": the place is the site's
     pat = re.compile(rf"({SITE}),\s+(?:operated|owned|managed|run)\s+by\s+{ORG}\s+(?:in|on)\s+(?:the\s+)?{REGION_ADJ}({PLACE})")
     for m in pat.finditer(t):
@@ -844,7 +850,7 @@ def find_relations(s: Sentence, ctx: Context) -> list[Found]:
 
 def _title_re(lexicon: dict[str, Any]) -> str:
     words = "|".join(sorted(map(re.escape, lexicon.get("position_words", [])), key=len, reverse=True))
-    word = rf"(?:{words})\b"
+    word = rf"(?i:{words})\b"  # "chairman and CEO" as "Chairman and CEO"
     departments = "|".join(sorted(map(re.escape, lexicon.get("departments", [])), key=len, reverse=True))
     comma_dept = rf"|,\s+(?:{departments})\b" if departments else ""
     dept = rf"(?:\s+-{{1,2}}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?{comma_dept})?"
