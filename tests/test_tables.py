@@ -915,3 +915,17 @@ def test_a_range_is_one_cell_with_its_upper_end_beside(line: str, cells: list[st
     assert [h.printed for _, h in row.highs] == highs
     for end, high in row.highs:  # each upper end is filed under the cell of its lower end
         assert end in {c.end for c in row.cells} and high.start > end
+
+
+def test_a_minus_sign_and_dashes_from_a_word_processor() -> None:
+    """ "\u22121,234" (a minus sign) and "\u2013567" (an en dash before a number) are negative, a lone
+    "\u2014" a zero; before, the row's first number went into its label and its metric was minted."""
+    row = split_row("Net income (loss)               \u22121,234        3,456")
+    assert row.label == "Net income (loss)" and [c.number.value for c in row.cells] == [-1234, 3456]
+    row = split_row("Other income (expense)            \u2013567          120")
+    assert [c.number.value for c in row.cells] == [-567, 120]
+    row = split_row("Income tax                           \u2014            85")
+    assert [c.number.kind for c in row.cells] == [ZERO, "number"]
+    assert (
+        split_row("Grade mined \u2013 underground reef   6.05").label == "Grade mined \u2013 underground reef"
+    )

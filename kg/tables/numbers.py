@@ -173,6 +173,10 @@ def split_row(line: str) -> SplitRow:
         line = _SPACED_PERCENT.sub(r"\1% ", _DASH_PERCENT.sub("- ", line))
     if _OTHER_SPELLING.search(line):
         line = _decimal_comma(line)
+    if "\u2212" in line or "\u2013" in line or "\u2014" in line:
+        # a minus sign or a dash as printed by word processors: "\u22121,234" and "\u2013567" are
+        # negative; the same width, so every position stays
+        line = _UNICODE_DASH.sub("-", line)
     highs: tuple[tuple[int, Cell], ...] = ()
     if ("-" in line or "\u2013" in line or " to " in line) and _RANGE.search(line):
         line, highs = _ranges(line)
@@ -264,6 +268,9 @@ def _split(line: str) -> SplitRow:
     return _new_row(("", -1, -1, tuple(cells), "", ()))
 
 
+# a minus sign, and an en or em dash right before a number; a lone dash reads as it always has
+# (an em dash a zero), and one between label words ("Grade mined \u2013 underground") is the label's
+_UNICODE_DASH = re.compile(r"\u2212|(?<!\S)[\u2013\u2014](?=[\d$.(])")
 # a range in one cell: "180,000 - 200,000", "$1,050 - $1,150", "$45 – $55", "1.2 to 1.4"
 _RANGE = re.compile(
     r"(?<![\w.,/-])(\$?\d{1,3}(?:,\d{3})*(?:\.\d+)?)(\s?[-\u2013\u2014]\s?|\s+to\s+)"
