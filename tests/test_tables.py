@@ -929,3 +929,24 @@ def test_a_minus_sign_and_dashes_from_a_word_processor() -> None:
     assert (
         split_row("Grade mined \u2013 underground reef   6.05").label == "Grade mined \u2013 underground reef"
     )
+
+
+@pytest.mark.parametrize(
+    ("token", "value", "places"),
+    [
+        ("$45.2M", Decimal("45200000"), -5),
+        ("US$1.2bn", Decimal("1200000000"), -8),
+        ("62.5koz", Decimal("62500"), -2),
+        ("1.2Mt", Decimal("1200000"), -5),
+        ("12.5m", Decimal("12.5"), 1),  # metres in a drill table: no money scale without a currency
+        ("1,045*", Decimal("1045"), 0),
+        ("982\u2020", Decimal("982"), 0),
+    ],
+)
+def test_a_scale_unit_or_mark_glued_to_a_number(token: str, value: Decimal, places: int) -> None:
+    """Highlights tables print "$45.2M", "62.5koz" or "1,045*" in a cell: the number, scaled by a
+    money scale after a currency mark or by a unit's prefix; before, the row had no cells at all."""
+    number = parse_number(token)
+    assert number is not None and (number.value, number.places) == (value, places)
+    row = split_row(f"Revenue                 {token}        {token}")
+    assert row.label == "Revenue" and len(row.cells) == 2
