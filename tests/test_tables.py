@@ -950,3 +950,13 @@ def test_a_scale_unit_or_mark_glued_to_a_number(token: str, value: Decimal, plac
     assert number is not None and (number.value, number.places) == (value, places)
     row = split_row(f"Revenue                 {token}        {token}")
     assert row.label == "Revenue" and len(row.cells) == 2
+
+
+def test_first_months_of_a_year_with_nothing_else_to_date_them() -> None:
+    """"9M 2021" and "6M 2021" with no release period and no date in the header: the first nine or
+    six months of the year, not the last (before: April to December)."""
+    line = "   9M 2021     6M 2020"
+    spans = [Span(3, 10), Span(15, 22)]
+    nine, six = column_headers([line], spans, 0, None, [], None, None)
+    assert (nine.period.start, nine.period.end) == (date(2021, 1, 1), date(2021, 9, 30))
+    assert (six.period.start, six.period.end) == (date(2020, 1, 1), date(2020, 6, 30))
