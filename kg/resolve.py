@@ -21,7 +21,7 @@ import hashlib
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -198,6 +198,109 @@ def _table_joins(facts: Sequence[DocumentFacts], gaz: Gazetteer) -> dict[tuple[s
     return joins
 
 
+# The site types a true duplicate can be found among, in the order a merge keeps the type: a mine is
+# the most specific thing a proper name can name, then the operating unit, the land held, and the
+# undertaking. Ore bodies and facilities are parts of a site and never merge with it.
+SITE_TYPES = ("Mine", "MiningUnit", "Property", "Project")
+
+
+def _anaphor_test(gaz: Gazetteer) -> Callable[[str], bool]:
+    """Whether a surface form is a generic anaphor ("the mine", "The project", "This mine", "the
+    Company"): a determiner and one generic head of the lexicon. Those are coreference mentions of
+    an entity, not names of it, so they never become its aliases."""
+    lex = gaz.lexicon
+    determiners = {w.lower() for w in lex.get("anaphor_determiners", ())}
+    heads = {h.lower() for h in lex.get("anaphora", {})} | {h.lower() for h in lex.get("org_heads", ())}
+
+    def test(text: str) -> bool:
+        words = text.split()
+        return len(words) >= 2 and words[0].lower() in determiners and " ".join(words[1:]).lower() in heads
+
+    return test
+
+
+def _site_duplicates(
+    entities: dict[str, ResolvedEntity],
+    index: dict[EntityRef, str],
+    by_doc: dict[tuple[str, EntityRef], str],
+    facts: Sequence[DocumentFacts],
+    gazetteer_keys: set[str],
+    gaz: Gazetteer,
+) -> dict[str, str]:
+    """Merge true duplicates among sites of different types (or spellings) in ``entities``, in
+    place; returns merged key → surviving key.
+
+    Sites (:data:`SITE_TYPES`) whose labels give one proper name ("Noche Buena" in a reserves
+    table, "Noche Buena gold property" in a later release's prose; "Canaima gold deposit" /
+    "Canaima property") are one thing unless something says they are two: one release's prose
+    names both (as one names a unit and its mine, or the property and the project on it), a
+    relation joins them (the mine is partOf the unit), the gazetteer lists both, or no company
+    reports on both (two companies may each have a "Yarrabee"). The survivor
+    keeps the type a prose name stated over a table's guess (a table row's subject has no head
+    word), then the earlier type in :data:`SITE_TYPES`, then the gazetteer's entity; the others'
+    labels become its aliases.
+    """
+    lex = gaz.lexicon
+    heads = tuple(sorted(lex.get("site_heads", ()), key=lambda h: -len(h.split())))
+    if not heads:
+        return {}
+    descriptive = frozenset({*(w.lower() for w in lex.get("name_modifiers", [])), *(c.lower() for c in gaz.commodities)})
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key, e in entities.items():
+        if e.type in SITE_TYPES:
+            by_name[_proper(e.label, heads, descriptive)].append(key)
+    by_name = {name: keys for name, keys in by_name.items() if len(keys) > 1 and name}
+    if not by_name:
+        return {}
+    candidates = {k for keys in by_name.values() for k in keys}
+    named_in: dict[str, set[str]] = defaultdict(set)  # key -> documents whose prose names it
+    reported_by: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # key -> companies whose releases name it
+    apart: set[frozenset[str]] = set()
+    for f in facts:
+        # a release with no company in its header is a reporter of its own
+        company = _norm_words(f.meta.company, "Company") or ("", f.doc)
+        refs = [m.entity for m in f.mentions] + [x for r in f.relations for x in (r.subject, r.object) if x is not None]
+        for k in {by_doc.get((f.doc, ref)) or index.get(ref) for ref in refs + [o.subject for o in f.observations]}:
+            if k in candidates:
+                reported_by[k].add(company)
+        here = set()
+        for m in f.mentions:
+            k = index.get(m.entity)
+            if k in candidates:
+                here.add(k)
+                named_in[k].add(f.doc)
+        apart.update(frozenset((a, b)) for a in here for b in here if a < b)
+        for r in f.relations:
+            if r.object is not None:
+                a, b = index.get(r.subject), index.get(r.object)
+                if a in candidates and b in candidates and a != b:
+                    apart.add(frozenset((a, b)))
+    merged: dict[str, str] = {}
+    for keys in by_name.values():
+        order = sorted(keys, key=lambda k: (k not in named_in, SITE_TYPES.index(entities[k].type), k not in gazetteer_keys, k))
+        clusters: list[list[str]] = []
+        for k in order:
+            for cluster in clusters:
+                if not any(frozenset((k, c)) in apart or (k in gazetteer_keys and c in gazetteer_keys)
+                           or not reported_by[k] & reported_by[c] for c in cluster):
+                    cluster.append(k)
+                    break
+            else:
+                clusters.append([k])
+        for head, *rest in clusters:
+            if not rest:
+                continue
+            survivor = entities[head]
+            names = set(survivor.aliases)
+            for k in rest:
+                gone = entities.pop(k)
+                names |= {gone.label, *gone.aliases}
+                merged[k] = head
+            entities[head] = ResolvedEntity(head, survivor.label, survivor.type, tuple(sorted(names - {survivor.label})))
+            log.debug("resolve: %s is one site with %s", head, ", ".join(rest))
+    return merged
+
+
 def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) -> Resolution:
     """One ResolvedEntity per real thing; every EntityRef of ``facts`` in the index (a table
     subject joined to a prose site of its document also in ``by_doc``)."""
@@ -217,15 +320,16 @@ def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) 
         else:
             groups[_group_key(ref)].append(ref)
     _person_merge(groups)
+    anaphor = _anaphor_test(gaz)
 
     entities: dict[str, ResolvedEntity] = {}
     for key, (entry, names) in known.items():
-        aliases = sorted((set(entry.aliases) | names) - {entry.label})
+        aliases = sorted((set(entry.aliases) | {n for n in names if not anaphor(n)}) - {entry.label})
         entities[key] = ResolvedEntity(key, entry.label, entry.type, tuple(aliases))
     for (type_, _), refs in sorted(groups.items()):
         label = _canonical(refs, counts)
         key = entity_key(type_, label)
-        names = {r.label for r in refs} | {s for r in refs for s in surfaces.get(r, ())}
+        names = {r.label for r in refs} | {s for r in refs for s in surfaces.get(r, ()) if not anaphor(s)}
         if key in entities:  # a gazetteer entity under another spelling
             old = entities[key]
             names |= set(old.aliases)
@@ -236,6 +340,10 @@ def resolve(facts: Sequence[DocumentFacts], gazetteer: Gazetteer | None = None) 
     by_doc = {(doc, ref): index[target] for (doc, ref), target in joins.items()}
     for doc, ref in sorted(joins, key=lambda x: (x[0], x[1].type, x[1].label)):
         index.setdefault(ref, by_doc[(doc, ref)])  # used only where joined: it has no entity of its own
+    merged = _site_duplicates(entities, index, by_doc, facts, set(known), gaz)
+    if merged:
+        index = {ref: merged.get(k, k) for ref, k in index.items()}
+        by_doc = {at: merged.get(k, k) for at, k in by_doc.items()}
     log.debug("resolve: %d references → %d entities", len(index), len(entities))
     return Resolution(entities=tuple(entities[k] for k in sorted(entities)), index=index, by_doc=by_doc)
 

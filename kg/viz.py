@@ -4,7 +4,8 @@ Input: a ``kg build`` output folder (the store or graph.trig, and validation.ttl
 when present). Output: ``graph.html`` in that folder: entities coloured by type,
 relations as labelled arrows, search by name, filters by type, relation and
 document, and a details panel (properties, aliases, relations, observations
-summarised per metric with their FILE:LINE sources, validation findings).
+summarised per metric with their FILE:LINE sources, validation findings, and the
+entity's family: what it is part of, its parts, and their observations).
 
 The page inlines cytoscape.js (vendored in ``kg/viz_assets/``, MIT), its own
 script and style, and the data as JSON, so it works from ``file://`` and from
@@ -155,8 +156,21 @@ def _observation_groups(rows: list[Row], doc_index: dict[str, int]) -> dict[str,
     return dict(out)
 
 
+def family_data(rows: list[Row], nodes: set[str]) -> dict[str, dict[str, list[str]]]:
+    """Each entity's family from the rows of ``entity-family``: ``{"whole": [...], "part": [...]}``,
+    the IRIs of what it is part of and of its parts (directly or through others), members on the
+    page (``nodes``) only, in the query's order."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        if r["entity"] in nodes and r["member"] in nodes:
+            members = out.setdefault(r["entity"], {"whole": [], "part": []})[r["role"]]
+            if r["member"] not in members:
+                members.append(r["member"])
+    return out
+
+
 # The named queries graph.html is made from.
-PAGE_QUERIES = ("graph-nodes", "graph-edges", "entity-observations", "report-documents", "counts")
+PAGE_QUERIES = ("graph-nodes", "graph-edges", "entity-observations", "report-documents", "counts", "entity-family")
 
 
 def graph_data(
@@ -172,6 +186,7 @@ def graph_data(
     shacl = findings if findings is not None else read_findings(data)
     totals = {r["kind"]: int(r["count"] or 0) for r in rows.get("counts", [])}
     out = page_data(rows["graph-nodes"], rows["graph-edges"], rows["entity-observations"], docs, shacl, totals=totals)
+    out["family"] = family_data(rows.get("entity-family", []), {str(n["id"]) for n in out["nodes"]})  # type: ignore[attr-defined]
     cited = [(r["doc"], int(r["line"] or 0)) for r in rows["entity-observations"]]
     cited += [c for e in out["edges"] for s in e["sources"] for c in citations_in(s)]  # type: ignore[attr-defined]
     cited += [c for fs in out["findings"].values() for f in fs for s in f["sources"] for c in citations_in(s)]  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ def test_projection_nodes_are_entities_edges_are_relations(sample_dir: Path) -> 
     assert {g.nodes[n]["label"] for n in g} == {r.label for r in REFS}
     assert not any(g.nodes[n]["type"] in ("Observation", "Mention", "Document") for n in g)
     # one edge per distinct (subject, predicate, object), whatever the number of documents stating it
-    assert g.number_of_edges() == 5
+    assert g.number_of_edges() == 7  # with the partOf links of the unit's family
     labels = {g.nodes[n]["label"]: n for n in g}
     lf, idaho = labels["Lucky Friday Unit"], labels["Idaho"]
     (key, attrs), = g[lf][idaho].items()

@@ -991,3 +991,19 @@ def test_a_successor_named_a_sentence_after_the_appointment_passes_the_post_back
     ]
     # a document that never named the appointee's post gives the predecessor none
     assert not [f for f in find_relations(second, context()) if f.predicate == "holdsPosition"]
+
+
+def test_a_place_before_the_head_word_of_a_public_body_is_part_of_its_name() -> None:
+    """ "The Ghana Minerals Commission", "the Ghana Mineworkers' Union": one organisation each,
+    not the place Ghana; "the Company's Board" is no name; "Neither TSX Venture Exchange nor ..."
+    names the exchange, not "Neither TSX Venture Exchange"."""
+    facts = _generic_facts(
+        "The Ghana Minerals Commission approved the lease in August.\n"
+        "Production was affected by a strike by members of the Ghana Mineworkers' Union.\n"
+        "The Company's Board approved the budget.\n"
+        "Neither TSX Venture Exchange nor its Regulation Services Provider accepts responsibility."
+    )
+    orgs = {m.entity.label for m in facts.mentions if m.entity.type == "Organization"}
+    assert {"Ghana Minerals Commission", "Ghana Mineworkers' Union"} <= orgs
+    assert not [label for label in orgs if label.startswith(("Neither", "Company"))]
+    assert not [m for m in facts.mentions if m.entity.label == "Ghana" and m.entity.type == "Place"]

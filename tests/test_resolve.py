@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from kg.facts import DocumentFacts, DocumentMeta, EntityRef, Mention, Observation, Period, Relation, Source
-from kg.resolve import resolve
+from kg.resolve import resolve, resolve_facts
 
 
 def _facts(doc: str, names: list[tuple[str, str]], relations: tuple[Relation, ...] = (),
@@ -125,6 +125,63 @@ def test_a_prose_name_of_the_table_subject_needs_no_join() -> None:
     res = resolve([a])
     assert res.by_doc == {}
     assert res.lookup(EntityRef("Sagebrush Mining Complex", "MiningUnit"), "a").type == "MiningUnit"
+
+
+def _company(f: DocumentFacts, company: str) -> DocumentFacts:
+    return DocumentFacts(doc=f.doc, doc_id=f.doc_id, meta=DocumentMeta(company=company), mentions=f.mentions,
+                         relations=f.relations, observations=f.observations)
+
+
+def test_one_site_under_two_types_across_one_companys_releases_is_one_entity() -> None:
+    """A reserves row "Ocotillo" (a table's guess: MiningUnit) in one release and "the Ocotillo gold
+    property" in the next are one site: the prose's type and label, the other names as aliases."""
+    a = _company(_facts("a", [("Owl mine", "Mine")], observations=(_table_obs("a", "Ocotillo", "MiningUnit"),)), "Acme Inc.")
+    b = _company(_facts("b", [("Ocotillo gold property", "Property")]), "Acme Inc")
+    res = resolve([a, b])
+    site = res.lookup(EntityRef("Ocotillo", "MiningUnit"), "a")
+    assert site == res.lookup(EntityRef("Ocotillo gold property", "Property"))
+    assert (site.type, site.label) == ("Property", "Ocotillo gold property")
+    assert "Ocotillo" in site.aliases
+    assert not any(e.key == "miningunit/ocotillo" for e in res.entities)
+    # the observation is the property's
+    assert {f.subject for f in resolve_facts([a, b], res).facts} == {site.key}
+
+
+def test_what_the_text_keeps_apart_stays_apart() -> None:
+    """A unit and its mine named in one release, a property and the project on it named in one
+    release, a mine partOf a unit, and one name used by two companies: two entities each."""
+    one = _company(_facts("a", [("Ocotillo Unit", "MiningUnit"), ("Ocotillo mine", "Mine"),
+                                ("Torcal property", "Property"), ("Torcal project", "Project")]), "Acme")
+    res = resolve([one])
+    assert len({res.index[EntityRef(n, t)] for n, t in (("Ocotillo Unit", "MiningUnit"), ("Ocotillo mine", "Mine"))}) == 2
+    assert len({res.index[EntityRef(n, t)] for n, t in (("Torcal property", "Property"), ("Torcal project", "Project"))}) == 2
+    part = Relation(EntityRef("Vega mine", "Mine"), "partOf", EntityRef("Vega Unit", "MiningUnit"), Source("b", 3, "prose"))
+    b = _company(_facts("b", [("Vega mine", "Mine")], relations=(part,)), "Acme")
+    c = _company(_facts("c", [("Vega Unit", "MiningUnit")]), "Acme")
+    res = resolve([b, c])
+    assert res.index[EntityRef("Vega mine", "Mine")] != res.index[EntityRef("Vega Unit", "MiningUnit")]
+    d = _company(_facts("d", [("Rook mine", "Mine")]), "Acme")
+    e = _company(_facts("e", [("Rook project", "Project")]), "Other Mining")
+    res = resolve([d, e])
+    assert res.index[EntityRef("Rook mine", "Mine")] != res.index[EntityRef("Rook project", "Project")]
+    # the same company's releases, never naming both together: one site, the mine
+    res = resolve([d, _company(e, "Acme")])
+    assert res.index[EntityRef("Rook project", "Project")] == res.index[EntityRef("Rook mine", "Mine")] == "mine/rook-mine"
+
+
+def test_generic_anaphora_are_mentions_not_aliases() -> None:
+    """"The mine", "this mine", "the project", "the Company" name no entity: they stay mentions."""
+    f = _facts("a", [("Owl mine", "Mine"), ("Owl project", "Project"), ("Acme Corp.", "Company")])
+    anaphora = (Mention("a", 9, EntityRef("Owl mine", "Mine"), "The mine"),
+                Mention("a", 10, EntityRef("Owl mine", "Mine"), "this mine"),
+                Mention("a", 11, EntityRef("Owl project", "Project"), "the project"),
+                Mention("a", 12, EntityRef("Acme Corp.", "Company"), "the Company"),
+                Mention("a", 13, EntityRef("Owl mine", "Mine"), "Owl"))
+    f = DocumentFacts(doc="a", doc_id="a", meta=DocumentMeta(), mentions=f.mentions + anaphora)
+    res = resolve([f])
+    assert res.lookup(EntityRef("Owl mine", "Mine")).aliases == ("Owl",)
+    assert res.lookup(EntityRef("Owl project", "Project")).aliases == ()
+    assert res.lookup(EntityRef("Acme Corp.", "Company")).aliases == ()
 
 
 # ---------------------------------------------------------------- facts and their printings

@@ -329,3 +329,59 @@ def test_columns_that_name_the_mines(facts: dict[str, DocumentFacts]) -> None:
     assert all("Results" not in o.subject.label for o in f.observations)
     (first, second) = f.tables
     assert first.numbers == 12 and not first.unread and not second.unread
+
+
+def test_a_scale_in_the_title_block_above_a_table_of_mine_columns(facts: dict[str, DocumentFacts]) -> None:
+    """ "(in thousands of U.S. dollars, except per ounce amounts)" in the title block set apart
+    from the table by a blank line scales its amounts, not its ounces or its cost per ounce; the
+    columns are the mines and the total the company's."""
+    f = facts["aisc-by-mine"]
+    cost = {o.subject.label: o.value for o in f.observations if o.metric == "cost-of-sales"}
+    assert cost == {"Sagebrush": 48_210_000, "Ironwood": 31_402_000, "Corvid Gold Corp.": 79_612_000}
+    assert {o.value for o in f.observations if o.metric == "gold-sold"} == {42_120, 25_870, 67_990}
+    assert {o.value for o in f.observations if o.metric == "aisc-per-oz-gold"} == {1387, 1384, 1463}
+
+
+def test_a_royalty_company_reports_in_gold_equivalent_ounces(facts: dict[str, DocumentFacts]) -> None:
+    """ "GEOs" are ounces ("$/GEO" a cost per ounce, not thousands of dollars by the caption's
+    scale), and a cash cost per GEO sold is the gold cash cost per ounce."""
+    f = facts["royalty-geo"]
+    q2 = Period(start=date(2022, 4, 1), end=date(2022, 6, 30))
+    by_metric = {o.metric: o for o in f.observations if o.period == q2}
+    assert (by_metric["gold-equivalent-sold"].value, by_metric["gold-equivalent-sold"].unit) == (18_204, "OZ")
+    cost = by_metric["total-cash-cost-per-oz-gold"]
+    assert (cost.value, cost.unit) == (214, "USD-PER-OZ")
+    assert by_metric["net-income"].value == 12_004_000
+
+
+def test_reserve_categories_over_groups_of_metric_columns(facts: dict[str, DocumentFacts]) -> None:
+    """ "Proved   Probable   Proved + Probable" over "Mt  g/t  Moz" three times: each column takes
+    the category above it; "Moz" with no metal named is the contained metal of the release's main
+    metal (ounces weigh metal, never ore), "Mt" the ore."""
+    f = facts["reserves-wide"]
+    numbat = {(o.metric, o.category): o.value for o in f.observations if o.subject.label == "Numbat"}
+    assert numbat[("reserve-ore-tons", "proven")] == 4_100_000
+    assert numbat[("reserve-contained-gold", "probable")] == 750_000
+    assert numbat[("reserve-grade-gold", "proven-probable")] == Decimal("1.91")
+    assert len(numbat) == 9
+    total = [o for o in f.observations if o.source.line == 11]
+    assert {o.subject.type for o in total} == {"Company"}
+    assert {o.period for o in f.observations} == {Period(end=date(2018, 12, 31))}
+
+
+def test_columns_that_name_metrics_over_rows_that_name_mines(facts: dict[str, DocumentFacts]) -> None:
+    """ "Ore milled (tonnes)   Head grade (g/t Au)   Recovery (%)   Gold produced (oz)   AISC ($/oz)"
+    over a row per mine and a total, in the quarter the title states: each cell is its row's mine
+    (the total the company's), its column's metric and unit."""
+    f = facts["metrics-as-columns"]
+    q3 = Period(start=date(2018, 7, 1), end=date(2018, 9, 30))
+    rimu = {o.metric: (o.value, o.unit) for o in f.observations if o.subject.label == "Rimu"}
+    assert rimu == {
+        "ore-processed": (288_900, "TONNE"),
+        "ore-grade-gold": (Decimal("2.44"), "G-PER-TONNE"),
+        "recovery-gold": (Decimal("89.7"), "PERCENT"),
+        "gold-produced": (20_330, "OZ"),
+        "aisc-per-oz-gold": (982, "USD-PER-OZ"),
+    }
+    assert {o.period for o in f.observations} == {q3}
+    assert {o.subject.type for o in f.observations if o.source.line == 11} == {"Company"}

@@ -915,3 +915,48 @@ def test_a_range_is_one_cell_with_its_upper_end_beside(line: str, cells: list[st
     assert [h.printed for _, h in row.highs] == highs
     for end, high in row.highs:  # each upper end is filed under the cell of its lower end
         assert end in {c.end for c in row.cells} and high.start > end
+
+
+def test_a_minus_sign_and_dashes_from_a_word_processor() -> None:
+    """ "\u22121,234" (a minus sign) and "\u2013567" (an en dash before a number) are negative, a lone
+    "\u2014" a zero; before, the row's first number went into its label and its metric was minted."""
+    row = split_row("Net income (loss)               \u22121,234        3,456")
+    assert row.label == "Net income (loss)" and [c.number.value for c in row.cells] == [-1234, 3456]
+    row = split_row("Other income (expense)            \u2013567          120")
+    assert [c.number.value for c in row.cells] == [-567, 120]
+    row = split_row("Income tax                           \u2014            85")
+    assert [c.number.kind for c in row.cells] == [ZERO, "number"]
+    assert (
+        split_row("Grade mined \u2013 underground reef   6.05").label == "Grade mined \u2013 underground reef"
+    )
+
+
+@pytest.mark.parametrize(
+    ("token", "value", "places"),
+    [
+        ("$45.2M", Decimal("45200000"), -5),
+        ("US$1.2bn", Decimal("1200000000"), -8),
+        ("62.5koz", Decimal("62500"), -2),
+        ("1.2Mt", Decimal("1200000"), -5),
+        ("12.5m", Decimal("12.5"), 1),  # metres in a drill table: no money scale without a currency
+        ("1,045*", Decimal("1045"), 0),
+        ("982\u2020", Decimal("982"), 0),
+    ],
+)
+def test_a_scale_unit_or_mark_glued_to_a_number(token: str, value: Decimal, places: int) -> None:
+    """Highlights tables print "$45.2M", "62.5koz" or "1,045*" in a cell: the number, scaled by a
+    money scale after a currency mark or by a unit's prefix; before, the row had no cells at all."""
+    number = parse_number(token)
+    assert number is not None and (number.value, number.places) == (value, places)
+    row = split_row(f"Revenue                 {token}        {token}")
+    assert row.label == "Revenue" and len(row.cells) == 2
+
+
+def test_first_months_of_a_year_with_nothing_else_to_date_them() -> None:
+    """"9M 2021" and "6M 2021" with no release period and no date in the header: the first nine or
+    six months of the year, not the last (before: April to December)."""
+    line = "   9M 2021     6M 2020"
+    spans = [Span(3, 10), Span(15, 22)]
+    nine, six = column_headers([line], spans, 0, None, [], None, None)
+    assert (nine.period.start, nine.period.end) == (date(2021, 1, 1), date(2021, 9, 30))
+    assert (six.period.start, six.period.end) == (date(2020, 1, 1), date(2020, 6, 30))

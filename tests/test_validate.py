@@ -377,7 +377,9 @@ def _docs(fixture: str) -> Path:
     return EXTRA_DOCS if fixture == "attributable" else devset_docs()
 
 
-def _devset(tmp: Path, fixture: str, edits: dict[tuple[str, int], tuple[str, str]] | None = None, change=None):
+def _devset(
+    tmp: Path, fixture: str, edits: dict[tuple[str, int], tuple[str, str]] | None = None, change=None
+):
     """Validate the fixture's graph, read from a copy of its releases with ``edits`` applied
     ((file, line) → (printed token, corrupted token))."""
     docs = tmp / "docs"
@@ -408,8 +410,22 @@ def test_devset_convention_is_silent_when_consistent(devset_clean, fixture: str)
 
 # (fixture, shape that must fire, file, line, printed token, corrupted token)
 DEVSET_CORRUPTIONS = [
-    ("devset-aisc", "CostBuildUpShape", D200, 147, "6,415", "7,415"),  # sustaining capital: AISC = cash cost + lines
-    ("devset-aisc", "CostBuildUpShape", D200, 142, "3,915", "4,915"),  # treatment: cash cost = cost of sales + lines
+    (
+        "devset-aisc",
+        "CostBuildUpShape",
+        D200,
+        147,
+        "6,415",
+        "7,415",
+    ),  # sustaining capital: AISC = cash cost + lines
+    (
+        "devset-aisc",
+        "CostBuildUpShape",
+        D200,
+        142,
+        "3,915",
+        "4,915",
+    ),  # treatment: cash cost = cost of sales + lines
     ("devset-aisc", "AiscPerOunceShape", D200, 160, "26.20", "28.20"),
     ("devset-aisc", "AiscPerOunceShape", D200, 155, "1,362", "1,562"),  # the ounces divisor
     ("devset-aisc", "CashCostPerOunceShape", D200, 158, "19.00", "21.00"),
@@ -423,7 +439,14 @@ DEVSET_CORRUPTIONS = [
     ("devset-reserves", "CategorySumShape", D201, 116, "30.17", "31.17"),  # Proved + Probable
     ("devset-reserves", "CategorySumShape", D201, 135, "3.20", "4.20"),  # Indicated under M+I
     ("devset-reserves", "UnitSumShape", D201, 122, "33.67", "34.67"),  # deposits to the total reserves
-    ("devset-royalty", "UnitSumShape", D204, 67, "7,371", "7,471"),  # royalty revenue by property to the total
+    (
+        "devset-royalty",
+        "UnitSumShape",
+        D204,
+        67,
+        "7,371",
+        "7,471",
+    ),  # royalty revenue by property to the total
     ("devset-royalty", "UnitSumShape", D204, 65, "405", "505"),  # the residual 'Other' row is a part
     ("devset-royalty", "UnitSumShape", D204, 62, "958", "1,958"),
     ("devset-pgm", "UnitSumShape", D202, 88, "80,051", "81,051"),  # mines to consolidated
@@ -431,15 +454,57 @@ DEVSET_CORRUPTIONS = [
     ("devset-pgm", "WeightedCostShape", D202, 90, "300", "330"),
     ("devset-intercepts", "InterceptLengthShape", D205, 52, "16.5", "18.5"),
     ("devset-intercepts", "InterceptLengthShape", D205, 44, "22.0", "12.0"),
-    ("devset-intercepts", "InterceptWithinShape", D205, 53, "113.0", "123.0"),  # 'including' reaching below its parent
-    ("devset-intercepts", "InterceptWithinShape", D205, 55, "74.5", "84.5"),  # the parent's from below the included one's
-    ("devset-statements", "OperationsStatementShape", D203, 89, "2,480", "3,480"),  # a gain (loss) line added as printed
-    ("devset-statements", "OperationsStatementShape", D202, 108, "66,210", "76,210"),  # income from operations from revenues
+    (
+        "devset-intercepts",
+        "InterceptWithinShape",
+        D205,
+        53,
+        "113.0",
+        "123.0",
+    ),  # 'including' reaching below its parent
+    (
+        "devset-intercepts",
+        "InterceptWithinShape",
+        D205,
+        55,
+        "74.5",
+        "84.5",
+    ),  # the parent's from below the included one's
+    (
+        "devset-statements",
+        "OperationsStatementShape",
+        D203,
+        89,
+        "2,480",
+        "3,480",
+    ),  # a gain (loss) line added as printed
+    (
+        "devset-statements",
+        "OperationsStatementShape",
+        D202,
+        108,
+        "66,210",
+        "76,210",
+    ),  # income from operations from revenues
     ("devset-statements", "EarningsPerShareShape", D200, 126, "(0.05)", "(0.15)"),  # net income / shares
     ("devset-statements", "EarningsPerShareShape", D204, 90, "0.15", "0.25"),
-    ("devset-statements", "BalanceSheetShape", D203, 169, "984,270", "994,270"),  # equity as one line of the total
+    (
+        "devset-statements",
+        "BalanceSheetShape",
+        D203,
+        169,
+        "984,270",
+        "994,270",
+    ),  # equity as one line of the total
     ("devset-statements", "CashFlowNetChangeShape", D204, 125, "3,205", "3,905"),
-    ("devset-statements", "CashFlowNetChangeShape", D204, 120, "9,615", "1,615"),  # no lines between financing and it
+    (
+        "devset-statements",
+        "CashFlowNetChangeShape",
+        D204,
+        120,
+        "9,615",
+        "1,615",
+    ),  # no lines between financing and it
     ("attributable", "AttributableShape", DA, 25, "36,158", "38,158"),
     ("attributable", "AttributableShape", DA, 22, "141,620", "151,620"),  # the 100% figure
 ]
@@ -466,7 +531,9 @@ def test_devset_rounding_is_not_a_finding(tmp_path: Path) -> None:
     assert "CategorySumShape" in _rules(fired, "Violation"), fired.text
     # C1: A$902 × 0.750 = 676.5; printed US$676 and US$677 both agree, 679 does not
     assert not _devset(tmp_path / "c", "devset-c1", {(D201, 60): ("676", "677")}).findings
-    assert "CurrencyShape" in _rules(_devset(tmp_path / "d", "devset-c1", {(D201, 60): ("676", "679")}), "Warning")
+    assert "CurrencyShape" in _rules(
+        _devset(tmp_path / "d", "devset-c1", {(D201, 60): ("676", "679")}), "Warning"
+    )
 
 
 def _without_share(facts: list[DocumentFacts]) -> list[DocumentFacts]:
@@ -475,7 +542,10 @@ def _without_share(facts: list[DocumentFacts]) -> list[DocumentFacts]:
 
 def _interest_restated(facts: list[DocumentFacts]) -> list[DocumentFacts]:
     """No share on the rows, and the stated interest is 80% instead of 75%."""
-    return [replace(f, relations=tuple(replace(r, value="80%") for r in f.relations)) for f in _without_share(facts)]
+    return [
+        replace(f, relations=tuple(replace(r, value="80%") for r in f.relations))
+        for f in _without_share(facts)
+    ]
 
 
 def _percent_guessed(facts: list[DocumentFacts]) -> list[DocumentFacts]:
@@ -493,8 +563,12 @@ def _percent_from_label(facts: list[DocumentFacts]) -> list[DocumentFacts]:
         replace(
             f,
             observations=tuple(
-                replace(o, unit="PERCENT", metric="x-royalty-row" if o.source.line == 58 else o.metric,
-                        mapped=o.source.line != 58)
+                replace(
+                    o,
+                    unit="PERCENT",
+                    metric="x-royalty-row" if o.source.line == 58 else o.metric,
+                    mapped=o.source.line != 58,
+                )
                 for o in f.observations
             ),
         )
@@ -507,7 +581,8 @@ def _ounces_negative_guessed(facts: list[DocumentFacts]) -> list[DocumentFacts]:
         replace(
             f,
             observations=tuple(
-                replace(o, value=-o.value, unit_guessed=True) if o.source.line == 71 else o for o in f.observations
+                replace(o, value=-o.value, unit_guessed=True) if o.source.line == 71 else o
+                for o in f.observations
             ),
         )
         for f in facts
@@ -543,7 +618,10 @@ def test_a_range_check_on_a_doubtful_unit_is_a_note(tmp_path: Path) -> None:
         result = _devset(tmp_path / str(k), "devset-royalty", change=change)
         assert result.conforms, result.text
         assert "PercentRangeShape" not in _rules(result)
-        assert _rules(result) <= {"PercentRangeNoteShape", "UnitSumShape"} and _rules(result, "Violation") == set()
+        assert (
+            _rules(result) <= {"PercentRangeNoteShape", "UnitSumShape"}
+            and _rules(result, "Violation") == set()
+        )
     result = _devset(tmp_path / "n", "devset-pgm", change=_ounces_negative_guessed)
     assert "NonNegativeShape" not in _rules(result) and "NonNegativeNoteShape" in _rules(result, "Info")
 
@@ -579,7 +657,10 @@ def test_devset_counts_what_was_evaluated_and_what_could_not_be(devset_clean, fi
     result = devset_clean[fixture]
     for shape, (evaluated, missing, reason) in DEVSET_COVERAGE[fixture].items():
         c = result.coverage_of(shape)
-        assert c is not None and (c.evaluated, c.unevaluated, c.held) == (evaluated, missing, evaluated), (shape, c)
+        assert c is not None and (c.evaluated, c.unevaluated, c.held) == (evaluated, missing, evaluated), (
+            shape,
+            c,
+        )
         if reason:
             assert reason in c.not_evaluable, c.not_evaluable
             assert f"{shape}: {evaluated} evaluated, {evaluated} held; {missing} not evaluable" in result.text
@@ -606,10 +687,14 @@ def test_counts_reach_validation_ttl_and_the_report_page(tmp_path: Path) -> None
 def test_a_failed_identity_is_evaluated_not_missing(tmp_path: Path) -> None:
     """A census never counts as 'not evaluable' an identity its constraint evaluated: on corrupted data the
     failed ones are among the evaluated, and the counts still add up."""
-    result = _devset(tmp_path, "devset-reserves", {(D201, 116): ("30.17", "31.17"), (D201, 131): ("0.33", "0.43")})
+    result = _devset(
+        tmp_path, "devset-reserves", {(D201, 116): ("30.17", "31.17"), (D201, 131): ("0.33", "0.43")}
+    )
     for name in ("CategorySumShape", "ReserveContainedShape", "UnitSumShape"):
         c = result.coverage_of(name)
-        assert c.failed >= 1 and c.evaluated == c.held + c.failed and c.candidates == c.evaluated + c.unevaluated, c
+        assert (
+            c.failed >= 1 and c.evaluated == c.held + c.failed and c.candidates == c.evaluated + c.unevaluated
+        ), c
     assert "CategorySumShape: 8 evaluated, 7 held, 1 failed" in result.text
 
 
@@ -659,3 +744,33 @@ def test_pyshacl_reference_agrees_with_oxigraph_on_a_devset_slice(tmp_path: Path
     assert [(c.name, c.evaluated, c.unevaluated) for c in fast.coverage] == [
         (c.name, c.evaluated, c.unevaluated) for c in ref.coverage
     ]
+
+
+def _reconciliation_by_mine(tmp: Path, edit: tuple[str, str] | None = None):
+    """The AISC reconciliation by mine of tests/data/tables/shapes, extracted and validated."""
+    from kg.ingest import read_document
+    from kg.layout import segment
+    from kg.resolve import resolve
+    from kg.tables import extract_tables
+
+    source = Path(__file__).parent / "data" / "tables" / "shapes" / "aisc-by-mine.txt"
+    text = source.read_text(encoding="utf-8")
+    if edit:
+        assert edit[0] in text
+        text = text.replace(edit[0], edit[1], 1)
+    tmp.mkdir(parents=True, exist_ok=True)
+    path = tmp / source.name
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    facts = [extract_tables(doc, segment(doc))]
+    return validate_dir(write_graph(facts, resolve(facts), tmp / "out"))
+
+
+def test_a_total_below_a_corporate_line_is_not_summed_over_the_mines(tmp_path: Path) -> None:
+    """A reconciliation by mine whose total column alone prints corporate G&A: the all-in
+    sustaining costs below that line include it, so they are not the mines' sum; the cost of sales
+    above it still is, and a wrong total there is a violation."""
+    clean = _reconciliation_by_mine(tmp_path / "clean")
+    assert "UnitSumShape" not in _rules(clean), clean.text
+    wrong = _reconciliation_by_mine(tmp_path / "wrong", ("79,612", "79,912"))
+    assert "UnitSumShape" in _rules(wrong, "Violation"), wrong.text

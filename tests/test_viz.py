@@ -43,7 +43,10 @@ ALASKA = EntityRef("Alaska", "Place")
 # a hostile label: must come out escaped in HTML and inert in the page's script
 EVIL = EntityRef('Evil </script><script>alert("x")</script> & Co', "Organization")
 LONER = EntityRef("San Sebastian Mine", "Mine")
-REFS = [HECLA, LF, GC, SILVER_OPS, BAKER, CEO, IDAHO, ALASKA, EVIL, LONER]
+# the unit's family: its mine, and the mine's ore body
+LF_MINE = EntityRef("Lucky Friday mine", "Mine")
+LF_VEIN = EntityRef("Gold Hunter vein system", "OreBody")
+REFS = [HECLA, LF, GC, SILVER_OPS, BAKER, CEO, IDAHO, ALASKA, EVIL, LONER, LF_MINE, LF_VEIN]
 
 DOCS = (  # file, id, release date, quarter start, quarter end
     ("000_a.txt", "000_a", date(2006, 5, 1), date(2006, 1, 1), date(2006, 3, 31)),
@@ -78,6 +81,7 @@ def sample_facts() -> tuple[list[DocumentFacts], Resolution]:
                 obs(LF, "reserve-contained-silver", "45000000", "OZ", 200, year_end, "proven-probable"),
                 obs(GC, "reserve-contained-silver", "28000000", "OZ", 201, year_end, "proven-probable"),
                 obs(LF, "reserve-contained-silver", "12000000", "OZ", 202, year_end, "mineralized-material"),
+                obs(LF_MINE, "ore-processed", "65000", "TON", 110),
             ]
         relations = [
             Relation(LF, "locatedIn", IDAHO, Source(name, 20, "prose")),
@@ -88,6 +92,10 @@ def sample_facts() -> tuple[list[DocumentFacts], Resolution]:
         if k == 0:
             relations.append(Relation(EVIL, "jointVenturePartner", HECLA, Source(name, 30, "prose")))
         mentions = [Mention(name, 10, r, r.label) for r in (HECLA, LF, GC, BAKER)]
+        if k == 2:
+            relations += [Relation(LF_MINE, "partOf", LF, Source(name, 50, "prose")),
+                          Relation(LF_VEIN, "partOf", LF_MINE, Source(name, 51, "prose"))]
+            mentions += [Mention(name, 50, LF_MINE, LF_MINE.label), Mention(name, 51, LF_VEIN, LF_VEIN.label)]
         if k == 1:
             mentions.append(Mention(name, 40, LONER, LONER.label))
         facts.append(DocumentFacts(
@@ -215,6 +223,20 @@ def test_graph_html_data(sample_dir: Path) -> None:
     preds = {e["label"] for e in data["edges"]}
     assert {"locatedIn", "ownershipInterest", "holdsPosition", "jointVenturePartner"} <= preds
     assert data["docs"] == ["000_a.txt", "001_b.txt", "002_c.txt"]
+    # the family: the unit's mine and that mine's ore body are its parts; the mine is part of the unit
+    mine, vein = by_label["Lucky Friday mine"], by_label["Gold Hunter vein system"]
+    assert data["family"][lf["id"]] == {"whole": [], "part": [vein["id"], mine["id"]]}
+    assert data["family"][mine["id"]] == {"whole": [lf["id"]], "part": [vein["id"]]}
+    assert data["family"][vein["id"]]["whole"] == [lf["id"], mine["id"]]
+    assert gc["id"] not in data["family"]
+
+
+def test_family_keeps_members_on_the_page_once() -> None:
+    from kg.viz import family_data
+
+    rows = [{"entity": "u", "member": "m", "role": "part"}, {"entity": "u", "member": "m", "role": "part"},
+            {"entity": "u", "member": "gone", "role": "part"}, {"entity": "m", "member": "u", "role": "whole"}]
+    assert family_data(rows, {"u", "m"}) == {"u": {"whole": [], "part": ["m"]}, "m": {"whole": ["u"], "part": []}}
 
 
 def test_graph_html_is_deterministic(sample_dir: Path) -> None:

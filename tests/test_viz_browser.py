@@ -245,6 +245,26 @@ def test_graph_page_filters(browser: object, site: Path) -> None:
         assert page.evaluate("window.kg.cy.edges().not('.hidden').map(e => e.data('label'))").count("locatedIn") == 0
 
 
+def test_graph_page_shows_an_entitys_family(browser: object, site: Path) -> None:
+    """A unit's details list its mine and the mine's ore body; a member's link opens its details,
+    where the unit is what it is part of."""
+    with opened(browser, (site / "graph.html").as_uri(), "graph-family.png") as page:
+        page.wait_for_function("window.kg && window.kg.ready")
+        page.evaluate("window.kg.select(window.kg.data.nodes.find(n => n.label === 'Lucky Friday Unit').id)")
+        family = page.locator("#details-family").inner_text()
+        assert "Lucky Friday mine" in family and "Gold Hunter vein system" in family
+        page.locator("#details-family .link", has_text="Lucky Friday mine").click()
+        assert page.locator("#details h2").inner_text() == "Lucky Friday mine"
+        assert "part of" in page.locator("#details-family").inner_text()
+        assert "Lucky Friday Unit" in page.locator("#details-family").inner_text()
+        # the unit's page carries its mine's figures, each opening its release at the line
+        page.locator("#details-family .link", has_text="Lucky Friday Unit").click()
+        box = page.locator("#details-family-observations details").first
+        assert box.locator("summary").inner_text().startswith("Lucky Friday mine: ")
+        box.locator("summary").click()
+        check_source_link(page, "#details-family-observations a.src-link")
+
+
 def test_graph_page_keeps_hostile_labels_inert(browser: object, site: Path) -> None:
     with opened(browser, (site / "graph.html").as_uri(), "graph-escaping.png") as page:
         page.wait_for_function("window.kg && window.kg.ready")
@@ -301,6 +321,12 @@ def test_corpus_pages(browser: object, corpus_out: Path, tmp_path: Path) -> None
         page.wait_for_function("window.kg && window.kg.ready")
         first = page.evaluate("window.kg.data.nodes.find(n => n.type === 'MiningUnit') || window.kg.data.nodes[0]")
         check_graph_page(page, first["label"], first["label"].lower())
+        # a site whose parts report figures: they are on its page, each opening its release at the line
+        whole = page.evaluate(FAMILY_WITH_FIGURES_JS)
+        assert whole, "some entity of the corpus has parts with observations"
+        page.evaluate("id => window.kg.select(id)", whole)
+        page.locator("#details-family-observations details").first.locator("summary").click()
+        check_source_link(page, "#details-family-observations a.src-link")
     with opened(browser, (site / "report.html").as_uri(), "corpus-report-file.png") as page:
         check_report_page(page)
         points = page.evaluate(ANNUAL_POINTS_JS)
@@ -312,6 +338,13 @@ def test_corpus_pages(browser: object, corpus_out: Path, tmp_path: Path) -> None
             assert _drawn_pixels(page) > 500
         with opened(browser, report_url, "corpus-report-http.png") as page:
             check_report_page(page)
+
+
+# The first entity (by IRI) one of whose parts has observations in the page's data.
+FAMILY_WITH_FIGURES_JS = """() => {
+  const d = window.kg.data;
+  return Object.keys(d.family).sort().find(id => d.family[id].part.some(m => (d.obs[m] || []).length)) || null;
+}"""
 
 
 def synthetic_rows(hubs: int = 60, leaves: int = 40, cross: int = 600, singles: int = 300) -> tuple[list, list]:

@@ -397,6 +397,35 @@ def _corporate_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
     return out
 
 
+def _organisation_names(text: str, ents: list[Ent], canon: _Canon) -> list[Ent]:
+    """Capitalised words ending in the head word of a government body, regulator, union or
+    agency are one organisation, a place among them included: "the Ghana Minerals Commission",
+    "the Ghana Mineworkers' Union", never the place "Ghana" and a stray "Commission"."""
+    if not canon.organization_heads:
+        return ents
+    heads = "|".join(sorted(map(re.escape, canon.organization_heads), key=len, reverse=True))
+    name = re.compile(rf"(?<![\w&'.-])((?:[A-Z][\w&.-]*'?\s+){{1,4}}(?:{heads}))(?![\w'])")
+    for m in name.finditer(text):
+        words = m.group(1).split()
+        while words and (words[0] in canon.not_name or words[0] in ("The", "A", "An")):
+            words = words[1:]
+        if len(words) < 2 or any(w.endswith("'s") for w in words):
+            continue  # "the Company's Board": a body of the company, no name
+        start = text.index(words[0], m.start(1))
+        end = m.end(1)
+        if any(e.start <= start and end <= e.end for e in ents if e.type in ("Organization", "Company")):
+            continue  # within a name found already ("Toronto Stock Exchange")
+        if any(e.start < end and start < e.end and e.type not in ("Place", "Commodity", "Organization") for e in ents):
+            continue  # overlaps a company, person or site: leave the names as they are
+        ents = [e for e in ents if not (e.start < end and start < e.end)]
+        label = text[start:end]
+        entry = canon.gaz.find(label)
+        ents.append(Ent(start, end, entry.type if entry is not None else "Organization",
+                        entry.label if entry is not None else label, label))
+    ents.sort(key=lambda e: e.start)
+    return ents
+
+
 def _verb_not_metal(text: str, e: Ent, cues: dict[str, list[str]]) -> bool:
     """"will lead the program": a metal's name used as a verb (after a modal or "to")."""
     words = cues.get(e.text.lower()) if e.type == "Commodity" else None
@@ -619,6 +648,7 @@ def _annotate_one(sdoc: Any, target: _Text, canon: _Canon) -> None:
                 bare = len(resolved) > 3 and bool(resolved[3])
                 ents.append(Ent(start, end, resolved[0], resolved[1], text, resolved[2], bare))
     ents = _corporate_names(target.text, ents, canon)
+    ents = _organisation_names(target.text, ents, canon)
     ents = _titled_people(target.text, ents, canon)
     ents = [e for e in ents if not _verb_not_metal(target.text, e, canon.verb_cues)]
     ents = [e for e in ents if not canon.not_a_name(e.text, e.type, target.text[e.end : e.end + 20])]

@@ -463,6 +463,15 @@ class _Calendar:
         end = _add_months(self.fy_start, n)
         return Period(end=date.fromordinal(end.toordinal() - 1), start=self.fy_start)
 
+    def quarter_ending(self, month: int) -> Period | None:
+        """The quarter ending in ``month`` at or before the end of the release's period."""
+        if self.period is None:
+            return None
+        end = self.period.end
+        year = end.year if month <= end.month else end.year - 1
+        last = _add_months(date(year, month, 1), 1)
+        return Period(end=date.fromordinal(last.toordinal() - 1), start=_add_months(date(year, month, 1), -2))
+
     def quarter(self, n: int | None = None) -> Period | None:
         """Quarter ``n`` of the fiscal year, or the release's last quarter."""
         if self.period is None or self.fy_start is None:
@@ -487,10 +496,12 @@ def _calendar(ctx: FigureContext) -> _Calendar:
     return _Calendar(period, date(period.end.year, 1, 1))
 
 
+_MONTH_NUMBERS = {"march": 3, "june": 6, "september": 9, "december": 12}
 _THIS_YEAR = r"(?:\s+(?:of\s+)?(?:this|the|the\s+current)\s+(?:fiscal\s+)?year)?"  # "the first six months of this year"
 _RELATIVE = re.compile(
     rf"\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter\b(?!\s+(?:of\s+)?(?:fiscal\s+)?{_YEAR}){_THIS_YEAR}"
     rf"|\bQ(?P<q>[1-4])\b(?!\s*(?:of\s+)?{_YEAR})"
+    rf"|\b(?P<mq>March|June|September|December)\s+(?:quarter|qtr\.?)(?!\s*(?:of\s+)?{_YEAR})"
     r"|\b(?P<quarter>(?:the|this|that|current|in\s+the|for\s+the)\s+(?:current\s+)?quarter|quarterly|three[\s-]months?(?:\s+period)?)\b"
     r"|\b(?P<ytd>year[\s-]to[\s-]date)\b"
     rf"|\b(?:first\s+)?(?P<count>six|nine)\s+months\b{_THIS_YEAR}|\b(?P<half>first\s+half)\b{_THIS_YEAR}"
@@ -514,6 +525,8 @@ def _periods_in(text: str, cal: _Calendar, fy_end: tuple[int, int] | None) -> li
         p: Period | None = None
         if m.group("ord") or m.group("q"):
             p = cal.quarter(_ORDINALS[m.group("ord").lower()] if m.group("ord") else int(m.group("q")))
+        elif m.group("mq"):  # "the June quarter": the last quarter ending in June by the release's period
+            p = cal.quarter_ending(_MONTH_NUMBERS[m.group("mq").lower()])
         elif m.group("quarter"):
             p = cal.quarter()
         elif m.group("ytd"):
@@ -916,7 +929,8 @@ def _metric(
         grade = re.search(r"\bgrade\b", masked[: q.start])
         if not grade or not in_clause(grade.start()) or not any(k == "processed" for _, _, k in cues):
             return None, ""
-        commodity = q.commodity or _nearest(clause_commodities, q) or ""
+        # "at a head grade of 1.05g/t": of the commodity the subject (or the release) is about
+        commodity = q.commodity or _nearest(clause_commodities, q) or fallback or ""
         return (f"ore-grade-{_stem(commodity, cfg)}", "") if commodity and commodity != "ore" else (None, "")
     if q.several:
         return None, ""  # "250 million pounds of zinc, lead and copper": no one commodity

@@ -159,6 +159,12 @@ def located_in(s: Sentence, ctx: Context) -> Iterator[Found]:
         for x in subjects:
             if x.label != obj.label:
                 yield Found(x.ref, "locatedIn", obj.ref, _pos(s, m))
+    # "the <site>, Northwestern Quebec, Canada, ...", "the <site> (Nevada)": a site and its place as
+    # an apposition or in brackets
+    for m in re.finditer(
+        rf"({SITE})(?:,\s+|\s+\(\s*)(?i:{REGION_ADJ})({PLACE})(?=\s*[,)]|\s*$|\s+(?:and|was|were|is|are|has|had)\b)", t
+    ):
+        yield Found(_ent(s, m, 1).ref, "locatedIn", _ent(s, m, 4).ref, _pos(s, m))
     # "<site>, operated by <org> in <place>": the place is the site's
     pat = re.compile(rf"({SITE}),\s+(?:operated|owned|managed|run)\s+by\s+{ORG}\s+(?:in|on)\s+(?:the\s+)?{REGION_ADJ}({PLACE})")
     for m in pat.finditer(t):
@@ -283,6 +289,32 @@ def ownership(s: Sentence, ctx: Context) -> Iterator[Found]:
                         value_decimals=len(m.group(2)) if m.group(2) else 0)
             if site.type in SITE_TYPES and re.search(r"\b(?:joint\s+venture|partner)", s.text, re.I):
                 yield Found(site.ref, "jointVenturePartner", holder.ref, _pos(s, m))
+    # "<site> is owned 65% by <org> and 35% by <org2>": each its share
+    for m in re.finditer(rf"({SITE}),?\s+(?:is|are|was)\s+(?:jointly\s+)?owned\s+(?=\d)", t, re.I):
+        rest = re.match(rf"(?:(?:,\s*|\s+and\s+|\s+)?\d+(?:\.\d+)?\s*(?:%|percent)\s+by\s+{ORG})+", t[m.end() :])
+        if not rest:
+            continue
+        for part in re.finditer(rf"(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+by\s+({ORG})", rest.group(0)):
+            yield Found(s.ents[_idx(part.group(3))].ref, "ownershipInterest", _ent(s, m, 1).ref,
+                        s.position(m.end() + part.start()), value=part.group(1),
+                        value_decimals=len(part.group(2)) if part.group(2) else 0)
+    # "<org> is the operator with a 70% interest in the <site>"
+    for m in re.finditer(
+        rf"({ORG}),?\s+(?:is|as|remains)\s+(?:the\s+)?operator\s+(?:and\s+holds\s+|with\s+)an?\s+"
+        rf"(\d+(?:\.(\d+))?)\s*(?:%|percent)\s+interest\s+in\s+(?:the\s+)?({SITE})",
+        t,
+    ):
+        site = _ent(s, m, 6)
+        yield Found(_ent(s, m, 1).ref, "ownershipInterest", site.ref, _pos(s, m), value=m.group(3),
+                    value_decimals=len(m.group(4)) if m.group(4) else 0)
+        yield Found(site.ref, "operatedBy", _ent(s, m, 1).ref, _pos(s, m))
+    # "; <org> holds the remaining 30%": the rest of the site the sentence gave a share of
+    for m in re.finditer(rf"({ORG})\s+(?:holds|owns|has|retains)\s+the\s+(?:remaining|other|balance\s+of\s+the)\s+(\d+(?:\.(\d+))?)\s*(?:%|percent)", t, re.I):
+        shared = re.findall(r"\d\s*(?:%|percent)\s+(?:interest\s+in\s+|stake\s+in\s+|of\s+)(?:the\s+)?<(\d+)\|", t[: m.start()])
+        site = s.ents[int(shared[-1])] if shared else _nearest_before(s, m.start(), SITE_TYPES)
+        if site is not None:
+            yield Found(_ent(s, m, 1).ref, "ownershipInterest", _underlying_site(s, site, ctx).ref, _pos(s, m),
+                        value=m.group(3), value_decimals=len(m.group(4)) if m.group(4) else 0)
     # "<site> is 100%-owned by <org> (through <subsidiary>)"
     pat = re.compile(rf"({SITE}),?\s+(?:is|are)\s+(?:(\d+(?:\.(\d+))?)\s*%[- ]|wholly[- ])owned\s+by\s+({ORG})", re.I)
     for m in pat.finditer(t):
@@ -533,6 +565,17 @@ def acquired(s: Sentence, ctx: Context) -> Iterator[Found]:
         buyer = s.ents[_idx(named.group(1))].ref if named else ctx.company
         if buyer is not None:
             yield Found(buyer, "acquired", _ent(s, m, 1).ref, _pos(s, m), **_dated(_stated_date(s.text, ctx)))
+    # "<site>, which was acquired on March 30, 2012 for 12.5 million shares": bought by the company
+    # the clause names ("acquired by <org>"), else the releasing one
+    for m in re.finditer(rf"({SITE}|{ORG}),?\s+(?:which|that)\s+(?:was|were)\s+(?:{acquiring})\b", t, re.I):
+        after = t[m.end() :]
+        by = re.match(rf"[^,;<]*?\bby\s+({ORG})", after)
+        buyer = _ent(s, by, 1).ref if by else ctx.company
+        price = re.match(r"[^;]*?\bfor\s+([^,;()<]+?)(?=[,;]|\.(?:\s|$)|\s+(?:and|from|in)\b|$)", after)
+        target = _ent(s, m, 1)
+        if buyer is not None and buyer != target.ref:
+            yield Found(buyer, "acquired", target.ref, _pos(s, m), value=price.group(1).strip() if price else "",
+                        **_dated(_stated_date(s.text, ctx)))
     yield from _acquired_royalties(s, ctx, acquiring)
 
 
@@ -807,7 +850,7 @@ def find_relations(s: Sentence, ctx: Context) -> list[Found]:
 
 def _title_re(lexicon: dict[str, Any]) -> str:
     words = "|".join(sorted(map(re.escape, lexicon.get("position_words", [])), key=len, reverse=True))
-    word = rf"(?:{words})\b"
+    word = rf"(?i:{words})\b"  # "chairman and CEO" as "Chairman and CEO"
     departments = "|".join(sorted(map(re.escape, lexicon.get("departments", [])), key=len, reverse=True))
     comma_dept = rf"|,\s+(?:{departments})\b" if departments else ""
     dept = rf"(?:\s+-{{1,2}}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?{comma_dept})?"

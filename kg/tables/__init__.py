@@ -274,17 +274,22 @@ def _before(blocks: Sequence[Block], index: int) -> str:
 
 
 def _scale_note(blocks: Sequence[Block], index: int) -> str:
-    """A short note right below a table that states the scale of its amounts ("All amounts are in
-    thousands of U.S. dollars."), else ""."""
-    if index + 1 >= len(blocks) or blocks[index + 1].kind != "prose" or len(blocks[index + 1].lines) > 2:
-        return ""
-    text = " ".join(" ".join(blocks[index + 1].lines).split())
-    return text if _SCALE_NOTE.search(text) else ""
+    """A short note that states the scale of a table's amounts: the title block right above it
+    ("Reconciliation of ..." / "(in thousands of U.S. dollars, except per ounce amounts)", set
+    apart by a blank line), else right below it ("All amounts are in thousands of U.S.
+    dollars."); "" when neither does."""
+    for k in (index - 1, index + 1):
+        if not 0 <= k < len(blocks) or blocks[k].kind not in ("prose", "heading") or len(blocks[k].lines) > 4:
+            continue
+        text = " ".join(" ".join(blocks[k].lines).split())
+        if _SCALE_NOTE.search(text):
+            return text
+    return ""
 
 
 _SCALE_NOTE = re.compile(
     r"\b(?:amounts?|figures?|expressed|stated|presented)\b.{0,40}\bin\s+(?:thousands|millions)\b"
-    r"|\bin\s+(?:thousands|millions)\s+of\b",
+    r"|\bin\s+(?:thousands|millions)\s+of\b|\(\s*in\s+(?:thousands|millions)\b",
     re.I,
 )
 

@@ -23,8 +23,7 @@ from kg.tables.context import entity_name, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
 from kg.tables.labels import read_label
 from kg.tables.metric_match import MatchContext, match
-from kg.tables.numbers import NA
-from kg.tables.period_table import scaled
+from kg.tables.numbers import NA, scaled
 from kg.tables.periods import ColumnHeader, as_of_date, column_headers, parse_date
 from kg.tables.reader import TableReader
 from kg.tables.units import ONE, UnitSpec, compatible
@@ -42,6 +41,7 @@ class ColumnTable(TableReader):
 
     def start(self) -> None:
         self._column_metrics: dict[str, tuple[str, str, bool, UnitSpec | None]] = {}
+        self._categories: list[str] = []  # per column, the category a header line names over it
         self._table_metals: list[str] = []
         self._hole = ""  # the hole of the row above
         self._interval = ""  # its interval key
@@ -52,12 +52,33 @@ class ColumnTable(TableReader):
         if not part.columns or not part.header:
             return None
         lines = [ln.text for ln in part.header]
+        lines = self._category_columns(lines, part)
         headers = column_headers(lines, part.columns, part.label_end, rules=[ln.text for ln in part.rules])
         for h in headers:
             for metal in read_label(h.text).metals:
                 if metal not in self._table_metals:
                     self._table_metals.append(metal)
         return headers
+
+    def _category_columns(self, lines: list[str], part: SubTable) -> list[str]:
+        """A header line of reserve categories over groups of metric columns ("Proved   Probable
+        Proved + Probable" over "Mt  g/t  Moz" three times): each column takes the category
+        nearest above it (``_categories``), and the line is left out of the columns' headers."""
+        self._categories = []
+        for i, line in enumerate(lines):
+            runs = [m for m in re.finditer(r"\S+(?: \S+)*", line) if m.end() > part.label_end]
+            if len(runs) < 2:
+                continue
+            named = [self.category(m.group()) for m in runs]
+            if not all(named):
+                continue
+            centres = [(m.start() + m.end()) / 2 for m in runs]
+            self._categories = [
+                named[min(range(len(runs)), key=lambda r: abs(centres[r] - col.center))]
+                for col in part.columns
+            ]
+            return lines[:i] + lines[i + 1 :]
+        return lines
 
     def _column(self, header: str) -> tuple[str, str, bool, UnitSpec | None]:
         """(metric code, unit, mapped, printed unit) of the numbers under a column header."""
@@ -128,6 +149,8 @@ class ColumnTable(TableReader):
                 source = self.source(line.n, cell.end - 1)
             header = headers[col]
             code, unit, mapped, spec = self._column(header.text)
+            if self._categories and col < len(self._categories):
+                category = self._categories[col]
             self.read_cells.add((line.n, cell.start))
             value, decimals = scaled(cell, spec.factor if spec is not None else ONE)
             self.observations.append(

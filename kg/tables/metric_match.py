@@ -141,6 +141,7 @@ def _pick(
             if allow(m)
             and (not m.tables or ctx.kind in m.tables)
             and (label.unit is None or not label.unit.code or compatible(label.unit.code, m.unit))
+            and not _metal_unit_for_ore(label, m)
         ]
         if not usable:
             continue
@@ -155,7 +156,8 @@ def _pick(
         metals = " ".join(label.metals) or " ".join(ctx.metals()[:1])
         # the rate a label states in any form ("per silver ounce", "($/oz)") is a cue as printed
         rate = {"per-oz": " per ounce", "per-lb": " per pound", "per-ton": " per ton"}.get(label.per, "")
-        cue_text = f"{local} {metals}{rate}"
+        # with the label's normalised words: "GEO" reads as "gold equivalent ounce"
+        cue_text = f"{local} {metals}{rate} {' '.join(sorted(label.words))}"
         scored = []
         for m in usable:
             if m.excludes and any(x in local for x in m.excludes):
@@ -167,6 +169,17 @@ def _pick(
             scored.sort(key=lambda t: (-t[0], t[1]))
             return scored[0][2]
     return None
+
+
+def _metal_unit_for_ore(label: Label, metric: Metric) -> bool:
+    """A label in ounces or pounds that names no metal ("Moz", "(000 lbs)") against a tonnage
+    metric: ounces and pounds weigh metal, never ore."""
+    return (
+        label.unit is not None
+        and label.unit.code in ("OZ", "LB")
+        and not label.metals
+        and metric.unit in ("TON", "TONNE")
+    )
 
 
 def ambiguous_keys() -> dict[frozenset[str], tuple[str, ...]]:

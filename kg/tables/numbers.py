@@ -49,6 +49,36 @@ def _decimal_comma(line: str) -> str:
 
 
 _GLUED_MARKER = re.compile(r"^(.*\d\)?%?)\((?:\d|[a-z])\)$")
+_DIGIT = re.compile(r"[0-9]")
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_TAIL_MARKS = "*\u2020\u2021" + _LETTERS
+_STARRED = re.compile(r"^(.*\d\)?%?)[*\u2020\u2021]+$")
+# A number with its scale or unit glued on: "$45.2M", "US$1.2bn", "62.5koz", "1.2Mt", "12.5m". A
+# money scale (M, B, K) counts only after a currency mark ("12.5m" in a drill table is metres);
+# the other units are left to the row or column to state, their scale taken here.
+_SUFFIXED = re.compile(
+    r"^(?P<cur>(?:[A-Z]{1,3})?\$)?(?P<num>\(?[\d,]*\.?\d+\)?)"
+    r"(?P<suf>M|m|mn|B|b|bn|K|k|koz|Koz|Moz|Mlb|Mlbs|Mt|kt|oz|t|g/t|Mtpa)$"
+)
+_MONEY_SUFFIXES = frozenset({"M", "m", "mn", "B", "b", "bn", "K", "k"})
+_SUFFIX_SHIFT = {
+    "M": 6,
+    "m": 6,
+    "mn": 6,
+    "B": 9,
+    "b": 9,
+    "bn": 9,
+    "K": 3,
+    "k": 3,
+    "koz": 3,
+    "Koz": 3,
+    "Moz": 6,
+    "Mlb": 6,
+    "Mlbs": 6,
+    "Mt": 6,
+    "kt": 3,
+    "Mtpa": 6,
+}
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "nm", "n.m.", "n/m"})
 _DIGIT_OR_DASH = re.compile("[0-9\\-\u2013\u2014]")
 # A number printed with an O, o, l or I among its digits ("1,5O9,67O", "(3.7O)"), as a misprint or
@@ -129,6 +159,22 @@ def _not_a_plain_number(t: str) -> Number | None:
     glued = _GLUED_MARKER.match(t)  # "1,234(a)": a footnote marker glued to the number
     if glued and glued.group(1) and (inner := parse_number(glued.group(1))) is not None:
         return _new_number((inner.value, inner.places, inner.kind, t))
+    starred = _STARRED.match(t)  # "1,045*", "982†": a footnote mark glued to the number
+    if starred and (inner := parse_number(starred.group(1))) is not None:
+        return _new_number((inner.value, inner.places, inner.kind, t))
+    suffixed = _SUFFIXED.match(t)  # "$45.2M", "62.5koz", "12.5m": a scale or unit glued to the number
+    if suffixed:
+        inner = parse_number(suffixed.group("num"))
+        if inner is not None and inner.kind == NUMBER and inner.value is not None:
+            shift = (
+                _SUFFIX_SHIFT.get(suffixed.group("suf"), 0)
+                if suffixed.group("cur") or suffixed.group("suf") not in _MONEY_SUFFIXES
+                else 0
+            )
+            value = inner.value.scaleb(shift) if shift else inner.value
+            if shift and inner.places - shift <= 0:
+                value = value.quantize(Decimal(1))  # "$45.2M" is 45200000 dollars, not 4.52E+7
+            return _new_number((value, inner.places - shift, NUMBER, t))
     return None
 
 
@@ -173,6 +219,10 @@ def split_row(line: str) -> SplitRow:
         line = _SPACED_PERCENT.sub(r"\1% ", _DASH_PERCENT.sub("- ", line))
     if _OTHER_SPELLING.search(line):
         line = _decimal_comma(line)
+    if "\u2212" in line or "\u2013" in line or "\u2014" in line:
+        # a minus sign or a dash as printed by word processors: "\u22121,234" and "\u2013567" are
+        # negative; the same width, so every position stays
+        line = _UNICODE_DASH.sub("-", line)
     highs: tuple[tuple[int, Cell], ...] = ()
     if ("-" in line or "\u2013" in line or " to " in line) and _RANGE.search(line):
         line, highs = _ranges(line)
@@ -264,6 +314,9 @@ def _split(line: str) -> SplitRow:
     return _new_row(("", -1, -1, tuple(cells), "", ()))
 
 
+# a minus sign, and an en or em dash right before a number; a lone dash reads as it always has
+# (an em dash a zero), and one between label words ("Grade mined \u2013 underground") is the label's
+_UNICODE_DASH = re.compile(r"\u2212|(?<!\S)[\u2013\u2014](?=[\d$.(])")
 # a range in one cell: "180,000 - 200,000", "$1,050 - $1,150", "$45 – $55", "1.2 to 1.4"
 _RANGE = re.compile(
     r"(?<![\w.,/-])(\$?\d{1,3}(?:,\d{3})*(?:\.\d+)?)(\s?[-\u2013\u2014]\s?|\s+to\s+)"
@@ -323,4 +376,27 @@ def _digit_span(token: str) -> tuple[int, int]:
         glued = _GLUED_MARKER.match(token)
         if glued and glued.group(1):
             token = glued.group(1)
+    if (token[-1:] in _TAIL_MARKS or token[:1].isalpha()) and _DIGIT.search(token):
+        # "1,045*", "62.5koz", "US$45.2M": a mark, a unit or a currency's letters around the digits
+        return len(token) - len(token.lstrip(_LETTERS + "$(.")), len(
+            token.rstrip(_LETTERS + _TAIL_MARKS + ")%/")
+        )
     return len(token) - len(token.lstrip("$(.")), len(token.rstrip(")%"))
+
+
+def scaled(cell: Cell, factor: Decimal, exp: int | None = None) -> tuple[Decimal, int]:
+    """A cell's value in base units and its XBRL-style decimals (``exp``: log10 of ``factor``)."""
+    number = cell.number
+    value = number.value if number.value is not None else Decimal(0)
+    places = 0 if number.kind == ZERO else number.places
+    if exp is None:
+        exp = factor.adjusted()
+    if number.kind == ZERO:
+        return Decimal(0), places - exp
+    if factor != 1:
+        value = value * factor
+        if number.kind == NUMBER and exp < 0:
+            value = value.quantize(Decimal(1).scaleb(exp - places))  # 35.0 cents is 0.350 dollars
+        elif places - exp <= 0:
+            value = value.quantize(Decimal(1))  # 62.8 koz is 62800 ounces, not 62800.0
+    return value, places - exp

@@ -16,49 +16,33 @@ release's other captions, else the metric's own unit; a rate is never scaled by 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from kg.facts import EntityRef, Observation, Period
-from kg.header import stated_periods
-from kg.tables.context import bare_name, entity_name, heading_subject, read_heading, strip_markers
+from kg.tables.column_roles import ColumnRoles, column_names
+from kg.tables.context import entity_name, read_heading, strip_markers
 from kg.tables.grid import Line, SubTable
 from kg.tables.labels import read_label
 from kg.tables.metric_match import MatchContext, match
-from kg.tables.numbers import NA, NUMBER, ZERO, Cell, glued_marker
+from kg.tables.numbers import NA, Cell, glued_marker, scaled
 from kg.tables.periods import ColumnHeader, column_headers, period_for, phrase_months
 from kg.tables.reader import TableReader
-from kg.tables.units import ONE, compatible, dimension, parse_unit
-from kg.vocab import Metric, norm, unit_key
+from kg.tables.row_units import RowUnits
+from kg.tables.units import dimension, parse_unit
+from kg.vocab import Metric, norm
 
-_SHARE_COUNT = re.compile(r"\b(?:number\s+of|weighted\s+average)\b.*\bshares\b|\bshares\s+outstanding\b")
-_PAREN = re.compile(r"\([^()]*\)?")
 _RESIDUAL = re.compile(r"\(\s*\d+\s+(?:other\s+)?[a-z]+s\s*\)", re.I)  # "Other (6 properties)"
 _BY = re.compile(
     r"\s+by\s+(?:property|properties|mine|mines|operation|operations|segment|segments|asset|assets|unit|units|region|regions|project|projects)\b.*$",
     re.I,
 )
-_FINANCIAL_KINDS = {
-    "highlights",
-    "operations",
-    "balance-sheet",
-    "cash-flows",
-    "reconciliation",
-    "capital-additions",
-}
 
 # one column as a row's numbers take it: its period (None when it has none), header text, forecast flag
 _Column = tuple[Period | None, str, bool]
 # per column: as the header prints it, as the instant at its end, as the period of a flow metric
 _ColumnInfo = tuple[list[_Column], list[_Column], list[_Column]]
-
-
-@dataclass(frozen=True)
-class RowUnit:
-    code: str
-    factor: Decimal
-    guessed: bool = False
 
 
 def _row_dimension(raw: str, metric: Metric | str | None) -> str:
@@ -69,22 +53,6 @@ def _row_dimension(raw: str, metric: Metric | str | None) -> str:
     return dimension(metric.unit) if isinstance(metric, Metric) else ""
 
 
-def _column_names(lines: list[str], part: SubTable) -> list[str]:
-    """Per column, the words printed over it as runs (words one blank apart), each run going
-    whole to the column nearest its centre: "La Esperanza" stays one name though "La" stands
-    left of the numbers."""
-    columns = part.columns
-    out: list[list[str]] = [[] for _ in columns]
-    for line in lines:
-        for m in re.finditer(r"\S+(?: \S+)*", line):
-            if m.end() <= part.label_end:
-                continue
-            centre = (m.start() + m.end()) / 2
-            k = min(range(len(columns)), key=lambda c: abs(columns[c].center - centre))
-            out[k].append(m.group())
-    return [" ".join(words) for words in out]
-
-
 def _unit_only(raw: str) -> bool:
     """Whether a row label prints a unit and nothing else ("000 oz", "US$/oz")."""
     if len(raw) > 20:
@@ -93,7 +61,7 @@ def _unit_only(raw: str) -> bool:
     return spec is not None and bool(spec.code) and not spec.rest
 
 
-class PeriodTable(TableReader):
+class PeriodTable(ColumnRoles, RowUnits, TableReader):
     shape = "periods"
 
     def start(self) -> None:
@@ -102,6 +70,8 @@ class PeriodTable(TableReader):
         self._columns: dict[int, tuple[list[ColumnHeader], _ColumnInfo]] = {}
         # headers of columns that name subjects, by id: (the headers, the subject of each column)
         self._column_subjects: dict[int, tuple[list[ColumnHeader], list[EntityRef]]] = {}
+        # headers of columns that name metrics, by id: (the headers, the metric of each column)
+        self._column_metrics: dict[int, tuple[list[ColumnHeader], list[Metric | str]]] = {}
         self.table_metric = self._caption_metric()
         self._row_above: tuple[Metric | str, EntityRef, Decimal | None] | None = None
         self._above_dimension = ""  # the kind of quantity the row above prints
@@ -143,82 +113,18 @@ class PeriodTable(TableReader):
                 self.state.last_headers = headers
                 self._spanning_subjects(lines, part, headers)
                 return headers
-            by_subject = self._subject_columns(headers, _column_names(lines, part))
+            by_subject = self._subject_columns(headers, column_names(lines, part))
             if by_subject is not None:
                 return by_subject
+            by_metric = self._metric_columns(headers)
+            if by_metric is not None:
+                return by_metric
         if self.state.last_headers and len(self.state.last_headers) == len(part.columns):
             return self.state.last_headers
         first = part.data[0].n if part.data else self.first_line
         self.problem(
             first, f"table {self.table_id}: no column periods found over {len(part.columns)} columns"
         )
-        return None
-
-    def _subject_columns(self, headers: list[ColumnHeader], names: list[str]) -> list[ColumnHeader] | None:
-        """Columns that name what they are about rather than a period ("La Esperanza   Cerro
-        Negro   Consolidated" under "Three months ended June 30, 2019"): every column a mine,
-        unit, segment or the company as a whole, and one period stated by the caption or the
-        lines just above. The headers get that period; ``_column_subjects`` their subjects."""
-        period = self._stated_period()
-        if period is None or not headers:
-            return None
-        subjects = [self._column_subject(text) for text in names]
-        if None in subjects or len(set(subjects)) < len(subjects):
-            return None
-        months = 0 if period.start is None else round((period.end - period.start).days / 30.44)
-        out = [ColumnHeader(h.text, period, months) for h in headers]
-        self._column_subjects[id(out)] = (out, subjects)  # type: ignore[assignment]
-        return out
-
-    def _spanning_subjects(self, lines: list[str], part: SubTable, headers: list[ColumnHeader]) -> None:
-        """Names printed over groups of dated columns ("La Esperanza" over "Q2 2019   Q2 2018",
-        "Cerro Negro" over the next two): each column is about the name nearest above it. Two
-        names or more on one header line, every one a mine, unit, segment or the company."""
-        columns = part.columns
-        for line in lines:
-            runs = [
-                m
-                for m in re.finditer(r"\S+(?: \S+)*", line)
-                if m.end() > part.label_end and not re.search(r"\d", m.group())
-            ]
-            if len(runs) < 2 or len(runs) >= len(columns) + 1:
-                continue
-            named = [self._column_subject(m.group()) for m in runs]
-            if None in named or len(set(named)) < len(named):
-                continue
-            centres = [(m.start() + m.end()) / 2 for m in runs]
-            subjects = [
-                named[min(range(len(runs)), key=lambda r: abs(centres[r] - col.center))] for col in columns
-            ]
-            self._column_subjects[id(headers)] = (headers, subjects)  # type: ignore[assignment]
-            return
-
-    def _column_subject(self, text: str) -> EntityRef | None:
-        """What a column header names: the company (a company-wide term, "Total"), a segment, a
-        site the release names, or a bare name; None for anything else."""
-        text = strip_markers(text).strip()
-        key = norm(text)
-        if not text:
-            return None
-        if self._company_term(key) or key.startswith("total"):
-            return self.state.company
-        segment = self.vocab.segment(key)
-        if segment:
-            return EntityRef(segment, "Segment")
-        heading = read_heading(text)
-        return heading_subject(heading, self.state.names, self.vocab.company_terms) or bare_name(
-            heading.name, self.vocab
-        )
-
-    def _stated_period(self) -> Period | None:
-        """The one period the caption states, else the heading above, else the nearest the text
-        just above the table states ("Three months ended June 30, 2019")."""
-        fy_end = getattr(self.doc.meta, "fiscal_year_end", None)
-        for text in (self.caption, self.title, self.before):
-            found = stated_periods(text, fy_end) if text else []
-            if found:
-                _, _, start, end = found[-1]
-                return Period(start=start, end=end)
         return None
 
     def _release_months(self) -> int:
@@ -281,6 +187,10 @@ class PeriodTable(TableReader):
         self, group: list[Line], raw: str, line: Line, cols: list[int], part: SubTable, headers: list
     ) -> None:
         ctx = self.ctx
+        by_metric = self._column_metrics.get(id(headers))
+        if by_metric is not None and by_metric[0] is headers:
+            self._metric_columns_row(raw, line, cols, headers)
+            return
         if not raw:
             # An unlabelled subtotal under a rule: named after its family row, or the row above it.
             basis = strip_markers(ctx.family).rstrip(":") or (
@@ -394,98 +304,6 @@ class PeriodTable(TableReader):
 
     # ------------------------------------------------------------ units
 
-    def _unit(self, raw: str, metric: Metric | None) -> RowUnit:
-        """The unit and scale of a row's figures (see the module docstring)."""
-        label = read_label(raw) if raw else None
-        spec = label.unit if label else None
-        heading = self.ctx.unit
-        if metric is not None:
-            code = metric.unit
-            if spec is not None and spec.code and compatible(spec.code, code):
-                # a unit without a scale of its own ("Divided by gold ounces produced" under
-                # "(dollars and ounces in thousands)") takes the caption's
-                return RowUnit(spec.code, spec.factor if spec.factor != ONE else self._scale(spec.code))
-            if heading is not None and heading.code and compatible(heading.code, code):
-                code = heading.code
-            elif code == "TON" and label is not None and "tonne" in raw.lower():
-                code = "TONNE"
-            code = self._currency(code)
-            factor = spec.factor if spec is not None and not spec.code else self._scale(code)
-            return RowUnit(code, factor)
-        if spec is not None and spec.code:
-            return RowUnit(spec.code, spec.factor if spec.factor != ONE else self._scale(spec.code))
-        code = self._guess(raw)
-        factor = spec.factor if spec is not None else self._scale(code)
-        return RowUnit(code, factor, guessed=True)
-
-    def _scale(self, code: str) -> Decimal:
-        factor = self.units.factor(code)
-        if factor is not None:
-            return factor
-        if not self.units.scales and "-PER-" not in code:
-            # a table that prints no scale line (production data) follows the release's convention
-            # for money and share counts
-            default = self.state.default_scale.get(dimension(code)) or self.state.default_scale.get(code)
-            if default is not None and dimension(code) in ("currency", "count") and code != "NUMBER":
-                return default
-        return ONE
-
-    def _currency(self, code: str) -> str:
-        """A money unit in the currency the caption names ("(A$ millions)"), when it names one."""
-        currency = self.units.currency
-        if not currency or currency == "USD" or not dimension(code).startswith("currency"):
-            return code
-        swapped = currency + code[3:] if code.startswith("USD") else code
-        return swapped if swapped in self.vocab.units else code
-
-    def _guess(self, raw: str) -> str:
-        """The unit of a row no metric names, from its words; money in a financial statement."""
-        if "(" in raw:
-            for paren in _PAREN.findall(raw):
-                code = self.vocab.unit_labels.get(unit_key(paren))
-                if code:
-                    return code
-        low = f"{raw} {self.ctx.family}".lower()
-        rate = {
-            "per-oz": "USD-PER-OZ",
-            "per-lb": "USD-PER-LB",
-            "per-ton": "USD-PER-TON",
-            "per-share": "USD-PER-SHARE",
-        }
-        per = read_label(raw).per if raw else ""
-        if per in rate:
-            return rate[per]
-        if "$/oz" in low or "per ounce" in low:
-            return "USD-PER-OZ"
-        if "per share" in low or "per common share" in low:
-            return "USD-PER-SHARE"
-        if "shares" in low and _SHARE_COUNT.search(low):
-            return "SHARES"
-        if "per ton" in low:
-            return "USD-PER-TON"
-        if "oz./ton" in low or "oz/ton" in low:
-            return "OZ-PER-TON"
-        if "(oz" in low or "ounces" in low:
-            return "OZ"
-        if "(tons" in low:
-            return "TON"
-        if "days" in low:
-            return "DAY"
-        if ("%" in low or "percent" in low) and not (self.table_metric or self.kind in _FINANCIAL_KINDS):
-            return "PERCENT"
-        if self.kind in _FINANCIAL_KINDS or "$" in raw or self.table_metric is not None:
-            return "USD"
-        return "NUMBER"
-
-    def _basis(self, raw: str) -> str:
-        key = f" {norm(raw)} "
-        for term in self.vocab.price_bases:
-            if any(f" {v} " in key for v in term.variants):
-                return term.label
-        return ""
-
-    # ------------------------------------------------------------ observations
-
     def _emit(
         self,
         line: Line,
@@ -589,24 +407,6 @@ class PeriodTable(TableReader):
             f"{header.problem}; its numbers are left out",
             "info",
         )
-
-
-def scaled(cell: Cell, factor: Decimal, exp: int | None = None) -> tuple[Decimal, int]:
-    """A cell's value in base units and its XBRL-style decimals (``exp``: log10 of ``factor``)."""
-    number = cell.number
-    value = number.value if number.value is not None else Decimal(0)
-    places = 0 if number.kind == ZERO else number.places
-    if exp is None:
-        exp = factor.adjusted()
-    if number.kind == ZERO:
-        return Decimal(0), places - exp
-    if factor != ONE:
-        value = value * factor
-        if number.kind == NUMBER and exp < 0:
-            value = value.quantize(Decimal(1).scaleb(exp - places))  # 35.0 cents is 0.350 dollars
-        elif places - exp <= 0:
-            value = value.quantize(ONE)  # 62.8 koz is 62800 ounces, not 62800.0
-    return value, places - exp
 
 
 def year_end(day: date) -> date:

@@ -412,6 +412,9 @@ def column_headers(
             end = _make_date(year, calendar.month_abbr[fiscal_year_end[0]], fiscal_year_end[1])
         elif default_month_day is not None:
             end = date(year, *default_month_day)
+        elif months[c] in (6, 9) and fiscal_year_end is None:
+            # "9M 2021" and nothing else to go by: the first nine months of the year
+            end = date(year, months[c], 30)  # type: ignore[arg-type]
         else:
             end = date(year, 12, 31)
         if end is None:

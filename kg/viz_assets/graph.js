@@ -233,6 +233,57 @@
     return li;
   }
 
+  // One <details> per series (metric, category, unit): the latest value, then every value with its FILE:LINE.
+  function seriesList(groups, prefix, attrs) {
+    var wrap = el("div", attrs);
+    groups.forEach(function (g) {
+      var latest = g.values[0];
+      var name = prefix + (g.label ? g.label + " [" + g.metric + "]" : g.metric);
+      if (g.category) name += " \u00b7 " + g.category;
+      var rows = g.values.map(function (v) {
+        return el("tr", null, el("td", { text: fmtPeriod(v[0], v[1]) }), el("td", { cls: "num", text: fmtValue(v[2], g.unit) }),
+          el("td", { cls: "src" }, srcLink(docs[v[3]], v[4], v[5])));
+      });
+      if (g.n > g.values.length) rows.push(el("tr", null, el("td", { cls: "muted", colspan: "3",
+        text: "\u2026 and " + (g.n - g.values.length) + " older values (see observations.csv)" })));
+      wrap.appendChild(el("details", null,
+        el("summary", null, name + ": " + fmtValue(latest[2], g.unit) + " (" + fmtPeriod(latest[0], latest[1]) + ")" +
+          (g.n > 1 ? ", " + g.n + " values" : "")),
+        el("table", null, ...rows)));
+    });
+    return wrap;
+  }
+
+  // The entity's family (entity-family.rq): what it is part of, its parts (a unit's mines and their
+  // ore bodies), each a link to its own details, and the parts' observations with their sources.
+  function familySection(id) {
+    var fam = (data.family || {})[id];
+    if (!fam || !(fam.whole.length || fam.part.length)) return;
+    function member(m) {
+      var other = nodeById[m];
+      var link = el("span", { cls: "link", text: other.label });
+      link.addEventListener("click", function () { select(m); });
+      return el("li", null, link, " (" + other.type + "; " + other.mentions + " mentions, " + (other.observations || 0) + " observations)");
+    }
+    body.appendChild(section("Family (" + (fam.whole.length + fam.part.length) + ")"));
+    var list = el("ul", { id: "details-family" });
+    if (fam.whole.length) list.appendChild(el("li", null, "part of", el("ul", null, ...fam.whole.map(member))));
+    if (fam.part.length) list.appendChild(el("li", null, "parts", el("ul", null, ...fam.part.map(member))));
+    body.appendChild(list);
+    var partGroups = [];
+    fam.part.forEach(function (m) {
+      (data.obs[m] || []).forEach(function (g) { partGroups.push({ member: m, group: g }); });
+    });
+    if (partGroups.length) {
+      body.appendChild(section("Observations of its parts (" + partGroups.length + " series)"));
+      var wrap = el("div", { id: "details-family-observations" });
+      partGroups.forEach(function (pg) {
+        wrap.appendChild(seriesList([pg.group], nodeById[pg.member].label + ": ", null).firstChild);
+      });
+      body.appendChild(wrap);
+    }
+  }
+
   function showDetails(id) {
     var n = nodeById[id];
     if (!n) return;
@@ -260,24 +311,9 @@
     var groups = data.obs[id] || [];
     if (groups.length) {
       body.appendChild(section("Observations (" + n.observations + " in " + groups.length + " series)"));
-      var wrap = el("div", { id: "details-observations" });
-      groups.forEach(function (g) {
-        var latest = g.values[0];
-        var name = g.label ? g.label + " [" + g.metric + "]" : g.metric;
-        if (g.category) name += " \u00b7 " + g.category;
-        var rows = g.values.map(function (v) {
-          return el("tr", null, el("td", { text: fmtPeriod(v[0], v[1]) }), el("td", { cls: "num", text: fmtValue(v[2], g.unit) }),
-            el("td", { cls: "src" }, srcLink(docs[v[3]], v[4], v[5])));
-        });
-        if (g.n > g.values.length) rows.push(el("tr", null, el("td", { cls: "muted", colspan: "3",
-          text: "\u2026 and " + (g.n - g.values.length) + " older values (see observations.csv)" })));
-        wrap.appendChild(el("details", null,
-          el("summary", null, name + ": " + fmtValue(latest[2], g.unit) + " (" + fmtPeriod(latest[0], latest[1]) + ")" +
-            (g.n > 1 ? ", " + g.n + " values" : "")),
-          el("table", null, ...rows)));
-      });
-      body.appendChild(wrap);
+      body.appendChild(seriesList(groups, "", { id: "details-observations" }));
     }
+    familySection(id);
     var fs = data.findings[id] || [];
     if (fs.length) {
       var counts = {};
