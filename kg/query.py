@@ -253,8 +253,13 @@ def run_isolated(fn: Callable[..., T], *args: object) -> T:
                 payload = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
-        except BaseException:  # noqa: BLE001 - the parent reports a child that died
+        except BaseException as exc:  # noqa: BLE001 - the parent reports a child that died, and why
             status = 1
+            try:
+                with os.fdopen(write_end, "wb", closefd=False) as pipe:
+                    pipe.write(pickle.dumps(("crash", f"{type(exc).__name__}: {exc}")))
+            except BaseException:  # noqa: BLE001, S110 - the exit status still tells
+                pass
         finally:
             os._exit(status)
     os.close(write_end)
@@ -271,6 +276,8 @@ def run_isolated(fn: Callable[..., T], *args: object) -> T:
     kind, value = pickle.loads(data)  # noqa: S301 (our own child process)
     if kind == "error":
         raise value
+    if kind == "crash":
+        raise QueryError(f"the query process stopped ({_exit_reason(status)}: {value})")
     return value
 
 
