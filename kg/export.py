@@ -318,21 +318,10 @@ GRAPH_FILES = {"ttl": "graph.ttl", "trig": "graph.trig", "jsonld": "graph.jsonld
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        # mkstemp creates 0600; outputs are ordinary files others may read (umask applies)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename (the
+    temporary file is 0600 as mkstemp makes it; the output gets the ordinary mode, umask applied)."""
+    with _atomic_file(path) as fh:
+        fh.write(data)
 
 
 # ---------------------------------------------------------------- the build's outputs
