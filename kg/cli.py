@@ -237,7 +237,7 @@ def query(
     list_: Annotated[bool, typer.Option("--list", "-l", help="List the named queries with their summaries and exit.")] = False,
 ) -> None:
     """Run a named query or a SPARQL file against DATA's graph (--list: the named queries)."""
-    from kg.query import list_queries, run_isolated, run_query_text
+    from kg.query import check_query, find_query, list_queries, run_isolated, run_query_text
 
     if list_:
         for q in list_queries():
@@ -253,7 +253,10 @@ def query(
             raise typer.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--bind")
         bindings[key.strip().lstrip("?$")] = value
     with _guard():
-        # In a child process cut off the network: a gap in the SERVICE check still reaches nothing.
+        # The check first, here: a refused or malformed query is reported without a child process
+        # (a parser's deep recursion in a forked child left too little stack to report it).
+        check_query(find_query(name).text)
+        # Then in a child process cut off the network: a gap in the check still reaches nothing.
         text = run_isolated(run_query_text, name, data, fmt.value, bindings or None)
     with _guard():
         sys.stdout.write(text)

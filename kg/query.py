@@ -250,7 +250,12 @@ def run_isolated(fn: Callable[..., T], *args: object) -> T:
             try:
                 payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
             except KGError as exc:
-                payload = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
+                try:
+                    payload = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
+                except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
+                    # an error carrying a deeply nested object (a parse tree) pickles too deep for
+                    # the stack left: its message is what the user needs
+                    payload = pickle.dumps(("error", QueryError(str(exc))), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
         except BaseException as exc:  # noqa: BLE001 - the parent reports a child that died, and why
