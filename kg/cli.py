@@ -11,7 +11,6 @@ or input/output error); 5 an internal error (a bug: `-vv` shows its traceback);
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import sys
 from collections.abc import Iterator
@@ -50,17 +49,6 @@ def _fail(exc: KGError | str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-_ENVIRONMENT = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.EIO: "an input/output error (failing disk?)",
-    errno.EMFILE: "too many open files",
-}
-
-
 @contextlib.contextmanager
 def _guard() -> Iterator[None]:
     """Every failure of a command as a message and an exit code (module docstring), never a traceback."""
@@ -81,7 +69,9 @@ def _guard() -> Iterator[None]:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(0) from None
     except OSError as exc:
-        reason = _ENVIRONMENT.get(exc.errno or 0, exc.strerror or str(exc))
+        from kg.outdir import environment_reason
+
+        reason = environment_reason(exc)
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(f"{reason}{where}", 4)
     except MemoryError:

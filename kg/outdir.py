@@ -71,17 +71,26 @@ class EnvironmentFailure(KGError):
     """The machine failed the build: disk full, read-only file system, permission lost (exit 4)."""
 
 
+# What an OSError of the machine means, said plainly (the build's writes and the CLI's last resort)
+ENVIRONMENT_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "an input/output error (failing disk?)",
+    errno.EMFILE: "too many open files",
+}
+
+
+def environment_reason(exc: OSError) -> str:
+    """The plain reason of an OSError: its errno said in words, else its own text."""
+    return ENVIRONMENT_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
 def environment_error(exc: OSError, what: str) -> KGError:
     """An OSError met while writing, as a message that says what to do."""
-    reasons = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "the file system is read-only",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-        errno.EIO: "an input/output error (failing disk?)",
-    }
-    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    reason = environment_reason(exc)
     where = exc.filename or what
     return EnvironmentFailure(f"cannot write {what}: {reason} ({where})")
 
