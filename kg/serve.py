@@ -42,6 +42,7 @@ before any handler runs, and it is one dependency without an ASGI layer to confi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import ipaddress
 import logging
@@ -57,7 +58,7 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -906,6 +907,7 @@ class KGServer:
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._closed = False
+        self._stop_requested = False  # a stop asked for before the loop ran (request_stop)
 
     @property
     def url(self) -> str:
@@ -936,6 +938,8 @@ class KGServer:
 
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
+        if self._stop_requested:
+            self._stop.set()
         http = LimitedServer(
             _make_app(self),
             idle_connection_timeout=limits.header_timeout,  # Tornado's deadline for a request's headers
@@ -976,13 +980,19 @@ class KGServer:
         finally:
             self._shutdown()
 
-    def close(self) -> None:
-        """Stop serving, close the sockets and end the workers."""
+    def request_stop(self) -> None:
+        """Ask the server to stop (from any thread, or a signal handler): it ends its loop, and a
+        stop asked for before the loop runs ends it as it starts."""
+        self._stop_requested = True
         if self._loop is not None and self._stop is not None and not self._loop.is_closed():
             try:
                 self._loop.call_soon_threadsafe(self._stop.set)
             except RuntimeError:  # the loop ended meanwhile
                 pass
+
+    def close(self) -> None:
+        """Stop serving, close the sockets and end the workers."""
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(10)
         self._shutdown()
@@ -1067,10 +1077,27 @@ def serve(
                 log.warning("listening on %s: the endpoint is reachable beyond this machine", host)
         except ValueError:
             pass
-        server.serve_forever()
+        with _ctrl_c_stops(server):
+            server.serve_forever()
     except KeyboardInterrupt:
         # Ctrl-C is how a server is stopped, also in the instant between announcing and serving
         server.close()
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(server: KGServer) -> Iterator[None]:
+    """Ctrl-C (SIGINT) asks ``server`` to stop, as a signal handler: no KeyboardInterrupt is raised
+    wherever the interpreter happens to be (an event loop's ``__del__`` printed one as it closed)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: server.request_stop())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":
