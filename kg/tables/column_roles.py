@@ -81,14 +81,10 @@ class ColumnRoles:
         assert line.row is not None
         metrics = self._column_metrics[id(headers)][1]
         bare = strip_markers(raw)
-        key = norm(bare)
-        if not key or self._company_term(key) or key.startswith("total"):
-            subject = self.state.company
-        else:
+        subject = self.state.company if not norm(bare) else self._column_subject(bare)
+        if subject is None:  # a name with a word of metric labels in it: as printed
             heading = read_heading(bare)
-            subject = heading_subject(heading, self.state.names, self.vocab.company_terms) or EntityRef(
-                heading.name or bare, heading.type or "MiningUnit"
-            )
+            subject = EntityRef(heading.name or bare, heading.type or "MiningUnit")
         by_cell = self.by_cell(line.n)
         source = self.source(line.n)
         for cell, col in zip(line.row.cells, cols, strict=True):

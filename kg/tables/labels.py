@@ -145,13 +145,10 @@ class Normaliser:
             return Label(label_text, frozenset(), frozenset(), (), whole, _per_of(whole), (), "")
         unit: UnitSpec | None = None
         per = ""
-        column = _UNIT_COLUMN.match(text) or _UNIT_LAST.match(text)
-        if column:
-            # "Ore milled          000 tonnes": a unit column between the label and the numbers;
-            # one blank before it when the label is long ("Sustaining capital expenditure A$m")
-            spec = parse_unit(column.group("unit"))
-            if spec is not None and spec.code and not spec.rest:
-                text, unit, per = column.group("name"), spec, _per_of(spec)
+        column = unit_column(text)
+        if column is not None:
+            text, unit = column
+            per = _per_of(unit)
         text = _OPERATOR.sub("", text)
         percents: list[Decimal] = []
         basis = ""
@@ -344,14 +341,25 @@ def read_label(text: str) -> Label:
     return normaliser().read(text)
 
 
+def unit_column(label: str) -> tuple[str, UnitSpec] | None:
+    """A label that ends in a unit column, split: ("Ore milled", 000 tonnes) of "Ore milled
+    000 tonnes" (a unit column between the label and the numbers), also after one blank when the
+    label is long ("Sustaining capital expenditure A$m"); None when it ends in no whole unit."""
+    column = _UNIT_COLUMN.match(label) or _UNIT_LAST.match(label)
+    if column is None:
+        return None
+    spec = parse_unit(column.group("unit"))
+    if spec is None or not spec.code or spec.rest:
+        return None
+    return column.group("name"), spec
+
+
 def minted_code(kind: str, label: str) -> str:
     """The code minted for a row label no metric names: ``x-{kind}-{words}``."""
     # norm() leaves words of [a-z0-9] between single blanks
-    column = _UNIT_COLUMN.match(label) or _UNIT_LAST.match(label)
-    if column:  # "Grade mined     g/t": the unit is not part of what the row reports
-        spec = parse_unit(column.group("unit"))
-        if spec is not None and spec.code and not spec.rest:
-            label = column.group("name")
+    column = unit_column(label)
+    if column is not None:  # "Grade mined     g/t": the unit is not part of what the row reports
+        label = column[0]
     slug = norm(_unit_free(label)).replace(" ", "-")[:60].strip("-") or "row"
     return (f"x-{kind}-" if kind else "x-") + slug
 
